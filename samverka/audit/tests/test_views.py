@@ -1,0 +1,70 @@
+"""Reading the audit trail: coordinators see the trail of what they may see."""
+
+from samverka.audit.recorder import acting_as
+from samverka.core.access import Visibility
+from samverka.testing import PersonaTestCase
+from tests.contentapp.models import Note
+
+URL = "/logg/"
+
+
+class TrailTest(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        with acting_as(cls.coordinator):
+            Note.objects.create(owner=cls.kommun, text="kommunens interna anteckning")
+        with acting_as(cls.police):
+            Note.objects.create(
+                owner=cls.lpo,
+                agreement=cls.agreement,
+                visibility=Visibility.SHARED,
+                text="polisens delade anteckning",
+            )
+            Note.objects.create(owner=cls.lpo, text="polisens interna anteckning")
+        with acting_as(label="other"):
+            Note.objects.create(owner=cls.other_kommun, text="Lessebos anteckning")
+
+    def test_coordinators_and_admins_may_read_the_trail(self) -> None:
+        self.assert_statuses(
+            "get",
+            URL,
+            {
+                "coordinator": 200,
+                "admin": 200,
+                "police": 403,
+                "outsider": 403,
+                "reporter": 403,
+                "viewer": 403,
+                "anonymous": 302,
+            },
+        )
+
+    def test_a_coordinator_sees_own_and_shared_changes_only(self) -> None:
+        self.login_as("coordinator")
+        html = self.client.get(URL).content.decode()
+        self.assertIn("kommunens interna anteckning", html)
+        self.assertIn("polisens delade anteckning", html)
+        self.assertNotIn("polisens interna anteckning", html)
+        self.assertNotIn("Lessebos anteckning", html)
+
+    def test_the_trail_shows_who_changed_which_field_from_what_to_what(self) -> None:
+        membership = self.viewer.memberships.get()
+        self.client.force_login(self.coordinator)
+        self.client.post(
+            f"/organisationer/oskarshamn/medlemmar/{membership.pk}/", {"role": "member"}
+        )
+        response = self.client.get(URL, {"action": "update"})
+        self.assertContains(response, "Cora Testperson")
+        self.assertContains(response, "<td>roll</td><td>Läsare</td><td>Medlem</td>", html=True)
+
+    def test_the_platform_administrator_sees_everything(self) -> None:
+        self.login_as("admin")
+        html = self.client.get(URL).content.decode()
+        self.assertIn("polisens interna anteckning", html)
+        self.assertIn("Lessebos anteckning", html)
+
+    def test_bad_filters_are_ignored_not_an_error(self) -> None:
+        self.login_as("coordinator")
+        response = self.client.get(URL, {"kind": "inte-ett-tal", "action": "hack"})
+        self.assertEqual(response.status_code, 200)

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from samverka.audit.forms import TrailFilterForm
+from samverka.audit.models import AuditEntry
+from samverka.audit.recorder import registered_models
+
+
+def _field(content_type: ContentType, name: str) -> Any:
+    model = content_type.model_class()
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _display(field: Any, value: Any) -> Any:
+    """A choice is shown by its label in the reader's language, as the forms show it."""
+    choices = dict(getattr(field, "flatchoices", None) or ())
+    return choices.get(value, value) if choices and isinstance(value, str) else value
+
+
+def _kind_label(content_type: ContentType) -> str:
+    model = content_type.model_class()
+    return str(model._meta.verbose_name) if model is not None else content_type.model
+
+
+def _rows(entry: AuditEntry) -> list[dict[str, Any]]:
+    rows = []
+    for name, change in entry.changes.items():
+        if isinstance(change, dict):  # many-to-many changed from the other side
+            old, new = change.get("removed"), change.get("added")
+        else:
+            old, new = change
+        field = _field(entry.content_type, name)
+        rows.append(
+            {
+                "field": str(getattr(field, "verbose_name", name)),
+                "old": _display(field, old),
+                "new": _display(field, new),
+            }
+        )
+    return rows
+
+
+@login_required
+def trail(request: HttpRequest) -> HttpResponse:
+    """The audit trail of what the user may see; coordinators and platform administrators."""
+    user = request.user
+    if not user.has_perm("audit.view_trail"):
+        raise PermissionDenied
+    entries = AuditEntry.objects.select_related("content_type")
+    if not user.is_superuser:
+        entries = entries.visible_to(user)
+    kinds = ContentType.objects.get_for_models(*registered_models()).values()
+    form = TrailFilterForm(request.GET or None, kinds=kinds)
+    if form.is_valid():
+        if action := form.cleaned_data["action"]:
+            entries = entries.filter(action=action)
+        if kind := form.cleaned_data["kind"]:
+            entries = entries.filter(content_type_id=kind)
+        if q := form.cleaned_data["q"]:
+            entries = entries.filter(object_label__icontains=q)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/trail.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": [
+                {"entry": entry, "kind": _kind_label(entry.content_type), "changes": _rows(entry)}
+                for entry in page
+            ],
+            "query": query.urlencode(),
+        },
+    )

@@ -1,0 +1,60 @@
+"""The demo: five seed kommuner, a coordinator and a kommunpolis each, an administrator."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from samverka.accounts.models import User
+from samverka.agreements.models import Agreement
+from samverka.core import demo
+from samverka.core.access import Role
+from samverka.organizations.models import Membership
+
+pytestmark = pytest.mark.django_db
+
+
+def load_all() -> str:
+    call_command("load_reference_data", stdout=StringIO())
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_the_demo_prints_its_logins_and_loads_twice_without_duplicates() -> None:
+    output = load_all()
+    assert "samordnare.oskarshamn@demo.example" in output
+    assert "kommunpolis.oxelosund@demo.example" in output
+    assert demo.DEMO_PASSWORD in output
+    counts = (User.objects.count(), Membership.objects.count(), Agreement.objects.count())
+    assert counts == (11, 10, 5)
+    load_all()
+    assert (User.objects.count(), Membership.objects.count(), Agreement.objects.count()) == counts
+
+
+def test_each_seed_kommun_has_a_coordinator_and_its_lpo_a_kommunpolis() -> None:
+    load_all()
+    for seed in demo.SEEDS:
+        agreement = Agreement.objects.get(title=seed.agreement)
+        kinds = set(agreement.parties.values_list("kind", flat=True))
+        assert kinds == {"kommun", "lpo"}
+        kommun = agreement.parties.get(kind="kommun")
+        assert kommun.municipality_code == seed.code
+        assert Membership.objects.filter(organization=kommun, role=Role.COORDINATOR).exists()
+    assert User.objects.get(email=demo.ADMIN_EMAIL).is_superuser
+
+
+def test_a_demo_coordinator_signs_in_to_the_swedish_start_page() -> None:
+    load_all()
+    client = Client()
+    response = client.post(
+        "/konto/logga-in/",
+        {"username": "samordnare.vastervik@demo.example", "password": demo.DEMO_PASSWORD},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert '<html lang="sv">' in html
+    assert "Välkommen, Vera" in html
+    assert "Västervik" in html
+    assert "Samverkansöverenskommelse för minskad brottslighet och ökad trygghet" in html

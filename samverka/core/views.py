@@ -1,0 +1,23 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from samverka.agreements.models import Agreement
+from samverka.core.attention import items_for
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The start page: for a signed-in user, their organizations and what needs attention."""
+    if not request.user.is_authenticated:
+        return render(request, "core/welcome.html")
+    user = request.user
+    memberships = user.memberships.select_related("organization").order_by("organization__name")
+    agreements = Agreement.objects.of_user(user).prefetch_related("parties")
+    return render(
+        request,
+        "core/home.html",
+        {
+            "memberships": memberships,
+            "agreements": agreements,
+            "attention": items_for(user),
+        },
+    )

@@ -1,0 +1,29 @@
+from django.contrib import admin
+
+from samverka.organizations.models import County, Membership, Organization
+
+
+@admin.register(County)
+class CountyAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "police_region"]
+    search_fields = ["name", "code"]
+    exclude = ["geometry"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "municipality_code", "county", "population"]
+    list_filter = ["kind", "county"]
+    search_fields = ["name", "municipality_code"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["covers"]
+    exclude = ["geometry"]
+    autocomplete_fields = ["parent", "county"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organization", "role"]
+    list_filter = ["role", "organization__kind"]
+    search_fields = ["user__email", "user__last_name", "organization__name"]
+    autocomplete_fields = ["user", "organization"]

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("samverka.core.urls")),
+    path("konto/", include("samverka.accounts.urls")),
+    path("organisationer/", include("samverka.organizations.urls")),
+    path("logg/", include("samverka.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
