@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,9 +12,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from samverka.core.access import AnyUser, Role, organizations_of
-
-if TYPE_CHECKING:
-    from samverka.accounts.models import User
 
 
 class County(models.Model):
@@ -177,15 +174,6 @@ class Organization(models.Model):
             errors["parent"] = _("A local police area is part of a police region.")
         if errors:
             raise ValidationError(errors)
-
-    def coordinators(self) -> models.QuerySet[User]:
-        from samverka.accounts.models import User
-
-        return User.objects.filter(
-            is_active=True,
-            memberships__organization=self,
-            memberships__role=Role.COORDINATOR,
-        )
 
 
 class Membership(models.Model):

@@ -75,6 +75,20 @@ class LoginTest(PersonaTestCase):
         self.assertNotIn("_auth_user_id", self.client.session)
 
 
+class AccountPagesAccessTest(PersonaTestCase):
+    def test_the_login_page_is_for_visitors_and_sends_the_signed_in_home(self) -> None:
+        signed_in = dict.fromkeys(
+            ("coordinator", "police", "outsider", "reporter", "viewer", "admin"), 302
+        )
+        self.assert_statuses("get", LOGIN_URL, {**signed_in, "anonymous": 200})
+
+    def test_everyone_may_ask_for_a_password_reset(self) -> None:
+        everyone = dict.fromkeys(
+            ("coordinator", "police", "outsider", "reporter", "viewer", "admin", "anonymous"), 200
+        )
+        self.assert_statuses("get", reverse("accounts:password_reset"), everyone)
+
+
 class PasswordHashingTest(PersonaTestCase):
     def test_the_application_hashes_passwords_with_argon2(self) -> None:
         self.assertEqual(

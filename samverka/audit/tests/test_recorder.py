@@ -50,6 +50,11 @@ class RecorderTest(PersonaTestCase):
         self.assertEqual(entry.changes, {"covers": [["Oskarshamn"], ["Lessebo", "Oskarshamn"]]})
         self.assertEqual(entry.actor_label, "test")
 
+    def test_many_to_many_changes_from_the_other_side_are_recorded_on_the_owner(self) -> None:
+        self.other_kommun.covered_by.add(self.lpo)
+        entry = entries_for(self.lpo)[-1]
+        self.assertEqual(entry.changes, {"covers": {"added": ["Lessebo"]}})
+
     def test_passwords_are_never_written_to_the_trail(self) -> None:
         self.police.set_password("ett-helt-nytt-lösenord")
         self.police.save()

@@ -2,10 +2,10 @@
 
 import datetime as dt
 
+import time_machine
 from django.urls import reverse
-from django.utils import timezone
 
-from samverka.agreements.models import Agreement, AgreementStatus
+from samverka.agreements.models import AgreementStatus
 from samverka.testing import PERSONAS, PersonaTestCase
 
 
@@ -61,15 +61,24 @@ class HomeTest(PersonaTestCase):
             self.client.get("/"), "Oskarshamn har ingen gällande samverkansöverenskommelse"
         )
 
-    def test_an_agreement_ending_within_six_months_is_flagged(self) -> None:
-        today = timezone.localdate()
-        Agreement.objects.filter(pk=self.agreement.pk).update(ends_on=today + dt.timedelta(days=90))
-        self.login_as("coordinator")
-        response = self.client.get("/")
-        self.assertContains(response, "löper ut")
-        self.assertContains(response, "Samråd med de andra parterna")
-        self.login_as("viewer")  # not a coordinator: not their duty
-        self.assertNotContains(self.client.get("/"), "löper ut")
+    def test_an_agreement_is_flagged_six_months_before_it_ends_and_after(self) -> None:
+        ends_on = self.agreement.ends_on
+        # Sessions expire over such jumps in time: sign in again after each.
+        with time_machine.travel(ends_on - dt.timedelta(days=200), tick=False):
+            self.login_as("coordinator")
+            self.assertNotContains(self.client.get("/"), "löper ut")
+        with time_machine.travel(ends_on - dt.timedelta(days=90), tick=False):
+            self.login_as("coordinator")
+            response = self.client.get("/")
+            self.assertContains(response, "löper ut")
+            self.assertContains(response, "Samråd med de andra parterna")
+            self.login_as("viewer")  # not a coordinator: not their duty
+            self.assertNotContains(self.client.get("/"), "löper ut")
+        with time_machine.travel(ends_on + dt.timedelta(days=1), tick=False):
+            self.login_as("coordinator")
+            self.assertContains(
+                self.client.get("/"), "Oskarshamn har ingen gällande samverkansöverenskommelse"
+            )
 
     def test_the_start_page_does_not_grow_queries_with_memberships(self) -> None:
         from django.db import connection

@@ -96,6 +96,25 @@ class MemberAddTest(PersonaTestCase):
             },
         )
 
+    def test_a_post_by_anyone_else_adds_nobody(self) -> None:
+        data = {"email": "ny@test.example", "first_name": "N", "last_name": "N", "role": "member"}
+        self.assert_statuses(
+            "post",
+            self.url(),
+            {
+                "coordinator": 302,
+                "admin": 200,  # a duplicate by then: the form again, with the error
+                "police": 403,
+                "outsider": 403,
+                "reporter": 403,
+                "viewer": 403,
+                "anonymous": LOGIN,
+            },
+            data,
+        )
+        # The coordinator's post added the person, once.
+        self.assertEqual(Membership.objects.filter(user__email="ny@test.example").count(), 1)
+
     def test_a_new_person_is_invited_by_email(self) -> None:
         self.login_as("coordinator")
         with self.captureOnCommitCallbacks(execute=True):
