@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "samverka.core",
     "samverka.accounts",
     "samverka.organizations",
+    "samverka.taxonomy",
     "samverka.agreements",
     "samverka.audit",
 ]
@@ -63,7 +64,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "samverka.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -156,7 +157,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "samverka.accounts.forms.axes_username"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "samverka.accounts.views.locked_out"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
 
@@ -223,5 +224,7 @@ LOGGING = {
     "loggers": {
         # Failed logins are counted by django-axes; do not write usernames to the log.
         "axes": {"level": "WARNING"},
+        # Django adds its own console handler when DEBUG is on: print each message once.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }

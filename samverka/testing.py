@@ -90,14 +90,14 @@ class PersonaTestCase(TestCase):
             title="Samverkansavtal Oskarshamn",
             starts_on=today.replace(year=today.year - 1, month=1, day=1),
             ends_on=today.replace(year=today.year + 2, month=12, day=31),
-            status=AgreementStatus.IN_FORCE,
+            status=AgreementStatus.SIGNED,
         )
         cls.agreement.parties.set([cls.kommun, cls.lpo])
         cls.other_agreement = Agreement.objects.create(
             title="Samverkansöverenskommelse Lessebo",
             starts_on=cls.agreement.starts_on,
             ends_on=cls.agreement.ends_on,
-            status=AgreementStatus.IN_FORCE,
+            status=AgreementStatus.SIGNED,
         )
         cls.other_agreement.parties.set([cls.other_kommun, cls.other_lpo])
 

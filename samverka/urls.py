@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("samverka.core.urls")),
     path("konto/", include("samverka.accounts.urls")),
     path("organisationer/", include("samverka.organizations.urls")),
+    path("overenskommelser/", include("samverka.agreements.urls")),
     path("logg/", include("samverka.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -8,3 +8,22 @@ class AgreementsConfig(AppConfig):
 
     def ready(self) -> None:
         from samverka.agreements import attention  # noqa: F401  (registers providers)
+        from samverka.agreements.models import (
+            Duty,
+            Forum,
+            ForumYear,
+            PriorityArea,
+            Revision,
+            Signatory,
+        )
+        from samverka.audit.recorder import Scope, register
+        from samverka.core.access import Visibility
+
+        def scope(obj: object) -> Scope:
+            agreement_id = getattr(obj, "agreement_id", None)
+            if agreement_id is None:  # a forum's year figures
+                agreement_id = obj.forum.agreement_id  # type: ignore[attr-defined]
+            return Scope(agreement_id=agreement_id, visibility=Visibility.SHARED)
+
+        for model in (PriorityArea, Forum, Signatory, Revision, Duty, ForumYear):
+            register(model, scope=scope, exclude={"snapshot", "reminded_on"})

@@ -1,16 +1,14 @@
-import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from samverka.agreements.models import Agreement, AgreementStatus
+from samverka.agreements.models import Agreement, Duty, Lifecycle
 from samverka.core.access import Role
 from samverka.core.attention import AttentionItem, provider
 from samverka.organizations.models import Organization, OrganizationKind
-
-EXPIRY_WARNING = dt.timedelta(days=183)  # the seeds' consultation notice: six months
 
 
 @provider
@@ -21,12 +19,8 @@ def agreements_in_force(user: Any) -> Iterator[AttentionItem]:
         kind__in=(OrganizationKind.KOMMUN, OrganizationKind.LOCAL_POLICE_AREA)
     )
     current = list(
-        Agreement.objects.filter(
-            parties__in=parties,
-            status=AgreementStatus.IN_FORCE,
-            starts_on__lte=today,
-            ends_on__gte=today,
-        )
+        Agreement.objects.in_force_on(today)
+        .filter(parties__in=parties)
         .distinct()
         .prefetch_related("parties")
     )
@@ -42,12 +36,31 @@ def agreements_in_force(user: Any) -> Iterator[AttentionItem]:
                     "shared picture and a plan. Start by recording your agreement."
                 ),
                 level="warning",
+                url=reverse("agreements:create"),
+                link_text=_("Record an agreement"),
             )
     for agreement in current:
-        if agreement.ends_on - today <= EXPIRY_WARNING:
+        if agreement.lifecycle(today) == Lifecycle.EXPIRING:
             yield AttentionItem(
                 title=_("“%(agreement)s” ends on %(date)s")
                 % {"agreement": agreement, "date": formats.date_format(agreement.ends_on)},
                 text=_("Consult the other parties about extending or renewing it."),
                 level="warning",
+                url=agreement.get_absolute_url(),
+                link_text=_("Open the agreement"),
             )
+
+
+@provider
+def overdue_duties(user: Any) -> Iterator[AttentionItem]:
+    """Every member who reads an agreement sees its overdue duties of the årshjul."""
+    today = timezone.localdate()
+    for duty in Duty.objects.of_user(user).overdue(today).select_related("agreement")[:20]:
+        yield AttentionItem(
+            title=_("Overdue: %(duty)s") % {"duty": duty},
+            text=_("Due %(date)s under “%(agreement)s”.")
+            % {"date": formats.date_format(duty.due_on), "agreement": duty.agreement},
+            level="danger",
+            url=reverse("agreements:cycle", kwargs={"pk": duty.agreement_id}),
+            link_text=_("Open the årshjul"),
+        )

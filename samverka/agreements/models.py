@@ -1,22 +1,38 @@
-"""The samverkansöverenskommelse: the container every later piece of work hangs on.
-
-This is the core of the model (parties, period, status); revisions, signatories,
-priority areas and the yearly cycle build on it.
-"""
+"""The samverkansöverenskommelse and what it names: parties, priority areas, forums
+and methods, signatories, revisions, and the dated duties of its yearly cycle."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverka.core.access import WRITE_ROLES, AnyUser, Role, organizations_of
+from samverka.lib.dates import add_months
+from samverka.lib.privacy import validate_no_personal_data
+from samverka.taxonomy.models import TargetGroup
+
+DEFAULT_NOTICE_MONTHS = 6  # the seeds' usual consultation notice
 
 
 class AgreementStatus(models.TextChoices):
+    """The stored state; what a reader sees is :class:`Lifecycle`, derived from the dates."""
+
     DRAFT = "draft", _("Draft")
+    SIGNED = "signed", _("Signed")
+
+
+class Lifecycle(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    UPCOMING = "upcoming", _("Not yet in force")
     IN_FORCE = "in_force", _("In force")
+    EXPIRING = "expiring", _("Expiring")
     EXPIRED = "expired", _("Expired")
     REPLACED = "replaced", _("Replaced")
 
@@ -27,7 +43,7 @@ class AgreementQuerySet(models.QuerySet["Agreement"]):
         published = Q(published_at__isnull=False)
         if not user.is_authenticated:
             return self.filter(published)
-        return self.filter(published | Q(parties__in=organizations_of(user))).distinct()
+        return self.filter(published | Q(pk__in=self.of_user(user).values("pk")))
 
     def of_user(self, user: AnyUser) -> AgreementQuerySet:
         """Agreements to which one of the user's organizations is a party (reading roles)."""
@@ -39,16 +55,61 @@ class AgreementQuerySet(models.QuerySet["Agreement"]):
     def coordinated_by(self, user: AnyUser) -> AgreementQuerySet:
         return self.filter(parties__in=organizations_of(user, (Role.COORDINATOR,))).distinct()
 
+    def in_force_on(self, day: dt.date) -> AgreementQuerySet:
+        return self.filter(
+            status=AgreementStatus.SIGNED,
+            replaced_by__isnull=True,
+            starts_on__lte=day,
+            ends_on__gte=day,
+        )
+
 
 class Agreement(models.Model):
     title = models.CharField(_("title"), max_length=300)
     parties = models.ManyToManyField(
         "organizations.Organization", related_name="agreements", verbose_name=_("parties")
     )
+    purpose = models.TextField(_("purpose"), blank=True, validators=[validate_no_personal_data])
+    vision = models.TextField(_("vision"), blank=True, validators=[validate_no_personal_data])
+    overall_goals = models.TextField(
+        _("overall goals"),
+        blank=True,
+        help_text=_("One goal per line."),
+        validators=[validate_no_personal_data],
+    )
+    in_two_parts = models.BooleanField(
+        _("in two parts"),
+        default=False,
+        help_text=_(
+            "Part one: how we work together. Part two: what we work on, with which methods."
+        ),
+    )
+    how_we_work = models.TextField(
+        _("part one: how we work together"), blank=True, validators=[validate_no_personal_data]
+    )
+    what_we_work_on = models.TextField(
+        _("part two: what we work on and with which methods"),
+        blank=True,
+        validators=[validate_no_personal_data],
+    )
     starts_on = models.DateField(_("in force from"))
     ends_on = models.DateField(_("in force until"))
+    extension_years = models.PositiveSmallIntegerField(
+        _("can be extended by (years at a time)"), null=True, blank=True
+    )
+    consultation_months = models.PositiveSmallIntegerField(
+        _("consultation at the latest (months before the end)"), null=True, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT
+    )
+    replaced_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replaces",
+        verbose_name=_("replaced by"),
     )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -69,7 +130,284 @@ class Agreement(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:detail", kwargs={"pk": self.pk})
+
     def clean(self) -> None:
         super().clean()
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The agreement cannot end before it starts.")})
+        if self.replaced_by_id is not None and self.replaced_by_id == self.pk:
+            raise ValidationError({"replaced_by": _("An agreement cannot replace itself.")})
+
+    @property
+    def consultation_deadline(self) -> dt.date | None:
+        """The last day for consulting on an extension, if the agreement names a notice."""
+        if self.consultation_months is None:
+            return None
+        return add_months(self.ends_on, -self.consultation_months)
+
+    @property
+    def expiry_notice_starts(self) -> dt.date:
+        """From this day the agreement counts as expiring."""
+        months = self.consultation_months or DEFAULT_NOTICE_MONTHS
+        return add_months(self.ends_on, -months)
+
+    def lifecycle(self, today: dt.date | None = None) -> Lifecycle:
+        today = today or timezone.localdate()
+        if self.status == AgreementStatus.DRAFT:
+            return Lifecycle.DRAFT
+        if self.replaced_by_id is not None:
+            return Lifecycle.REPLACED
+        if today < self.starts_on:
+            return Lifecycle.UPCOMING
+        if today > self.ends_on:
+            return Lifecycle.EXPIRED
+        if today >= self.expiry_notice_starts:
+            return Lifecycle.EXPIRING
+        return Lifecycle.IN_FORCE
+
+    @property
+    def lifecycle_now(self) -> Lifecycle:
+        return self.lifecycle()
+
+    @property
+    def goals_list(self) -> list[str]:
+        return [line.strip(" -•\t") for line in self.overall_goals.splitlines() if line.strip()]
+
+
+class PriorityArea(models.Model):
+    """A prioriterat område / samverkansområde / satsningsområde."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="priority_areas"
+    )
+    title = models.CharField(_("title"), max_length=300, validators=[validate_no_personal_data])
+    description = models.TextField(
+        _("description"), blank=True, validators=[validate_no_personal_data]
+    )
+    categories = models.ManyToManyField(
+        "taxonomy.Category",
+        blank=True,
+        related_name="priority_areas",
+        verbose_name=_("categories"),
+    )
+    target_groups = models.JSONField(_("target groups"), default=list, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["agreement", "position", "pk"]
+        verbose_name = _("priority area")
+        verbose_name_plural = _("priority areas")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        unknown = set(self.target_groups or []) - set(TargetGroup.values)
+        if unknown:
+            raise ValidationError({"target_groups": _("Unknown target group.")})
+
+    @property
+    def target_group_labels(self) -> list[str]:
+        labels = dict(TargetGroup.choices)
+        return [str(labels[g]) for g in self.target_groups if g in labels]
+
+
+class ForumKind(models.TextChoices):
+    STEERING_GROUP = "steering_group", _("Steering group (local crime prevention council)")
+    FRIDAY_MEETING = "friday_meeting", _("Friday meeting")
+    EST = "est", _("EST (effective coordination for safety)")
+    SSPF = "sspf", _("SSPF (school, social services, police, leisure)")
+    TISTEL = "tistel", _("Tistel (labour and economic crime)")
+    NEIGHBOURHOOD_WATCH = "neighbourhood_watch", _("Neighbourhood watch (Grannsamverkan)")
+    BOAT_WATCH = "boat_watch", _("Boat watch (Båtsamverkan)")
+    SCHOOL_LEADERSHIP = "school_leadership", _("Meetings with school leadership")
+    COMMUNITY_POLICE = "community_police", _("Community police officer")
+    OTHER = "other", _("Other forum or method")
+
+
+# Forums that work with individual cases: they hold aggregate numbers only, never people.
+AGGREGATE_ONLY_KINDS = (ForumKind.SSPF, ForumKind.TISTEL)
+
+
+class Forum(models.Model):
+    """A forum or method the agreement names, with who coordinates it and who takes part."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="forums")
+    kind = models.CharField(_("kind"), max_length=32, choices=ForumKind.choices)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_no_personal_data])
+    description = models.TextField(
+        _("description"), blank=True, validators=[validate_no_personal_data]
+    )
+    coordinator = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("coordinating organization"),
+    )
+    participants = models.ManyToManyField(
+        "organizations.Organization",
+        blank=True,
+        related_name="forums",
+        verbose_name=_("organizations taking part"),
+    )
+    meeting_rule = models.CharField(
+        _("meeting rule"),
+        max_length=200,
+        blank=True,
+        help_text=_("As the agreement says it, e.g. “at least once a year”, “every Friday”."),
+    )
+    meetings_per_year = models.PositiveSmallIntegerField(
+        _("meetings per year, at least"), null=True, blank=True
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["agreement", "position", "pk"]
+        verbose_name = _("forum or method")
+        verbose_name_plural = _("forums and methods")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def aggregate_only(self) -> bool:
+        return self.kind in AGGREGATE_ONLY_KINDS
+
+
+class ForumYear(models.Model):
+    """Aggregate numbers of a forum for one year: never names or cases."""
+
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="years")
+    year = models.PositiveSmallIntegerField(_("year"))
+    meetings_held = models.PositiveSmallIntegerField(_("meetings held"), default=0)
+    cases = models.PositiveIntegerField(
+        _("cases or people handled (a count only)"), null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["forum", "-year"]
+        verbose_name = _("year's figures")
+        verbose_name_plural = _("years' figures")
+        constraints = [models.UniqueConstraint(fields=["forum", "year"], name="forum_year_once")]
+
+    def __str__(self) -> str:
+        return f"{self.forum} {self.year}"
+
+
+class Signatory(models.Model):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="signatories")
+    name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(_("job title"), max_length=200)
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organization"),
+    )
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    signed_on = models.DateField(_("date"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["agreement", "position", "pk"]
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.title}"
+
+
+class Revision(models.Model):
+    """A dated version of the agreement: what it said then, and a summary of the change."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveSmallIntegerField(_("number"))
+    made_on = models.DateField(_("date"))
+    summary = models.TextField(_("summary of the change"), validators=[validate_no_personal_data])
+    snapshot = models.JSONField(_("content"), default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["agreement", "-number"]
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="revision_number_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} – {_('version')} {self.number} ({self.made_on:%Y-%m-%d})"
+
+
+class DutyKind(models.TextChoices):
+    SITUATION_PICTURE = "situation_picture", _("Update the lägesbild")
+    FOLLOW_UP = "follow_up", _("Yearly follow-up")
+    CITIZEN_PROMISE = "citizen_promise", _("Adopt next year's medborgarlöfte")
+    CONSULTATION = "consultation", _("Consult on extending the agreement")
+    EVALUATION = "evaluation", _("Evaluate before a new agreement")
+
+
+class DutyQuerySet(models.QuerySet["Duty"]):
+    def open(self) -> DutyQuerySet:
+        return self.filter(done_on__isnull=True)
+
+    def overdue(self, today: dt.date | None = None) -> DutyQuerySet:
+        return self.open().filter(due_on__lt=today or timezone.localdate())
+
+    def of_user(self, user: AnyUser) -> DutyQuerySet:
+        return self.filter(agreement__in=Agreement.objects.of_user(user).values("pk"))
+
+
+class Duty(models.Model):
+    """A dated duty of the yearly cycle (årshjul), derived from the agreement."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="duties")
+    kind = models.CharField(_("duty"), max_length=32, choices=DutyKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    due_on = models.DateField(_("due"))
+    due_on_set_by_hand = models.BooleanField(default=False, editable=False)
+    done_on = models.DateField(_("done"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("done by"),
+    )
+    reminded_on = models.DateField(_("last reminded"), null=True, blank=True, editable=False)
+
+    objects = DutyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "kind"]
+        verbose_name = _("duty")
+        verbose_name_plural = _("duties")
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "kind", "year"], name="duty_once_a_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.year}"
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        return self.done_on is None and self.due_on < (today or timezone.localdate())
+
+    @property
+    def overdue_now(self) -> bool:
+        return self.is_overdue()

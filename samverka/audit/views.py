@@ -8,6 +8,7 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 
 from samverka.audit.forms import TrailFilterForm
 from samverka.audit.models import AuditEntry
@@ -26,8 +27,19 @@ def _field(content_type: ContentType, name: str) -> Any:
 
 def _display(field: Any, value: Any) -> Any:
     """A choice is shown by its label in the reader's language, as the forms show it."""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "–"
     choices = dict(getattr(field, "flatchoices", None) or ())
     return choices.get(value, value) if choices and isinstance(value, str) else value
+
+
+# Actors that are not people, as the recorder names them; shown in the reader's language.
+SYSTEM_ACTORS = {
+    "system": gettext_lazy("system"),
+    "anonymous": gettext_lazy("anonymous visitor"),
+    "demo data": gettext_lazy("demo data"),
+    "reference data": gettext_lazy("reference data"),
+}
 
 
 def _kind_label(content_type: ContentType) -> str:
@@ -81,7 +93,12 @@ def trail(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": [
-                {"entry": entry, "kind": _kind_label(entry.content_type), "changes": _rows(entry)}
+                {
+                    "entry": entry,
+                    "actor": SYSTEM_ACTORS.get(entry.actor_label, entry.actor_label),
+                    "kind": _kind_label(entry.content_type),
+                    "changes": _rows(entry),
+                }
                 for entry in page
             ],
             "query": query.urlencode(),

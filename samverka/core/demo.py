@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from samverka.accounts.models import User
-from samverka.agreements.models import Agreement, AgreementStatus
+from samverka.agreements import services
+from samverka.agreements.models import Agreement
 from samverka.audit.recorder import acting_as
 from samverka.core.access import Role
 from samverka.organizations.models import Membership, Organization
@@ -29,6 +30,10 @@ class SeedKommun:
     ends_on: dt.date
     coordinator: tuple[str, str]
     police: tuple[str, str]
+    extension_years: int | None = None
+    consultation_months: int | None = None
+    purpose: str = ""
+    extended_on: dt.date | None = None  # demo assumption: extended once by its own rule
 
 
 SEEDS = (
@@ -40,6 +45,13 @@ SEEDS = (
         dt.date(2023, 12, 31),
         ("Saga", "Exempelsson"),
         ("Tore", "Påhittsson"),
+        extension_years=4,
+        consultation_months=6,
+        extended_on=dt.date(2023, 6, 15),
+        purpose=(
+            "Att utifrån den lokala problembilden gemensamt arbeta för att förebygga brott och "
+            "öka tryggheten för de som bor, vistas och verkar inom Oskarshamns kommun."
+        ),
     ),
     SeedKommun(
         "0883",
@@ -121,14 +133,19 @@ def load() -> list[DemoLogin]:
             _member(police, lpo, Role.COORDINATOR)
             logins.append(DemoLogin(coordinator.email, str(coordinator), f"coordinator, {kommun}"))
             logins.append(DemoLogin(police.email, str(police), f"kommunpolis, {lpo}"))
-            status = AgreementStatus.IN_FORCE if seed.ends_on >= today else AgreementStatus.EXPIRED
             agreement, created = Agreement.objects.get_or_create(
                 title=seed.agreement,
-                defaults={"starts_on": seed.starts_on, "ends_on": seed.ends_on, "status": status},
+                defaults={
+                    "starts_on": seed.starts_on,
+                    "ends_on": seed.ends_on,
+                    "extension_years": seed.extension_years,
+                    "consultation_months": seed.consultation_months,
+                    "purpose": seed.purpose,
+                },
             )
             if created:
                 agreement.parties.set([kommun, lpo])
-            elif agreement.status != status:
-                agreement.status = status
-                agreement.save(update_fields=["status"])
+                services.sign(agreement, user=coordinator, made_on=min(seed.starts_on, today))
+                if seed.extended_on is not None:
+                    services.extend(agreement, user=coordinator, made_on=seed.extended_on)
     return logins

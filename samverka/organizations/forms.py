@@ -9,7 +9,7 @@ class MemberAddForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
-    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    title = forms.CharField(label=_("Job title"), max_length=200, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
 
 
@@ -24,7 +24,10 @@ class ActorForm(forms.Form):
         choices=[(kind.value, kind.label) for kind in OrganizationKind if kind in ACTOR_KINDS],
     )
     county = forms.ModelChoiceField(
-        label=_("County"), queryset=County.objects.all(), required=False
+        label=_("County"),
+        queryset=County.objects.all(),
+        required=False,
+        empty_label=_("Choose a county"),
     )
 
 

@@ -41,3 +41,16 @@ rules.add_perm("organizations.view_members", is_platform_admin | is_reader_of)
 rules.add_perm("organizations.manage_members", is_platform_admin | is_coordinator_of)
 rules.add_perm("organizations.add_actor", is_platform_admin | is_coordinator_anywhere)
 rules.add_perm("audit.view_trail", is_platform_admin | is_coordinator_anywhere)
+
+
+@rules.predicate
+def coordinates_a_party_kind(user: Any) -> bool:
+    """Coordinators of a kommun or a local police area may record agreements."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.memberships.filter(
+        role=Role.COORDINATOR, organization__kind__in=("kommun", "lpo")
+    ).exists()
+
+
+rules.add_perm("agreements.add_agreement", coordinates_a_party_kind)

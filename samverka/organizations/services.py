@@ -84,13 +84,21 @@ def add_member(
                 % {"email": email, "organization": organization}
             }
         )
+    else:
+        # A person already in samverka keeps the name they gave; blanks are filled in.
+        given = {"first_name": first_name, "last_name": last_name, "title": title}
+        filled = [name for name, value in given.items() if value and not getattr(user, name)]
+        for name in filled:
+            setattr(user, name, given[name])
+        if filled:
+            user.save(update_fields=filled)
     membership = Membership.objects.create(user=user, organization=organization, role=role)
     if invited:
         transaction.on_commit(lambda: _send_invitation(request, user, organization))
     return membership
 
 
-def _is_last_coordinator(membership: Membership) -> bool:
+def is_last_coordinator(membership: Membership) -> bool:
     return (
         membership.role == Role.COORDINATOR
         and not Membership.objects.filter(
@@ -103,7 +111,7 @@ def _is_last_coordinator(membership: Membership) -> bool:
 
 @transaction.atomic
 def change_role(membership: Membership, role: str) -> Membership:
-    if role != Role.COORDINATOR and _is_last_coordinator(membership):
+    if role != Role.COORDINATOR and is_last_coordinator(membership):
         raise ValidationError({"role": _("An organization must keep at least one coordinator.")})
     membership.role = role
     membership.save()
@@ -112,6 +120,6 @@ def change_role(membership: Membership, role: str) -> Membership:
 
 @transaction.atomic
 def remove_member(membership: Membership) -> None:
-    if _is_last_coordinator(membership):
+    if is_last_coordinator(membership):
         raise ValidationError(_("An organization must keep at least one coordinator."))
     membership.delete()

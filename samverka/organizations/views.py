@@ -134,7 +134,9 @@ def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         Membership.objects.select_related("user"), pk=pk, organization=organization
     )
     error = None
-    if request.method == "POST":
+    if services.is_last_coordinator(membership):
+        error = _("An organization must keep at least one coordinator.")
+    elif request.method == "POST":
         try:
             services.remove_member(membership)
         except ValidationError as exc:
@@ -150,7 +152,7 @@ def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         request,
         "organizations/member_remove.html",
         {"organization": organization, "membership": membership, "error": error},
-        status=400 if error else 200,
+        status=400 if error and request.method == "POST" else 200,
     )
 
 

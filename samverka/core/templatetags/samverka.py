@@ -17,3 +17,13 @@ def widget(bound_field: forms.BoundField) -> SafeString:
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
     return bound_field.as_widget(attrs=attrs)
+
+
+@register.filter
+def thousands(value: object) -> str:
+    """26939 → "26 939" (a no-break space between groups, as Swedish writes numbers)."""
+    try:
+        number = int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return "" if value is None else str(value)
+    return f"{number:,}".replace(",", "\u00a0")

@@ -54,7 +54,7 @@ class HomeTest(PersonaTestCase):
         )
 
     def test_a_kommun_without_an_agreement_in_force_is_flagged(self) -> None:
-        self.agreement.status = AgreementStatus.EXPIRED
+        self.agreement.status = AgreementStatus.DRAFT
         self.agreement.save()
         self.login_as("coordinator")
         self.assertContains(
@@ -99,7 +99,7 @@ class HomeTest(PersonaTestCase):
             response = self.client.get("/")
         self.assertContains(response, "Samverkansöverenskommelse Lessebo")
         self.assertEqual(len(four), len(one))
-        self.assertEqual(len(one), 13)
+        self.assertEqual(len(one), 14)
 
 
 class ShellTest(PersonaTestCase):

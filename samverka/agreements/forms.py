@@ -1,0 +1,191 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from samverka.agreements.models import (
+    Agreement,
+    Forum,
+    ForumYear,
+    PriorityArea,
+    Signatory,
+)
+from samverka.core.access import Role
+from samverka.organizations.models import ACTOR_KINDS, Organization, OrganizationKind
+from samverka.taxonomy.models import Category, TargetGroup
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AgreementForm(forms.ModelForm):
+    kommuner = forms.ModelMultipleChoiceField(
+        label=_("Municipalities"),
+        queryset=Organization.objects.filter(kind=OrganizationKind.KOMMUN),
+        help_text=_("Usually one; hold Ctrl (Cmd) to choose more."),
+    )
+    police = forms.ModelChoiceField(
+        label=_("Local police area"),
+        queryset=Organization.objects.filter(kind=OrganizationKind.LOCAL_POLICE_AREA),
+    )
+    other_parties = forms.ModelMultipleChoiceField(
+        label=_("Other parties"),
+        queryset=Organization.objects.filter(kind__in=ACTOR_KINDS),
+        required=False,
+    )
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "title",
+            "starts_on",
+            "ends_on",
+            "extension_years",
+            "consultation_months",
+            "purpose",
+            "vision",
+            "overall_goals",
+            "in_two_parts",
+            "how_we_work",
+            "what_we_work_on",
+        ]
+        widgets = {
+            "starts_on": DATE,
+            "ends_on": DATE,
+            "purpose": forms.Textarea(attrs={"rows": 4}),
+            "vision": forms.Textarea(attrs={"rows": 3}),
+            "overall_goals": forms.Textarea(attrs={"rows": 4}),
+            "how_we_work": forms.Textarea(attrs={"rows": 5}),
+            "what_we_work_on": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if self.instance.pk:
+            parties = list(self.instance.parties.all())
+            self.initial["kommuner"] = [p for p in parties if p.kind == OrganizationKind.KOMMUN]
+            self.initial["police"] = next(
+                (p for p in parties if p.kind == OrganizationKind.LOCAL_POLICE_AREA), None
+            )
+            self.initial["other_parties"] = [p for p in parties if p.kind in ACTOR_KINDS]
+        else:
+            own = Organization.objects.of_user(user, (Role.COORDINATOR,))
+            kommuner = [o for o in own if o.kind == OrganizationKind.KOMMUN]
+            self.initial["kommuner"] = kommuner
+            # The user's own LPO, or else the one that covers the user's kommun.
+            self.initial["police"] = (
+                next((o for o in own if o.kind == OrganizationKind.LOCAL_POLICE_AREA), None)
+                or Organization.objects.filter(covers__in=kommuner).first()
+            )
+
+    def parties(self) -> list[Organization]:
+        data = self.cleaned_data
+        return [*data["kommuner"], data["police"], *data.get("other_parties", [])]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if {"kommuner", "police"} <= set(data) and not self.user.is_superuser:
+            own = set(
+                Organization.objects.of_user(
+                    self.user, (Role.COORDINATOR, Role.MEMBER)
+                ).values_list("pk", flat=True)
+            )
+            if not own & {p.pk for p in self.parties()}:
+                raise forms.ValidationError(
+                    _("One of your own organizations must be a party of the agreement.")
+                )
+        return data
+
+
+class PriorityAreaForm(forms.ModelForm):
+    categories = forms.ModelMultipleChoiceField(
+        label=_("Categories"),
+        queryset=Category.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Leave empty to have categories suggested from the title."),
+    )
+    target_groups = forms.MultipleChoiceField(
+        label=_("Target groups"),
+        choices=TargetGroup.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = PriorityArea
+        fields = ["title", "description", "categories", "target_groups", "position"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        categories = self.fields["categories"]
+        categories.queryset = Category.objects.current().select_related("parent")  # type: ignore[attr-defined]
+
+
+class ForumForm(forms.ModelForm):
+    class Meta:
+        model = Forum
+        fields = [
+            "kind",
+            "name",
+            "description",
+            "coordinator",
+            "participants",
+            "meeting_rule",
+            "meetings_per_year",
+            "position",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, agreement: Agreement, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        parties = agreement.parties.all()
+        self.fields["coordinator"].queryset = parties  # type: ignore[attr-defined]
+        self.fields["participants"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]
+            kind__in=(OrganizationKind.KOMMUN, OrganizationKind.LOCAL_POLICE_AREA, *ACTOR_KINDS)
+        )
+        self.fields["participants"].help_text = _("Hold Ctrl (Cmd) to choose more than one.")
+
+
+class ForumYearForm(forms.ModelForm):
+    class Meta:
+        model = ForumYear
+        fields = ["year", "meetings_held", "cases"]
+
+
+class SignatoryForm(forms.ModelForm):
+    class Meta:
+        model = Signatory
+        fields = ["name", "title", "organization", "place", "signed_on", "position"]
+        widgets = {"signed_on": DATE}
+
+    def __init__(self, *args: Any, agreement: Agreement, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = agreement.parties.all()  # type: ignore[attr-defined]
+
+
+class DatedActionForm(forms.Form):
+    made_on = forms.DateField(label=_("Date"), widget=DATE)
+
+
+class RevisionForm(DatedActionForm):
+    summary = forms.CharField(
+        label=_("Summary of the change"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DutyForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("done", "done"), ("undo", "undo"), ("move", "move")],
+        widget=forms.HiddenInput,
+    )
+    due_on = forms.DateField(label=_("New due date"), widget=DATE, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == "move" and not data.get("due_on"):
+            self.add_error("due_on", _("Give the new due date."))
+        return data

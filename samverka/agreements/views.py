@@ -1,0 +1,380 @@
+"""Agreements: list, create, read, edit, sign, extend, revisions; the parts an
+agreement names (priority areas, forums and methods, signatories); the årshjul."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Model
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from samverka.agreements import calendar, services
+from samverka.agreements.forms import (
+    AgreementForm,
+    DatedActionForm,
+    DutyForm,
+    ForumForm,
+    ForumYearForm,
+    PriorityAreaForm,
+    RevisionForm,
+    SignatoryForm,
+)
+from samverka.agreements.models import (
+    Agreement,
+    Duty,
+    Forum,
+    ForumYear,
+    PriorityArea,
+    Signatory,
+)
+from samverka.taxonomy.models import Category
+from samverka.taxonomy.suggest import suggest
+
+
+def _visible(request: HttpRequest, pk: int) -> Agreement:
+    return get_object_or_404(Agreement.objects.visible_to(request.user), pk=pk)
+
+
+def _editable(request: HttpRequest, pk: int) -> Agreement:
+    agreement = _visible(request, pk)
+    if not Agreement.objects.editable_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied
+    return agreement
+
+
+def _coordinated(request: HttpRequest, pk: int) -> Agreement:
+    agreement = _visible(request, pk)
+    if not Agreement.objects.coordinated_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied
+    return agreement
+
+
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    agreements = Agreement.objects.visible_to(request.user).prefetch_related("parties")
+    return render(
+        request,
+        "agreements/agreement_list.html",
+        {
+            "agreements": agreements,
+            "can_add": request.user.has_perm("agreements.add_agreement"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("agreements.add_agreement"):
+        raise PermissionDenied
+    form = AgreementForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        agreement = services.save_agreement(form.save(commit=False), form.parties())
+        messages.success(request, _("The agreement was saved as a draft."))
+        return redirect(agreement)
+    return render(request, "agreements/agreement_form.html", {"form": form})
+
+
+def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _visible(request, pk)
+    user = request.user
+    return render(
+        request,
+        "agreements/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "parties": agreement.parties.order_by("kind", "name"),
+            "areas": agreement.priority_areas.prefetch_related("categories__parent"),
+            "forums": agreement.forums.select_related("coordinator").prefetch_related(
+                "participants", "years"
+            ),
+            "signatories": agreement.signatories.select_related("organization"),
+            "revisions": agreement.revisions.all(),
+            "duties": agreement.duties.all(),
+            "can_edit": Agreement.objects.editable_by(user).filter(pk=pk).exists(),
+            "can_coordinate": Agreement.objects.coordinated_by(user).filter(pk=pk).exists(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _editable(request, pk)
+    form = AgreementForm(request.POST or None, instance=agreement, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.save_agreement(form.save(commit=False), form.parties())
+        messages.success(request, _("The agreement was saved."))
+        return redirect(agreement)
+    return render(request, "agreements/agreement_form.html", {"form": form, "agreement": agreement})
+
+
+def _dated_action(
+    request: HttpRequest, pk: int, action: Any, template: str, form_class: type = DatedActionForm
+) -> HttpResponse:
+    agreement = _coordinated(request, pk)
+    form = form_class(request.POST or None, initial={"made_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(agreement, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Done: the change is recorded as a new version."))
+            return redirect(agreement)
+    return render(request, template, {"agreement": agreement, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    return _dated_action(request, pk, services.sign, "agreements/agreement_sign.html")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    return _dated_action(request, pk, services.extend, "agreements/agreement_extend.html")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def revision_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _dated_action(
+        request, pk, services.record_revision, "agreements/revision_form.html", RevisionForm
+    )
+
+
+def revision_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    agreement = _visible(request, pk)
+    revision = get_object_or_404(agreement.revisions, number=number)
+    return render(
+        request,
+        "agreements/revision_detail.html",
+        {"agreement": agreement, "revision": revision, "content": revision.snapshot},
+    )
+
+
+FIELD_LABELS = {
+    "title": gettext_lazy("Title"),
+    "purpose": gettext_lazy("Purpose"),
+    "vision": gettext_lazy("Vision"),
+    "overall_goals": gettext_lazy("Overall goals"),
+    "how_we_work": gettext_lazy("Part one: how we work together"),
+    "what_we_work_on": gettext_lazy("Part two: what we work on"),
+    "in_two_parts": gettext_lazy("In two parts"),
+    "starts_on": gettext_lazy("In force from"),
+    "ends_on": gettext_lazy("In force until"),
+    "extension_years": gettext_lazy("Extension (years)"),
+    "consultation_months": gettext_lazy("Consultation notice (months)"),
+    "parties": gettext_lazy("Parties"),
+    "priority_areas": gettext_lazy("Priority areas"),
+    "forums": gettext_lazy("Forums and methods"),
+    "signatories": gettext_lazy("Signatories"),
+}
+
+
+def revision_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    """Two versions side by side; ``b=current`` compares with the agreement as it is now."""
+    agreement = _visible(request, pk)
+    revisions = list(agreement.revisions.order_by("number"))
+    if not revisions:
+        raise Http404
+    by_number = {str(r.number): r for r in revisions}
+    a_key = request.GET.get("a") or str(revisions[0].number)
+    b_key = request.GET.get("b") or "current"
+    if a_key not in by_number or (b_key != "current" and b_key not in by_number):
+        raise Http404
+    old = by_number[a_key].snapshot
+    new = services.snapshot(agreement) if b_key == "current" else by_number[b_key].snapshot
+    changes = [
+        {"label": FIELD_LABELS.get(c.field, c.field), "change": c}
+        for c in services.compare(old, new)
+    ]
+    return render(
+        request,
+        "agreements/revision_compare.html",
+        {
+            "agreement": agreement,
+            "revisions": revisions,
+            "a": a_key,
+            "b": b_key,
+            "changes": changes,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Part:
+    """One kind of thing an agreement names, edited on pages of the same shape."""
+
+    model: type[Model]
+    form: type[BaseForm]
+    noun: Any
+    needs_agreement: bool = False
+
+
+PARTS = {
+    "omraden": Part(PriorityArea, PriorityAreaForm, gettext_lazy("priority area")),
+    "forum": Part(Forum, ForumForm, gettext_lazy("forum or method"), needs_agreement=True),
+    "undertecknare": Part(
+        Signatory, SignatoryForm, gettext_lazy("signatory"), needs_agreement=True
+    ),
+}
+
+
+def _part(kind: str) -> Part:
+    if kind not in PARTS:
+        raise Http404
+    return PARTS[kind]
+
+
+def _save_part(form: BaseForm, agreement: Agreement) -> Model:
+    obj = form.save(commit=False)  # type: ignore[attr-defined]
+    obj.agreement = agreement
+    obj.full_clean()
+    obj.save()
+    form.save_m2m()  # type: ignore[attr-defined]
+    if isinstance(obj, PriorityArea) and not obj.categories.exists() and not obj.target_groups:
+        suggestion = suggest(f"{obj.title} {obj.description}")
+        obj.categories.set(Category.objects.current().filter(code__in=suggestion.categories))
+        obj.target_groups = suggestion.target_groups
+        obj.save(update_fields=["target_groups"])
+    return obj
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def part_edit(request: HttpRequest, pk: int, kind: str, part_pk: int | None = None) -> HttpResponse:
+    agreement = _editable(request, pk)
+    part = _part(kind)
+    instance = get_object_or_404(part.model, pk=part_pk, agreement=agreement) if part_pk else None
+    kwargs: dict[str, Any] = {"instance": instance}
+    if part.needs_agreement:
+        kwargs["agreement"] = agreement
+    form = part.form(request.POST or None, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            _save_part(form, agreement)
+        messages.success(request, _("Saved."))
+        return redirect(agreement)
+    return render(
+        request,
+        "agreements/part_form.html",
+        {"agreement": agreement, "form": form, "noun": part.noun, "instance": instance},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def part_delete(request: HttpRequest, pk: int, kind: str, part_pk: int) -> HttpResponse:
+    agreement = _editable(request, pk)
+    part = _part(kind)
+    instance = get_object_or_404(part.model, pk=part_pk, agreement=agreement)
+    if request.method == "POST":
+        instance.delete()
+        messages.success(request, _("Removed."))
+        return redirect(agreement)
+    return render(
+        request,
+        "agreements/part_delete.html",
+        {"agreement": agreement, "instance": instance, "noun": part.noun},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def forum_years(request: HttpRequest, pk: int, forum_pk: int) -> HttpResponse:
+    """A forum's aggregate numbers per year (never people or cases)."""
+    agreement = _editable(request, pk)
+    forum = get_object_or_404(Forum, pk=forum_pk, agreement=agreement)
+    form = ForumYearForm(request.POST or None, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        ForumYear.objects.update_or_create(
+            forum=forum,
+            year=form.cleaned_data["year"],
+            defaults={
+                "meetings_held": form.cleaned_data["meetings_held"],
+                "cases": form.cleaned_data["cases"],
+            },
+        )
+        messages.success(request, _("Saved."))
+        return redirect("agreements:forum_years", pk=pk, forum_pk=forum_pk)
+    return render(
+        request,
+        "agreements/forum_years.html",
+        {"agreement": agreement, "forum": forum, "form": form, "years": forum.years.all()},
+    )
+
+
+def cycle(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _visible(request, pk)
+    return render(
+        request,
+        "agreements/cycle.html",
+        {
+            "agreement": agreement,
+            "duties": agreement.duties.select_related("done_by"),
+            "can_edit": Agreement.objects.editable_by(request.user).filter(pk=pk).exists(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def cycle_all(request: HttpRequest) -> HttpResponse:
+    """The årshjul across all of the user's agreements."""
+    duties = Duty.objects.of_user(request.user).select_related("agreement", "done_by")
+    return render(
+        request,
+        "agreements/cycle_all.html",
+        {"duties": duties, "today": timezone.localdate()},
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def duty_update(request: HttpRequest, pk: int, duty_pk: int) -> HttpResponse:
+    agreement = _editable(request, pk)
+    duty = get_object_or_404(Duty, pk=duty_pk, agreement=agreement)
+    form = DutyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for e in form.errors.get("due_on", [])))
+        return redirect("agreements:cycle", pk=pk)
+    action = form.cleaned_data["action"]
+    if action == "done":
+        duty.done_on, duty.done_by = timezone.localdate(), request.user  # type: ignore[assignment]
+    elif action == "undo":
+        duty.done_on, duty.done_by = None, None
+    else:
+        duty.due_on, duty.due_on_set_by_hand = form.cleaned_data["due_on"], True
+    duty.save()
+    messages.success(request, _("Saved."))
+    return redirect("agreements:cycle", pk=pk)
+
+
+def _ics(duties: Any, filename: str) -> HttpResponse:
+    response = HttpResponse(calendar.to_ics(duties), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def cycle_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _visible(request, pk)
+    return _ics(agreement.duties.select_related("agreement"), f"arshjul-{agreement.pk}.ics")
+
+
+@login_required
+def cycle_all_ics(request: HttpRequest) -> HttpResponse:
+    return _ics(Duty.objects.of_user(request.user).select_related("agreement"), "arshjul.ics")
