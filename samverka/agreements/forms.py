@@ -49,6 +49,9 @@ class AgreementForm(forms.ModelForm):
             "in_two_parts",
             "how_we_work",
             "what_we_work_on",
+            "situation_picture",
+            "follow_up",
+            "communication",
         ]
         widgets = {
             "starts_on": DATE,
@@ -58,6 +61,9 @@ class AgreementForm(forms.ModelForm):
             "overall_goals": forms.Textarea(attrs={"rows": 4}),
             "how_we_work": forms.Textarea(attrs={"rows": 5}),
             "what_we_work_on": forms.Textarea(attrs={"rows": 5}),
+            "situation_picture": forms.Textarea(attrs={"rows": 5}),
+            "follow_up": forms.Textarea(attrs={"rows": 3}),
+            "communication": forms.Textarea(attrs={"rows": 3}),
         }
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -189,3 +195,74 @@ class DutyForm(forms.Form):
         if data.get("action") == "move" and not data.get("due_on"):
             self.add_error("due_on", _("Give the new due date."))
         return data
+
+
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+
+
+class ImportUploadForm(forms.Form):
+    document = forms.FileField(
+        label=_("The agreement as a file"),
+        required=False,
+        help_text=_("Word (.docx), PDF, Markdown or plain text; at most 10 MB."),
+    )
+    text = forms.CharField(
+        label=_("Or paste its text"), required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
+
+    def clean_document(self) -> Any:
+        document = self.cleaned_data.get("document")
+        if document is not None and document.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        return document
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("document") and not (data.get("text") or "").strip():
+            raise forms.ValidationError(_("Choose a file or paste the text of the agreement."))
+        return data
+
+
+class ImportReviewForm(AgreementForm):
+    """The agreement's fields as read, and which of its parts to keep."""
+
+    areas = forms.TypedMultipleChoiceField(
+        label=_("Priority areas to keep"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    forums = forms.TypedMultipleChoiceField(
+        label=_("Forums and methods to keep"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    signatories = forms.TypedMultipleChoiceField(
+        label=_("Signatories to keep"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, parsed: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["areas"].choices = [  # type: ignore[attr-defined]
+            (i, a["title"]) for i, a in enumerate(parsed["priority_areas"])
+        ]
+        self.fields["forums"].choices = [  # type: ignore[attr-defined]
+            (i, f"{f['name']}") for i, f in enumerate(parsed["forums"])
+        ]
+        self.fields["signatories"].choices = [  # type: ignore[attr-defined]
+            (
+                i,
+                ", ".join(
+                    part
+                    for part in (s["name"], s["title"], s["place"], s["signed_on"] or "")
+                    if part
+                ),
+            )
+            for i, s in enumerate(parsed["signatories"])
+        ]
+        for name in ("areas", "forums", "signatories"):
+            self.initial.setdefault(name, [c for c, _ in self.fields[name].choices])  # type: ignore[attr-defined]

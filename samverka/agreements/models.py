@@ -92,6 +92,16 @@ class Agreement(models.Model):
         blank=True,
         validators=[validate_no_personal_data],
     )
+    situation_picture = models.TextField(
+        _("lägesbild: how it is made and from which sources"),
+        blank=True,
+        help_text=_("One source per line, or a paragraph."),
+        validators=[validate_no_personal_data],
+    )
+    follow_up = models.TextField(_("follow-up"), blank=True, validators=[validate_no_personal_data])
+    communication = models.TextField(
+        _("communication"), blank=True, validators=[validate_no_personal_data]
+    )
     starts_on = models.DateField(_("in force from"))
     ends_on = models.DateField(_("in force until"))
     extension_years = models.PositiveSmallIntegerField(

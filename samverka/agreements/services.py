@@ -24,6 +24,9 @@ TEXT_FIELDS = (
     "overall_goals",
     "how_we_work",
     "what_we_work_on",
+    "situation_picture",
+    "follow_up",
+    "communication",
 )
 
 

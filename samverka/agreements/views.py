@@ -19,13 +19,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from samverka.agreements import calendar, services
+from samverka.agreements import calendar, documents, importing, services
 from samverka.agreements.forms import (
     AgreementForm,
     DatedActionForm,
     DutyForm,
     ForumForm,
     ForumYearForm,
+    ImportReviewForm,
+    ImportUploadForm,
     PriorityAreaForm,
     RevisionForm,
     SignatoryForm,
@@ -38,6 +40,7 @@ from samverka.agreements.models import (
     PriorityArea,
     Signatory,
 )
+from samverka.agreements.parsing import parse_file, parse_text
 from samverka.taxonomy.models import Category
 from samverka.taxonomy.suggest import suggest
 
@@ -173,6 +176,9 @@ FIELD_LABELS = {
     "overall_goals": gettext_lazy("Overall goals"),
     "how_we_work": gettext_lazy("Part one: how we work together"),
     "what_we_work_on": gettext_lazy("Part two: what we work on"),
+    "situation_picture": gettext_lazy("Lägesbild"),
+    "follow_up": gettext_lazy("Follow-up"),
+    "communication": gettext_lazy("Communication"),
     "in_two_parts": gettext_lazy("In two parts"),
     "starts_on": gettext_lazy("In force from"),
     "ends_on": gettext_lazy("In force until"),
@@ -378,3 +384,111 @@ def cycle_ics(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def cycle_all_ics(request: HttpRequest) -> HttpResponse:
     return _ics(Duty.objects.of_user(request.user).select_related("agreement"), "arshjul.ics")
+
+
+IMPORT_SESSION_KEY = "agreement_import"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_import(request: HttpRequest) -> HttpResponse:
+    """Step 1: a file or pasted text is read into a draft to review."""
+    if not request.user.has_perm("agreements.add_agreement"):
+        raise PermissionDenied
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        document = form.cleaned_data["document"]
+        try:
+            if document is not None:
+                parsed = parse_file(document.read(), document.name)
+            else:
+                parsed = parse_text(form.cleaned_data["text"])
+        except ValueError as exc:
+            form.add_error("document" if document is not None else "text", str(exc))
+        else:
+            request.session[IMPORT_SESSION_KEY] = importing.to_session(parsed)
+            return redirect("agreements:import_review")
+    return render(request, "agreements/import_upload.html", {"form": form})
+
+
+MISSING_LABELS = {
+    "title": gettext_lazy("Title"),
+    "parties": gettext_lazy("Parties"),
+    "starts_on": gettext_lazy("In force from"),
+    "ends_on": gettext_lazy("In force until"),
+    "extension_years": gettext_lazy("Extension (years)"),
+    "consultation_months": gettext_lazy("Consultation notice (months)"),
+    "purpose": gettext_lazy("Purpose"),
+    "vision": gettext_lazy("Vision"),
+    "overall_goals": gettext_lazy("Overall goals"),
+    "priority_areas": gettext_lazy("Priority areas"),
+    "forums": gettext_lazy("Forums and methods"),
+    "situation_picture_sources": gettext_lazy("Sources of the lägesbild"),
+    "signatories": gettext_lazy("Signatories"),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_import_review(request: HttpRequest) -> HttpResponse:
+    """Step 2: the coordinator checks each field, then saves the draft."""
+    if not request.user.has_perm("agreements.add_agreement"):
+        raise PermissionDenied
+    parsed = request.session.get(IMPORT_SESSION_KEY)
+    if parsed is None:
+        messages.info(request, _("Start by choosing the agreement to import."))
+        return redirect("agreements:import")
+    form = ImportReviewForm(
+        request.POST or None,
+        user=request.user,
+        parsed=parsed,
+        initial=importing.initial_for_form(parsed),
+    )
+    if request.method == "POST" and form.is_valid():
+        agreement = importing.create_draft(
+            form.save(commit=False),
+            form.parties(),
+            parsed,
+            areas=form.cleaned_data["areas"],
+            forums=form.cleaned_data["forums"],
+            signatories=form.cleaned_data["signatories"],
+        )
+        del request.session[IMPORT_SESSION_KEY]
+        messages.success(
+            request, _("The agreement was imported as a draft. Check it, then mark it signed.")
+        )
+        return redirect(agreement)
+    unmatched = importing.match_parties(parsed["parties"]).unmatched
+    missing = [MISSING_LABELS.get(name, name) for name in parsed["missing"]]
+    return render(
+        request,
+        "agreements/import_review.html",
+        {
+            "form": form,
+            "parsed": parsed,
+            "missing": missing,
+            "unmatched": unmatched,
+        },
+    )
+
+
+def _document_response(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _visible(request, pk)
+    return _document_response(
+        documents.render_pdf(agreement), "application/pdf", f"overenskommelse-{pk}.pdf"
+    )
+
+
+def agreement_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _visible(request, pk)
+    return _document_response(
+        documents.render_docx(agreement),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        f"overenskommelse-{pk}.docx",
+    )

@@ -1,93 +1,80 @@
-"""The demo: the five seed agreements, a coordinator and a kommunpolis for each
-seed kommun, and a platform administrator. Names are invented; e-mail addresses
-use the reserved ``.example`` domain. Loading is idempotent."""
+"""The demo: the five seed agreements, imported through the same importer a
+coordinator uses; a coordinator and a kommunpolis for each seed kommun; a
+platform administrator. Names of people are invented; e-mail addresses use the
+reserved ``.example`` domain. Loading is idempotent."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
 from samverka.accounts.models import User
-from samverka.agreements import services
+from samverka.agreements import importing, services
 from samverka.agreements.models import Agreement
+from samverka.agreements.parsing import parse_text
 from samverka.audit.recorder import acting_as
 from samverka.core.access import Role
 from samverka.organizations.models import Membership, Organization
 
 DEMO_PASSWORD = "samverka-demo"  # noqa: S105  (published on purpose: demo logins only)
 ADMIN_EMAIL = "admin@demo.example"
+SEEDS_DIR = Path(__file__).resolve().parents[1] / "agreements" / "seeds"
 
 
 @dataclass(frozen=True)
 class SeedKommun:
     code: str
     lpo_slug: str
-    agreement: str
-    starts_on: dt.date
-    ends_on: dt.date
+    seed_file: str
     coordinator: tuple[str, str]
     police: tuple[str, str]
-    extension_years: int | None = None
-    consultation_months: int | None = None
-    purpose: str = ""
-    extended_on: dt.date | None = None  # demo assumption: extended once by its own rule
+    # Where the document does not state its period (Oxelösund's is a press page).
+    period_if_missing: tuple[dt.date, dt.date] | None = None
+    # Demo assumption: extended once by its own rule on this date.
+    extended_on: dt.date | None = None
 
 
 SEEDS = (
     SeedKommun(
         "0882",
         "lpo-vastervik",
-        "Samverkansavtal mellan Oskarshamns kommun och Polisen",
-        dt.date(2020, 1, 1),
-        dt.date(2023, 12, 31),
+        "000_88ffddd334d1b828.txt",
         ("Saga", "Exempelsson"),
         ("Tore", "Påhittsson"),
-        extension_years=4,
-        consultation_months=6,
         extended_on=dt.date(2023, 6, 15),
-        purpose=(
-            "Att utifrån den lokala problembilden gemensamt arbeta för att förebygga brott och "
-            "öka tryggheten för de som bor, vistas och verkar inom Oskarshamns kommun."
-        ),
     ),
     SeedKommun(
         "0883",
         "lpo-vastervik",
-        "Samverkansöverenskommelse för minskad brottslighet och ökad trygghet 2025–2027",
-        dt.date(2025, 1, 1),
-        dt.date(2027, 12, 31),
+        "001_37b50ad8933ad76c.txt",
         ("Vera", "Provlund"),
         ("Nils", "Låtsasberg"),
     ),
     SeedKommun(
         "1060",
         "lpo-karlshamn",
-        "Samverkansöverenskommelse om brottsförebyggande och trygghetsskapande arbete",
-        dt.date(2020, 12, 18),
-        dt.date(2023, 12, 31),
+        "002_3a1d68dc62451771.txt",
         ("Elsa", "Testgren"),
         ("Arvid", "Demodal"),
     ),
     SeedKommun(
         "0761",
         "lpo-nybro",
-        "Samverkansöverenskommelse mellan Lokalpolisområde Nybro och Lessebo kommun",
-        dt.date(2019, 1, 1),
-        dt.date(2023, 12, 31),
+        "003_5096e6c425a12633.txt",
         ("Maja", "Fiktivsson"),
         ("Olle", "Exempelström"),
     ),
     SeedKommun(
         "0481",
         "lpo-nykoping",
-        "Samverkan mellan Oxelösunds kommun och Polismyndigheten",
-        dt.date(2024, 5, 1),
-        dt.date(2027, 12, 31),
+        "004_be8cccddc231c656.txt",
         ("Ida", "Påhittdahl"),
         ("Erik", "Provqvist"),
+        period_if_missing=(dt.date(2024, 5, 1), dt.date(2027, 12, 31)),
     ),
 )
 
@@ -114,13 +101,47 @@ def _member(user: User, organization: Organization, role: str) -> None:
     Membership.objects.get_or_create(user=user, organization=organization, defaults={"role": role})
 
 
+def _import_seed(seed: SeedKommun, parties: list[Organization], user: User) -> None:
+    parsed = importing.to_session(parse_text((SEEDS_DIR / seed.seed_file).read_text("utf-8")))
+    if Agreement.objects.filter(title=parsed["title"]).exists():
+        return
+    initial = importing.initial_for_form(parsed)
+    starts_on, ends_on = initial["starts_on"], initial["ends_on"]
+    if (starts_on is None or ends_on is None) and seed.period_if_missing:
+        starts_on, ends_on = seed.period_if_missing
+    agreement = Agreement(
+        title=parsed["title"],
+        starts_on=starts_on,
+        ends_on=ends_on,
+        extension_years=parsed["extension_years"],
+        consultation_months=parsed["consultation_months"],
+        purpose=parsed["purpose"],
+        vision=parsed["vision"],
+        overall_goals=initial["overall_goals"],
+        in_two_parts=parsed["two_parts"],
+        situation_picture=initial["situation_picture"],
+    )
+    importing.create_draft(
+        agreement,
+        parties,
+        parsed,
+        areas=list(range(len(parsed["priority_areas"]))),
+        forums=list(range(len(parsed["forums"]))),
+        signatories=list(range(len(parsed["signatories"]))),
+    )
+    signed = [s.signed_on for s in agreement.signatories.all() if s.signed_on]
+    today = timezone.localdate()
+    services.sign(agreement, user=user, made_on=min([*signed, agreement.starts_on, today]))
+    if seed.extended_on is not None:
+        services.extend(agreement, user=user, made_on=seed.extended_on)
+
+
 @transaction.atomic
 def load() -> list[DemoLogin]:
     logins = []
     with acting_as(label="demo data"):
         _user(ADMIN_EMAIL, "Ada", "Plattformsdemo", "Plattformsadministratör", admin=True)
         logins.append(DemoLogin(ADMIN_EMAIL, "Ada Plattformsdemo", "platform administrator"))
-        today = timezone.localdate()
         for seed in SEEDS:
             kommun = Organization.objects.get(municipality_code=seed.code)
             lpo = Organization.objects.get(slug=seed.lpo_slug)
@@ -133,19 +154,5 @@ def load() -> list[DemoLogin]:
             _member(police, lpo, Role.COORDINATOR)
             logins.append(DemoLogin(coordinator.email, str(coordinator), f"coordinator, {kommun}"))
             logins.append(DemoLogin(police.email, str(police), f"kommunpolis, {lpo}"))
-            agreement, created = Agreement.objects.get_or_create(
-                title=seed.agreement,
-                defaults={
-                    "starts_on": seed.starts_on,
-                    "ends_on": seed.ends_on,
-                    "extension_years": seed.extension_years,
-                    "consultation_months": seed.consultation_months,
-                    "purpose": seed.purpose,
-                },
-            )
-            if created:
-                agreement.parties.set([kommun, lpo])
-                services.sign(agreement, user=coordinator, made_on=min(seed.starts_on, today))
-                if seed.extended_on is not None:
-                    services.extend(agreement, user=coordinator, made_on=seed.extended_on)
+            _import_seed(seed, [kommun, lpo], coordinator)
     return logins

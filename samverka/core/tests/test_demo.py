@@ -36,12 +36,21 @@ def test_the_demo_prints_its_logins_and_loads_twice_without_duplicates() -> None
 def test_each_seed_kommun_has_a_coordinator_and_its_lpo_a_kommunpolis() -> None:
     load_all()
     for seed in demo.SEEDS:
-        agreement = Agreement.objects.get(title=seed.agreement)
+        agreement = Agreement.objects.get(parties__municipality_code=seed.code)
         kinds = set(agreement.parties.values_list("kind", flat=True))
         assert kinds == {"kommun", "lpo"}
         kommun = agreement.parties.get(kind="kommun")
-        assert kommun.municipality_code == seed.code
         assert Membership.objects.filter(organization=kommun, role=Role.COORDINATOR).exists()
+        # Imported through the importer: the seed's own priority areas came along.
+        assert agreement.priority_areas.exists()
+    oskarshamn = Agreement.objects.get(parties__municipality_code="0882")
+    assert oskarshamn.ends_on.isoformat() == "2027-12-31"  # extended once, by its rule
+    assert list(oskarshamn.revisions.values_list("number", flat=True)) == [2, 1]
+    vastervik = Agreement.objects.get(parties__municipality_code="0883")
+    assert [s.name for s in vastervik.signatories.all()] == ["Sofia Karlsson", "Harald Hjalmarsson"]
+    assert {"steering_group", "sspf", "tistel"} <= set(
+        vastervik.forums.values_list("kind", flat=True)
+    )
     assert User.objects.get(email=demo.ADMIN_EMAIL).is_superuser
 
 

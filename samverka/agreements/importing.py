@@ -1,0 +1,137 @@
+"""From a parsed agreement (see :mod:`samverka.agreements.parsing`) to a draft.
+
+The parser reads names; here they meet the organizations samverka knows. A kommun is
+matched by its name, a lokalpolisområde by "LPO <name>"; what cannot be matched is
+listed for the coordinator instead of guessed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from samverka.agreements import services
+from samverka.agreements.models import Agreement, Forum, ForumKind, PriorityArea, Signatory
+from samverka.agreements.parsing import ParsedAgreement
+from samverka.organizations.models import Organization, OrganizationKind
+from samverka.taxonomy.models import Category
+from samverka.taxonomy.suggest import suggest
+
+_KINDS = {"kommun": OrganizationKind.KOMMUN, "lpo": OrganizationKind.LOCAL_POLICE_AREA}
+
+
+@dataclass
+class PartyMatch:
+    matched: list[Organization] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)
+
+
+def match_parties(parties: list[dict[str, str]]) -> PartyMatch:
+    result = PartyMatch()
+    for party in parties:
+        kind = _KINDS.get(party["kind"])
+        found = (
+            Organization.objects.filter(kind=kind, name__iexact=party["name"]).first()
+            if kind
+            else None
+        )
+        if found is None:
+            result.unmatched.append(party["name"])
+        elif found not in result.matched:
+            result.matched.append(found)
+    return result
+
+
+def to_session(parsed: ParsedAgreement) -> dict[str, Any]:
+    """Plain JSON-safe data, kept between the upload and the review."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        return value
+
+    return plain(dataclasses.asdict(parsed))
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def initial_for_form(data: dict[str, Any]) -> dict[str, Any]:
+    parties = match_parties(data["parties"]).matched
+    return {
+        "title": data["title"],
+        "starts_on": _date(data["starts_on"]),
+        "ends_on": _date(data["ends_on"]),
+        "extension_years": data["extension_years"],
+        "consultation_months": data["consultation_months"],
+        "purpose": data["purpose"],
+        "vision": data["vision"],
+        "overall_goals": "\n".join(data["overall_goals"]),
+        "in_two_parts": data["two_parts"],
+        "situation_picture": "\n".join(data["situation_picture_sources"]),
+        "kommuner": [p for p in parties if p.kind == OrganizationKind.KOMMUN],
+        "police": next((p for p in parties if p.kind == OrganizationKind.LOCAL_POLICE_AREA), None),
+    }
+
+
+@transaction.atomic
+def create_draft(
+    agreement: Agreement,
+    parties: list[Organization],
+    data: dict[str, Any],
+    *,
+    areas: list[int],
+    forums: list[int],
+    signatories: list[int],
+) -> Agreement:
+    """Save the reviewed agreement with the chosen areas, forums and signatories."""
+    services.save_agreement(agreement, parties)
+    categories = {c.code: c for c in Category.objects.current()}
+    for position, index in enumerate(areas, start=1):
+        item = data["priority_areas"][index]
+        suggestion = suggest(f"{item['title']} {item['description']}")
+        area = PriorityArea(
+            agreement=agreement,
+            title=item["title"][:300],
+            description=item["description"],
+            target_groups=suggestion.target_groups,
+            position=position,
+        )
+        area.full_clean()
+        area.save()
+        area.categories.set([categories[c] for c in suggestion.categories if c in categories])
+    by_kind = {p.kind: p for p in parties}
+    for position, index in enumerate(forums, start=1):
+        item = data["forums"][index]
+        forum = Forum(
+            agreement=agreement,
+            kind=item["kind"] if item["kind"] in ForumKind.values else ForumKind.OTHER,
+            name=item["name"][:200],
+            description=item["description"],
+            position=position,
+        )
+        forum.full_clean()
+        forum.save()
+    for position, index in enumerate(signatories, start=1):
+        item = data["signatories"][index]
+        signatory = Signatory(
+            agreement=agreement,
+            name=item["name"][:200],
+            title=item["title"][:200],
+            organization=by_kind.get(_KINDS.get(item["organization"], "")),
+            place=item["place"][:100],
+            signed_on=_date(item["signed_on"]),
+            position=position,
+        )
+        signatory.full_clean()
+        signatory.save()
+    return agreement

@@ -1,0 +1,104 @@
+"""Importing an agreement from a document: read, reviewed field by field, saved."""
+
+import io
+from pathlib import Path
+
+import docx
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from samverka.agreements.models import Agreement, AgreementStatus
+from samverka.testing import PERSONAS, PersonaTestCase
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+UPLOAD = reverse("agreements:import")
+REVIEW = reverse("agreements:import_review")
+
+
+class ImportTest(PersonaTestCase):
+    def seed(self, prefix: str) -> str:
+        (path,) = SEEDS.glob(f"{prefix}_*.txt")
+        return path.read_text("utf-8")
+
+    def test_who_may_import(self) -> None:
+        expected = dict.fromkeys(PERSONAS, 403) | {"coordinator": 200, "admin": 200}
+        expected["anonymous"] = 302
+        self.assert_statuses("get", UPLOAD, expected)
+
+    def test_oskarshamns_agreement_is_read_reviewed_and_saved(self) -> None:
+        self.login_as("coordinator")
+        response = self.client.post(UPLOAD, {"text": self.seed("000")})
+        self.assertRedirects(response, REVIEW)
+        response = self.client.get(REVIEW)
+        form = response.context["form"]
+        self.assertEqual(
+            form.initial["title"], "Samverkansavtal mellan Oskarshamns kommun och Polisen"
+        )
+        self.assertEqual(form.initial["kommuner"], [self.kommun])
+        self.assertEqual(form.initial["police"], self.lpo)
+        self.assertEqual(str(form.initial["starts_on"]), "2020-01-01")
+        self.assertEqual(form.initial["consultation_months"], 6)
+        self.assertContains(response, "Statistik från polisens anmälningssystem")
+        self.assertContains(response, "Undertecknare")  # listed as not found
+        areas = [label for _, label in form.fields["areas"].choices]
+        self.assertIn("Information till nyanlända", areas)
+
+        data = {
+            "title": form.initial["title"],
+            "kommuner": [self.kommun.pk],
+            "police": self.lpo.pk,
+            "starts_on": "2020-01-01",
+            "ends_on": "2023-12-31",
+            "extension_years": "4",
+            "consultation_months": "6",
+            "purpose": form.initial["purpose"],
+            "areas": [0, 1],  # keep the first two only
+            "forums": [c for c, _ in form.fields["forums"].choices],
+        }
+        response = self.client.post(REVIEW, data)
+        agreement = Agreement.objects.get(title=form.initial["title"])
+        self.assertRedirects(response, agreement.get_absolute_url())
+        self.assertEqual(agreement.status, AgreementStatus.DRAFT)
+        self.assertEqual(agreement.consultation_deadline.isoformat(), "2023-06-30")
+        titles = list(agreement.priority_areas.values_list("title", flat=True))
+        self.assertEqual(len(titles), 2)
+        speed = agreement.priority_areas.get(title__startswith="Trafiksäkerhetsarbete")
+        self.assertIn("traffic.speeding", [c.code for c in speed.categories.all()])
+        self.assertIn("steering_group", list(agreement.forums.values_list("kind", flat=True)))
+        self.assertNotIn("agreement_import", self.client.session)
+
+    def test_a_word_document_is_read_like_its_text(self) -> None:
+        document = docx.Document()
+        for line in self.seed("001").splitlines():
+            document.add_paragraph(line)
+        buffer = io.BytesIO()
+        document.save(buffer)
+        self.login_as("coordinator")
+        upload = SimpleUploadedFile(
+            "vastervik.docx",
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+        self.client.post(UPLOAD, {"document": upload})
+        form = self.client.get(REVIEW).context["form"]
+        self.assertEqual(str(form.initial["ends_on"]), "2027-12-31")
+        self.assertEqual(len(form.fields["areas"].choices), 8)
+        signatories = [label for _, label in form.fields["signatories"].choices]
+        self.assertTrue(signatories[0].startswith("Sofia Karlsson, Lokalpolisområdeschef"))
+
+    def test_an_unreadable_file_is_refused_with_its_name(self) -> None:
+        self.login_as("coordinator")
+        upload = SimpleUploadedFile("bild.png", b"\x89PNG\r\n", content_type="image/png")
+        response = self.client.post(UPLOAD, {"document": upload})
+        self.assertIn("document", response.context["form"].errors)
+        self.assertIn("bild.png", str(response.context["form"].errors["document"]))
+        self.assertNotIn("agreement_import", self.client.session)
+
+    def test_nothing_to_read_is_refused(self) -> None:
+        self.login_as("coordinator")
+        response = self.client.post(UPLOAD, {"text": "   "})
+        self.assertContains(response, "Välj en fil eller klistra in")
+
+    def test_the_review_without_an_upload_sends_the_user_to_step_one(self) -> None:
+        self.login_as("coordinator")
+        self.assertRedirects(self.client.get(REVIEW), UPLOAD)
