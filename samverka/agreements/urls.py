@@ -9,6 +9,7 @@ urlpatterns = [
     path("importera/", views.agreement_import, name="import"),
     path("importera/granska/", views.agreement_import_review, name="import_review"),
     path("arshjul/", views.cycle_all, name="cycle_all"),
+    path("oversikt/", views.national_overview, name="overview"),
     path("arshjul.ics", views.cycle_all_ics, name="cycle_all_ics"),
     path("<int:pk>/", views.agreement_detail, name="detail"),
     path("<int:pk>/andra/", views.agreement_edit, name="edit"),

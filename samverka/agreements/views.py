@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from samverka.agreements import calendar, documents, importing, services
+from samverka.agreements import calendar, documents, importing, overview, services
 from samverka.agreements.forms import (
     AgreementForm,
     DatedActionForm,
@@ -41,6 +41,7 @@ from samverka.agreements.models import (
     Signatory,
 )
 from samverka.agreements.parsing import parse_file, parse_text
+from samverka.organizations.models import Organization, OrganizationKind
 from samverka.taxonomy.models import Category
 from samverka.taxonomy.suggest import suggest
 
@@ -491,4 +492,33 @@ def agreement_docx(request: HttpRequest, pk: int) -> HttpResponse:
         documents.render_docx(agreement),
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         f"overenskommelse-{pk}.docx",
+    )
+
+
+@login_required
+def national_overview(request: HttpRequest) -> HttpResponse:
+    """Agreements and priorities across kommuner, for police-region and national users."""
+    scope = overview.overview_scope(request.user)
+    if scope is None:
+        raise PermissionDenied
+    region = request.GET.get("region")
+    regions = Organization.objects.filter(
+        kind=OrganizationKind.POLICE_REGION, counties__in=scope
+    ).distinct()
+    if region and region.isdigit() and regions.filter(pk=int(region)).exists():
+        scope = scope.filter(police_region_id=int(region))
+    result = overview.build(scope)
+    return render(
+        request,
+        "agreements/overview.html",
+        {
+            "overview": result,
+            "regions": regions,
+            "region": region,
+            "status_labels": {
+                overview.IN_FORCE: _("In force"),
+                overview.EXPIRING: _("Expiring within the notice"),
+                overview.NONE: _("No agreement in force"),
+            },
+        },
     )

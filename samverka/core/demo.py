@@ -18,7 +18,7 @@ from samverka.agreements.models import Agreement
 from samverka.agreements.parsing import parse_text
 from samverka.audit.recorder import acting_as
 from samverka.core.access import Role
-from samverka.organizations.models import Membership, Organization
+from samverka.organizations.models import Membership, Organization, OrganizationKind
 
 DEMO_PASSWORD = "samverka-demo"  # noqa: S105  (published on purpose: demo logins only)
 ADMIN_EMAIL = "admin@demo.example"
@@ -142,6 +142,18 @@ def load() -> list[DemoLogin]:
     with acting_as(label="demo data"):
         _user(ADMIN_EMAIL, "Ada", "Plattformsdemo", "Plattformsadministratör", admin=True)
         logins.append(DemoLogin(ADMIN_EMAIL, "Ada Plattformsdemo", "platform administrator"))
+        # Users who overview many kommuner: a police-region analyst and a national one.
+        region = Organization.objects.get(slug="polisregion-syd")
+        analyst = _user("analytiker.syd@demo.example", "Rut", "Översiktsson", "Analytiker")
+        _member(analyst, region, Role.VIEWER)
+        logins.append(DemoLogin(analyst.email, str(analyst), f"viewer, {region}"))
+        national, _ = Organization.objects.get_or_create(
+            slug="bra",
+            defaults={"name": "Brottsförebyggande rådet (Brå)", "kind": OrganizationKind.NATIONAL},
+        )
+        expert = _user("nationell@demo.example", "Bo", "Rikstäck", "Utredare")
+        _member(expert, national, Role.VIEWER)
+        logins.append(DemoLogin(expert.email, str(expert), f"viewer, {national}"))
         for seed in SEEDS:
             kommun = Organization.objects.get(municipality_code=seed.code)
             lpo = Organization.objects.get(slug=seed.lpo_slug)

@@ -48,6 +48,7 @@ class OrganizationKind(models.TextChoices):
     KOMMUN = "kommun", _("Municipality")
     LOCAL_POLICE_AREA = "lpo", _("Local police area")
     POLICE_REGION = "police_region", _("Police region")
+    NATIONAL = "national", _("National authority")
     REGION = "region", _("Region")
     COAST_GUARD = "coast_guard", _("Coast guard")
     RESCUE_SERVICE = "rescue_service", _("Rescue service")
@@ -64,7 +65,10 @@ REFERENCE_KINDS = (
     OrganizationKind.LOCAL_POLICE_AREA,
     OrganizationKind.POLICE_REGION,
 )
-ACTOR_KINDS = tuple(kind for kind in OrganizationKind if kind not in REFERENCE_KINDS)
+# Kinds users may add themselves; national authorities are added by the platform administrator.
+ACTOR_KINDS = tuple(
+    kind for kind in OrganizationKind if kind not in (*REFERENCE_KINDS, OrganizationKind.NATIONAL)
+)
 
 
 class OrganizationQuerySet(models.QuerySet["Organization"]):

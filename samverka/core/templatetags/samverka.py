@@ -27,3 +27,9 @@ def thousands(value: object) -> str:
     except (TypeError, ValueError):
         return "" if value is None else str(value)
     return f"{number:,}".replace(",", "\u00a0")
+
+
+@register.filter
+def get_item(mapping: dict[str, object], key: str) -> object:
+    """``mapping[key]`` in a template (empty when missing)."""
+    return mapping.get(key, "")

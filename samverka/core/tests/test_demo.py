@@ -28,7 +28,7 @@ def test_the_demo_prints_its_logins_and_loads_twice_without_duplicates() -> None
     assert "kommunpolis.oxelosund@demo.example" in output
     assert demo.DEMO_PASSWORD in output
     counts = (User.objects.count(), Membership.objects.count(), Agreement.objects.count())
-    assert counts == (11, 10, 5)
+    assert counts == (13, 12, 5)
     load_all()
     assert (User.objects.count(), Membership.objects.count(), Agreement.objects.count()) == counts
 

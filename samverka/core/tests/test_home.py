@@ -99,7 +99,7 @@ class HomeTest(PersonaTestCase):
             response = self.client.get("/")
         self.assertContains(response, "Samverkansöverenskommelse Lessebo")
         self.assertEqual(len(four), len(one))
-        self.assertEqual(len(one), 14)
+        self.assertEqual(len(one), 15)
 
 
 class ShellTest(PersonaTestCase):
