@@ -34,6 +34,12 @@ class AgreementForm(forms.ModelForm):
         queryset=Organization.objects.filter(kind__in=ACTOR_KINDS),
         required=False,
     )
+    replaces = forms.ModelChoiceField(
+        label=_("Replaces the earlier agreement"),
+        queryset=Agreement.objects.none(),
+        required=False,
+        help_text=_("The earlier agreement is then shown as replaced, and its open duties end."),
+    )
 
     class Meta:
         model = Agreement
@@ -69,6 +75,11 @@ class AgreementForm(forms.ModelForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        earlier = Agreement.objects.coordinated_by(user).filter(replaced_by__isnull=True)
+        if self.instance.pk:
+            earlier = earlier.exclude(pk=self.instance.pk)
+            self.initial["replaces"] = self.instance.replaces.first()
+        self.fields["replaces"].queryset = earlier  # type: ignore[attr-defined]
         if self.instance.pk:
             parties = list(self.instance.parties.all())
             self.initial["kommuner"] = [p for p in parties if p.kind == OrganizationKind.KOMMUN]

@@ -19,7 +19,7 @@ from samverka.agreements.models import Agreement, Forum, ForumKind, PriorityArea
 from samverka.agreements.parsing import ParsedAgreement
 from samverka.organizations.models import Organization, OrganizationKind
 from samverka.taxonomy.models import Category
-from samverka.taxonomy.suggest import suggest
+from samverka.taxonomy.suggest import suggest_for_area
 
 _KINDS = {"kommun": OrganizationKind.KOMMUN, "lpo": OrganizationKind.LOCAL_POLICE_AREA}
 
@@ -98,7 +98,7 @@ def create_draft(
     categories = {c.code: c for c in Category.objects.current()}
     for position, index in enumerate(areas, start=1):
         item = data["priority_areas"][index]
-        suggestion = suggest(f"{item['title']} {item['description']}")
+        suggestion = suggest_for_area(item["title"], item["description"])
         area = PriorityArea(
             agreement=agreement,
             title=item["title"][:300],

@@ -134,13 +134,23 @@ def extend(agreement: Agreement, *, user: User | None, made_on: dt.date) -> Revi
 
 
 @transaction.atomic
-def save_agreement(agreement: Agreement, parties: list[Any] | None = None) -> Agreement:
-    """Save the agreement's own fields (and parties) and keep its årshjul in step."""
+def save_agreement(
+    agreement: Agreement, parties: list[Any] | None = None, replaces: Agreement | None = None
+) -> Agreement:
+    """Save the agreement's own fields (and parties) and keep its årshjul in step.
+
+    ``replaces`` is an earlier agreement this one takes over from: it is marked
+    replaced, and its open duties end.
+    """
     agreement.full_clean()
     agreement.save()
     if parties is not None:
         agreement.parties.set(parties)
     sync_duties(agreement)
+    if replaces is not None and replaces.pk != agreement.pk:
+        replaces.replaced_by = agreement
+        replaces.save(update_fields=["replaced_by", "updated_at"])
+        sync_duties(replaces)
     return agreement
 
 

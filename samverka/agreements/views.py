@@ -43,7 +43,7 @@ from samverka.agreements.models import (
 from samverka.agreements.parsing import parse_file, parse_text
 from samverka.organizations.models import Organization, OrganizationKind
 from samverka.taxonomy.models import Category
-from samverka.taxonomy.suggest import suggest
+from samverka.taxonomy.suggest import suggest_for_area
 
 
 def _visible(request: HttpRequest, pk: int) -> Agreement:
@@ -83,7 +83,9 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = AgreementForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        agreement = services.save_agreement(form.save(commit=False), form.parties())
+        agreement = services.save_agreement(
+            form.save(commit=False), form.parties(), form.cleaned_data["replaces"]
+        )
         messages.success(request, _("The agreement was saved as a draft."))
         return redirect(agreement)
     return render(request, "agreements/agreement_form.html", {"form": form})
@@ -118,7 +120,9 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = _editable(request, pk)
     form = AgreementForm(request.POST or None, instance=agreement, user=request.user)
     if request.method == "POST" and form.is_valid():
-        services.save_agreement(form.save(commit=False), form.parties())
+        services.save_agreement(
+            form.save(commit=False), form.parties(), form.cleaned_data["replaces"]
+        )
         messages.success(request, _("The agreement was saved."))
         return redirect(agreement)
     return render(request, "agreements/agreement_form.html", {"form": form, "agreement": agreement})
@@ -254,7 +258,7 @@ def _save_part(form: BaseForm, agreement: Agreement) -> Model:
     obj.save()
     form.save_m2m()  # type: ignore[attr-defined]
     if isinstance(obj, PriorityArea) and not obj.categories.exists() and not obj.target_groups:
-        suggestion = suggest(f"{obj.title} {obj.description}")
+        suggestion = suggest_for_area(obj.title, obj.description)
         obj.categories.set(Category.objects.current().filter(code__in=suggestion.categories))
         obj.target_groups = suggestion.target_groups
         obj.save(update_fields=["target_groups"])

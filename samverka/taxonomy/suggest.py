@@ -25,9 +25,11 @@ CATEGORY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"bostadsinbrott|inbrott", ("theft.residential",)),
     (r"fordon|bilinbrott|\bbil", ("theft.vehicle",)),
     (r"cykel", ("theft.bicycle",)),
-    (r"butik|handel", ("theft.shop",)),
+    (r"butik", ("theft.shop",)),
     (r"båtmotor|båtstöld", ("theft.boat",)),
     (r"stöld|tillgrepp", ("theft",)),
+    (r"grannsamverkan", ("theft.residential",)),
+    (r"båtsamverkan", ("theft.boat",)),
     (r"klotter", ("damage.graffiti",)),
     (r"skadegörelse", ("damage",)),
     (r"anlagd brand|anlagda bränder|brandanläggelse", ("damage.arson",)),
@@ -37,7 +39,7 @@ CATEGORY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"trafikolyck|olyckorna", ("traffic.accident",)),
     (r"trafik", ("traffic",)),
     (r"ordningsstörning", ("order.disturbance",)),
-    (r"samling|gäng(?:bildning)? på", ("order.gathering",)),
+    (r"\bsamling(?:ar)?\b|samlas|ungdomsgäng", ("order.gathering",)),
     (r"\bofog", ("order.mischief",)),
     (r"belysning", ("order.unsafe_lighting",)),
     (r"nedskräpning", ("order.unsafe_litter",)),
@@ -88,6 +90,24 @@ def suggest(text: str) -> Suggestion:
             found.extend(code for code in codes if code not in found)
     # A main category adds nothing where one of its subcategories already matched.
     specific = [c for c in found if not any(o.startswith(c + ".") for o in found if o != c)]
+    # "Våld i nära relation" is its own category, not assault in general.
+    if "person.domestic" in specific and "misshandel" not in lowered:
+        specific = [c for c in specific if c != "person.assault"]
     groups = [group.value for pattern, group in TARGET_RULES if re.search(pattern, lowered)]
     # A theme across categories ("Unga i riskzon") carries target groups only.
     return Suggestion(categories=specific or ([] if groups else ["other"]), target_groups=groups)
+
+
+def suggest_for_area(title: str, description: str = "") -> Suggestion:
+    """The title decides; the description is read only when the title says nothing.
+
+    A description often mentions neighbouring problems ("... främjar våld ..."), which
+    would pull in categories the area is not about.
+
+    >>> suggest_for_area("Trafiksäkerhet", "där trafikmiljöer upplevs som otrygga").categories
+    ['traffic']
+    """
+    first = suggest(title)
+    if first.categories == ["other"] and not first.target_groups and description:
+        return suggest(f"{title} {description}")
+    return first

@@ -320,3 +320,47 @@ class CycleViewsTest(PersonaTestCase):
                 self.login_as(persona)
                 response = self.client.get("/")
                 self.assertEqual("Försenad: Årlig uppföljning" in response.content.decode(), shown)
+
+
+class ReplaceTest(PersonaTestCase):
+    def test_a_new_agreement_replaces_the_earlier_one_and_ends_its_duties(self) -> None:
+        self.agreement.status = AgreementStatus.DRAFT
+        self.agreement.save()
+        services.sign(self.agreement, user=None, made_on=self.agreement.starts_on)
+        self.assertTrue(self.agreement.duties.exists())
+        self.login_as("coordinator")
+        response = self.client.post(
+            url("create"),
+            {
+                "title": "Ny överenskommelse",
+                "kommuner": [self.kommun.pk],
+                "police": self.lpo.pk,
+                "starts_on": "2030-01-01",
+                "ends_on": "2033-12-31",
+                "replaces": self.agreement.pk,
+            },
+        )
+        new = Agreement.objects.get(title="Ny överenskommelse")
+        self.assertRedirects(response, new.get_absolute_url())
+        self.agreement.refresh_from_db()
+        self.assertEqual(self.agreement.replaced_by, new)
+        self.assertEqual(self.agreement.lifecycle_now, "replaced")
+        self.assertFalse(self.agreement.duties.filter(done_on__isnull=True).exists())
+        self.assertContains(self.client.get(new.get_absolute_url()), "Ersätter")
+
+    def test_only_agreements_the_user_coordinates_can_be_replaced(self) -> None:
+        self.login_as("coordinator")
+        response = self.client.post(
+            url("create"),
+            {
+                "title": "Kapning",
+                "kommuner": [self.kommun.pk],
+                "police": self.lpo.pk,
+                "starts_on": "2030-01-01",
+                "ends_on": "2033-12-31",
+                "replaces": self.other_agreement.pk,
+            },
+        )
+        self.assertIn("replaces", response.context["form"].errors)
+        self.other_agreement.refresh_from_db()
+        self.assertIsNone(self.other_agreement.replaced_by)

@@ -38,3 +38,14 @@ def test_months_are_added_with_the_end_of_month_kept() -> None:
     assert add_months(dt.date(2023, 12, 31), 48) == dt.date(2027, 12, 31)
     assert add_months(dt.date(2024, 3, 31), -1) == dt.date(2024, 2, 29)
     assert add_months(dt.date(2024, 1, 15), -13) == dt.date(2022, 12, 15)
+
+
+def test_the_documented_examples_hold() -> None:
+    import doctest
+
+    from samverka.lib import dates
+    from samverka.taxonomy import suggest
+
+    for module in (dates, suggest):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0, module.__name__
