@@ -27,6 +27,30 @@ PASSWORD = "a-long-test-password"
 PERSONAS = ("coordinator", "police", "outsider", "reporter", "viewer", "admin", "anonymous")
 
 
+def make_kommun(name: str, code: str, county: County, **extra: Any) -> Organization:
+    """A kommun organization; the slug is its name in lower case."""
+    return Organization.objects.create(
+        name=name,
+        slug=name.lower().replace("å", "a").replace("ä", "a").replace("ö", "o"),
+        kind=OrganizationKind.KOMMUN,
+        municipality_code=code,
+        county=county,
+        **extra,
+    )
+
+
+def make_lpo(name: str, covers: list[Organization], **extra: Any) -> Organization:
+    """A lokalpolisområde named "LPO <name>" covering ``covers``."""
+    lpo = Organization.objects.create(
+        name=f"LPO {name}",
+        slug=f"lpo-{name.lower().replace('å', 'a').replace('ä', 'a').replace('ö', 'o')}",
+        kind=OrganizationKind.LOCAL_POLICE_AREA,
+        **extra,
+    )
+    lpo.covers.set(covers)
+    return lpo
+
+
 def make_user(email: str, first_name: str = "", **extra: Any) -> User:
     return User.objects.create_user(
         email=email, password=PASSWORD, first_name=first_name, last_name="Testperson", **extra
@@ -54,37 +78,10 @@ class PersonaTestCase(TestCase):
         region = Organization.objects.create(
             name="Polisregion Syd", slug="polisregion-syd", kind=OrganizationKind.POLICE_REGION
         )
-        cls.kommun = Organization.objects.create(
-            name="Oskarshamn",
-            slug="oskarshamn",
-            kind=OrganizationKind.KOMMUN,
-            municipality_code="0882",
-            county=kalmar,
-            population=27000,
-        )
-        cls.lpo = Organization.objects.create(
-            name="LPO Västervik",
-            slug="lpo-vastervik",
-            kind=OrganizationKind.LOCAL_POLICE_AREA,
-            parent=region,
-            county=kalmar,
-        )
-        cls.lpo.covers.add(cls.kommun)
-        cls.other_kommun = Organization.objects.create(
-            name="Lessebo",
-            slug="lessebo",
-            kind=OrganizationKind.KOMMUN,
-            municipality_code="0761",
-            county=kronoberg,
-        )
-        cls.other_lpo = Organization.objects.create(
-            name="LPO Nybro",
-            slug="lpo-nybro",
-            kind=OrganizationKind.LOCAL_POLICE_AREA,
-            parent=region,
-            county=kalmar,
-        )
-        cls.other_lpo.covers.add(cls.other_kommun)
+        cls.kommun = make_kommun("Oskarshamn", "0882", kalmar, population=27000)
+        cls.lpo = make_lpo("Västervik", [cls.kommun], parent=region, county=kalmar)
+        cls.other_kommun = make_kommun("Lessebo", "0761", kronoberg)
+        cls.other_lpo = make_lpo("Nybro", [cls.other_kommun], parent=region, county=kalmar)
         today = timezone.localdate()
         cls.agreement = Agreement.objects.create(
             title="Samverkansavtal Oskarshamn",

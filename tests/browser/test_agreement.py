@@ -8,8 +8,8 @@ from playwright.sync_api import Page, expect
 
 from samverka.accounts.models import User
 from samverka.core.access import Role
-from samverka.organizations.models import County, Membership, Organization, OrganizationKind
-from samverka.testing import PASSWORD
+from samverka.organizations.models import County, Membership, Organization
+from samverka.testing import PASSWORD, make_kommun, make_lpo
 from tests.browser.test_shell import assert_no_axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,18 +17,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def coordinator() -> User:
-    county = County.objects.create(code="04", name="Södermanlands län")
-    kommun = Organization.objects.create(
-        name="Oxelösund",
-        slug="oxelosund",
-        kind=OrganizationKind.KOMMUN,
-        municipality_code="0481",
-        county=county,
-    )
-    lpo = Organization.objects.create(
-        name="LPO Nyköping", slug="lpo-nykoping", kind=OrganizationKind.LOCAL_POLICE_AREA
-    )
-    lpo.covers.add(kommun)
+    kommun = make_kommun("Oxelösund", "0481", County.objects.create(code="04", name="Sörmland"))
+    make_lpo("Nyköping", [kommun])
     user = User.objects.create_user("ida@test.example", PASSWORD, first_name="Ida")
     Membership.objects.create(user=user, organization=kommun, role=Role.COORDINATOR)
     return user

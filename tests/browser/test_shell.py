@@ -6,22 +6,15 @@ from playwright.sync_api import Page, expect
 
 from samverka.accounts.models import User
 from samverka.core.access import Role
-from samverka.organizations.models import County, Membership, Organization, OrganizationKind
-from samverka.testing import PASSWORD
+from samverka.organizations.models import County, Membership
+from samverka.testing import PASSWORD, make_kommun
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def coordinator() -> User:
-    county = County.objects.create(code="08", name="Kalmar län")
-    kommun = Organization.objects.create(
-        name="Oskarshamn",
-        slug="oskarshamn",
-        kind=OrganizationKind.KOMMUN,
-        municipality_code="0882",
-        county=county,
-    )
+    kommun = make_kommun("Oskarshamn", "0882", County.objects.create(code="08", name="Kalmar län"))
     user = User.objects.create_user("cora@test.example", PASSWORD, first_name="Cora")
     Membership.objects.create(user=user, organization=kommun, role=Role.COORDINATOR)
     return user

@@ -9,23 +9,15 @@ from django.test import TestCase
 from samverka.agreements import services
 from samverka.agreements.cycle import planned_duties
 from samverka.agreements.models import Agreement, AgreementStatus, DutyKind, Lifecycle
-from samverka.organizations.models import County, Organization, OrganizationKind
+from samverka.organizations.models import County
+from samverka.testing import make_kommun, make_lpo
 
 D = dt.date
 
 
 def oskarshamn_agreement() -> Agreement:
-    county = County.objects.create(code="08", name="Kalmar län")
-    kommun = Organization.objects.create(
-        name="Oskarshamn",
-        slug="oskarshamn",
-        kind=OrganizationKind.KOMMUN,
-        municipality_code="0882",
-        county=county,
-    )
-    lpo = Organization.objects.create(
-        name="LPO Västervik", slug="lpo-vastervik", kind=OrganizationKind.LOCAL_POLICE_AREA
-    )
+    kommun = make_kommun("Oskarshamn", "0882", County.objects.create(code="08", name="Kalmar län"))
+    lpo = make_lpo("Västervik", [kommun])
     agreement = Agreement.objects.create(
         title="Samverkansavtal mellan Oskarshamns kommun och Polisen",
         starts_on=D(2020, 1, 1),

@@ -9,7 +9,7 @@ from samverka.agreements.models import Agreement, AgreementStatus, PriorityArea
 from samverka.core.access import Role
 from samverka.organizations.models import County, Membership, Organization, OrganizationKind
 from samverka.taxonomy.models import Category
-from samverka.testing import PERSONAS, PersonaTestCase, make_user
+from samverka.testing import PERSONAS, PersonaTestCase, make_kommun, make_user
 
 URL = reverse("agreements:overview")
 
@@ -24,12 +24,10 @@ class OverviewTest(PersonaTestCase):
             name="Polisregion Öst", slug="polisregion-ost", kind=OrganizationKind.POLICE_REGION
         )
         sodermanland = County.objects.create(code="04", name="Södermanlands län", police_region=ost)
-        cls.oxelosund = Organization.objects.create(
-            name="Oxelösund",
-            slug="oxelosund",
-            kind=OrganizationKind.KOMMUN,
-            municipality_code="0481",
-            county=sodermanland,
+        cls.oxelosund = make_kommun(
+            "Oxelösund",
+            "0481",
+            sodermanland,
             geometry={
                 "type": "Polygon",
                 "coordinates": [[[17.0, 58.6], [17.2, 58.6], [17.1, 58.7], [17.0, 58.6]]],
