@@ -1,7 +1,8 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
-from samverka.agreements.models import Agreement
+from samverka.agreements.models import Agreement, Duty
 from samverka.core.attention import items_for
 
 
@@ -19,5 +20,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "memberships": memberships,
             "agreements": agreements,
             "attention": items_for(user),
+            "next_duties": Duty.objects.of_user(user)
+            .open()
+            .filter(due_on__gte=timezone.localdate())
+            .select_related("agreement")[:5],
         },
     )

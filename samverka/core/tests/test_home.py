@@ -33,6 +33,21 @@ class HomeTest(PersonaTestCase):
         self.assertContains(response, "LPO Västervik")
         self.assertContains(response, "Samverkansavtal Oskarshamn")
 
+    def test_the_next_duties_of_the_arshjul_are_listed(self) -> None:
+        from samverka.agreements import services
+
+        self.agreement.status = AgreementStatus.DRAFT
+        self.agreement.save()
+        services.sign(self.agreement, user=None, made_on=self.agreement.starts_on)
+        self.login_as("police")
+        response = self.client.get("/")
+        self.assertContains(response, "Närmast i årshjulet")
+        self.assertEqual(len(response.context["next_duties"]), 5)
+        dates = [d.due_on for d in response.context["next_duties"]]
+        self.assertEqual(dates, sorted(dates))
+        self.login_as("outsider")
+        self.assertNotContains(self.client.get("/"), "Närmast i årshjulet")
+
     def test_a_user_without_memberships_is_told_what_to_do(self) -> None:
         from samverka.testing import make_user
 
@@ -99,7 +114,7 @@ class HomeTest(PersonaTestCase):
             response = self.client.get("/")
         self.assertContains(response, "Samverkansöverenskommelse Lessebo")
         self.assertEqual(len(four), len(one))
-        self.assertEqual(len(one), 15)
+        self.assertEqual(len(one), 16)
 
 
 class ShellTest(PersonaTestCase):
