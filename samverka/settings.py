@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "samverka.organizations",
     "samverka.taxonomy",
     "samverka.agreements",
+    "samverka.sources",
     "samverka.audit",
 ]
 

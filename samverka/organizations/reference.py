@@ -73,6 +73,10 @@ LOCAL_POLICE_AREAS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
+# National actors every installation has: the owner of the national police events.
+NATIONAL = {"polismyndigheten": "Polismyndigheten"}
+
+
 class ReferenceDataError(ValueError):
     """The reference files disagree with each other or with what samverka expects."""
 
@@ -140,7 +144,9 @@ def _slug(name: str) -> str:
 
 @transaction.atomic
 def load(progress: Callable[[str], None] = lambda message: None) -> dict[str, LoadResult]:
-    results = {key: LoadResult() for key in ("police regions", "counties", "kommuner", "LPO")}
+    results = {
+        key: LoadResult() for key in ("police regions", "counties", "kommuner", "LPO", "national")
+    }
     with acting_as(label="reference data"):
         regions: dict[str, Organization] = {}
         for name in POLICE_REGIONS:
@@ -233,4 +239,9 @@ def load(progress: Callable[[str], None] = lambda message: None) -> dict[str, Lo
                 changed = True if changed is False else changed
             results["LPO"].count(changed)
         progress("LPO")
+        for slug, name in NATIONAL.items():
+            _, changed = _upsert(
+                Organization, {"slug": slug}, {"name": name, "kind": OrganizationKind.NATIONAL}
+            )
+            results["national"].count(changed)
     return results

@@ -13,6 +13,7 @@ TAXONOMY: tuple[Node, ...] = (
         "Brott mot person",
         "Crimes against the person",
         (
+            ("person.lethal", "Dödligt våld och försök", "Lethal violence and attempts"),
             ("person.assault", "Misshandel", "Assault"),
             ("person.threat", "Hot", "Threats"),
             ("person.robbery", "Rån", "Robbery"),

@@ -1,0 +1,212 @@
+"""Evidence a lägesbild is built from: datasets with provenance, and their rows.
+
+Every import is a :class:`Dataset` (who, when, which file, what happened to each
+row). Events are one row per incident in one store, whatever their source; a
+withdrawn dataset's rows are left out of everything computed afterwards.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from samverka.core.access import VisibleContent, VisibleQuerySet
+
+
+class SourceKind(models.TextChoices):
+    POLICE_EVENTS = "police_events", _("Police events (polisen.se)")
+    CRIME_STATISTICS = "statistics", _("Crime statistics (Brå, police extracts)")
+    EVENT_TABLE = "event_table", _("Table of events")
+    EST = "est", _("EST reports")
+    POPULATION = "population", _("Population")
+    SURVEY = "survey", _("Survey results")
+    AREAS = "areas", _("Areas")
+
+
+class DatasetStatus(models.TextChoices):
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+class DatasetQuerySet(VisibleQuerySet["Dataset"]):
+    def in_use(self) -> DatasetQuerySet:
+        return self.filter(status=DatasetStatus.DONE, withdrawn_at__isnull=True)
+
+
+class Dataset(VisibleContent):
+    kind = models.CharField(_("kind of source"), max_length=32, choices=SourceKind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    period_start = models.DateField(_("period from"), null=True, blank=True)
+    period_end = models.DateField(_("period until"), null=True, blank=True)
+    file_name = models.CharField(_("file name"), max_length=300, blank=True)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True, db_index=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    imported_at = models.DateTimeField(_("imported"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=DatasetStatus.choices, default=DatasetStatus.RUNNING
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    rows_imported = models.PositiveIntegerField(_("rows new"), default=0)
+    rows_updated = models.PositiveIntegerField(_("rows updated"), default=0)
+    rows_unchanged = models.PositiveIntegerField(_("rows unchanged"), default=0)
+    rows_skipped = models.PositiveIntegerField(_("rows skipped"), default=0)
+    rows_rejected = models.PositiveIntegerField(_("rows rejected"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_reason = models.TextField(_("why withdrawn"), blank=True)
+
+    objects = DatasetQuerySet.as_manager()  # type: ignore[misc]
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name = _("dataset")
+        verbose_name_plural = _("datasets")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("sources:dataset", kwargs={"pk": self.pk})
+
+
+class RejectedRow(models.Model):
+    """A row that was not imported, and why: by row number and field."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="rejected")
+    row_number = models.PositiveIntegerField(_("row"))
+    field = models.CharField(_("field"), max_length=100, blank=True)
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        ordering = ["dataset", "row_number"]
+        verbose_name = _("rejected row")
+        verbose_name_plural = _("rejected rows")
+
+    def __str__(self) -> str:
+        return f"{self.row_number}: {self.field} {self.reason}"
+
+
+class TimePrecision(models.TextChoices):
+    EXACT = "exact", _("Exact time")
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+
+
+class PlacePrecision(models.TextChoices):
+    EXACT = "exact", _("Exact point")
+    KOMMUN = "kommun", _("Centre of the municipality")
+    COUNTY = "county", _("Centre of the county")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class EventQuerySet(models.QuerySet["Event"]):
+    def in_use(self) -> EventQuerySet:
+        """Events of datasets that are imported and not withdrawn."""
+        return self.filter(dataset__status=DatasetStatus.DONE, dataset__withdrawn_at__isnull=True)
+
+    def with_positions(self) -> EventQuerySet:
+        """Only events with a real position: the ones a point map may show."""
+        return self.filter(place_precision=PlacePrecision.EXACT)
+
+
+class Event(models.Model):
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="events")
+    source = models.CharField(_("source"), max_length=32, choices=SourceKind.choices)
+    external_id = models.CharField(_("id at the source"), max_length=64)
+    occurred_at = models.DateTimeField(_("time of the event"))
+    time_precision = models.CharField(
+        _("time precision"), max_length=8, choices=TimePrecision.choices
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    category = models.ForeignKey(
+        "taxonomy.Category",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("category"),
+    )
+    source_type = models.CharField(_("type at the source"), max_length=120)
+    place_precision = models.CharField(
+        _("place precision"), max_length=8, choices=PlacePrecision.choices
+    )
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    kommun = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("municipality"),
+    )
+    county = models.ForeignKey(
+        "organizations.County",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("county"),
+    )
+    place_name = models.CharField(_("place"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_id"], name="event_once_per_source")
+        ]
+        indexes = [
+            models.Index(fields=["kommun", "occurred_at"]),
+            models.Index(fields=["county", "occurred_at"]),
+            models.Index(fields=["category", "occurred_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_type} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class TypeMapping(models.Model):
+    """How a source's own type maps into the common taxonomy, saved by a coordinator."""
+
+    source = models.CharField(_("source"), max_length=32, choices=SourceKind.choices)
+    source_type = models.CharField(_("type at the source"), max_length=120)
+    category = models.ForeignKey(
+        "taxonomy.Category", on_delete=models.PROTECT, related_name="+", verbose_name=_("category")
+    )
+    mapped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("mapped by"),
+    )
+    mapped_at = models.DateTimeField(_("mapped"), auto_now=True)
+
+    class Meta:
+        ordering = ["source", "source_type"]
+        verbose_name = _("type mapping")
+        verbose_name_plural = _("type mappings")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "source_type"], name="type_mapped_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_type} → {self.category}"
