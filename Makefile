@@ -26,10 +26,14 @@ demo: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py load_demo
-	@echo "samverka: http://$(HOST)/ (stop with Ctrl-C)"
-	$(PY) manage.py runserver $(HOST)
+	@$(MAKE) --no-print-directory serve
 
+## Serve with a background worker for imports; Ctrl-C stops both
 serve: $(VENV)/.runtime
+	@mkdir -p var
+	@echo "samverka: http://$(HOST)/ (stop with Ctrl-C)"
+	@$(PY) manage.py db_worker --interval 1 > var/worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST)
 
 ## Lint, types, migrations, and the suite on SQLite (and on PostgreSQL when DATABASE_URL names one)

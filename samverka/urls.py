@@ -6,6 +6,7 @@ urlpatterns = [
     path("konto/", include("samverka.accounts.urls")),
     path("organisationer/", include("samverka.organizations.urls")),
     path("overenskommelser/", include("samverka.agreements.urls")),
+    path("kallor/", include("samverka.sources.urls")),
     path("logg/", include("samverka.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -54,3 +54,14 @@ def coordinates_a_party_kind(user: Any) -> bool:
 
 
 rules.add_perm("agreements.add_agreement", coordinates_a_party_kind)
+
+
+@rules.predicate
+def has_a_writing_role(user: Any) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.memberships.filter(role__in=(Role.COORDINATOR, Role.MEMBER)).exists()
+
+
+rules.add_perm("sources.upload", has_a_writing_role)
+rules.add_perm("sources.map_types", is_platform_admin | is_coordinator_anywhere)

@@ -111,6 +111,29 @@ def import_police_events(
     if not isinstance(records, list):
         raise ImportError_(_("%(file)s holds no list of events.") % {"file": file_name})
 
+    # Reading and checking every row comes first, outside the transaction, so that its
+    # progress can be seen; the writing is one transaction.
+    lookup = category_lookup(SourceKind.POLICE_EVENTS)
+    kommuner, counties = places()
+    rows: dict[str, EventRow] = {}
+    rejected: list[tuple[int, str, str]] = []
+    skipped = 0
+    total = len(records)
+    for number, record in enumerate(records, start=1):
+        if progress and number % 5000 == 0:
+            progress(number, total)
+        if isinstance(record, dict) and police.is_summary(record):
+            skipped += 1
+            continue
+        try:
+            row = _police_row(police.parse_record(record), lookup, kommuner, counties)
+        except police.RecordError as exc:
+            rejected.append((number, exc.field, exc.reason))
+            continue
+        previous = rows.get(row.external_id)
+        if previous is None or _newer_or_same(row, previous):
+            rows[row.external_id] = row  # the newest version of an id wins
+
     with transaction.atomic():
         dataset = Dataset.objects.create(
             kind=SourceKind.POLICE_EVENTS,
@@ -120,50 +143,33 @@ def import_police_events(
             sha256=digest,
             imported_by=user,
         )
-        lookup = category_lookup(SourceKind.POLICE_EVENTS)
-        kommuner, counties = places()
-        rows: dict[str, EventRow] = {}
-        rejected: list[RejectedRow] = []
-        skipped = 0
-        total = len(records)
-        for number, record in enumerate(records, start=1):
-            if progress and number % 5000 == 0:
-                progress(number, total)
-            if isinstance(record, dict) and police.is_summary(record):
-                skipped += 1
-                continue
-            try:
-                event = police.parse_record(record)
-                row = _police_row(event, lookup, kommuner, counties)
-            except police.RecordError as exc:
-                rejected.append(
-                    RejectedRow(
-                        dataset=dataset, row_number=number, field=exc.field, reason=exc.reason
-                    )
-                )
-                continue
-            previous = rows.get(row.external_id)
-            if previous is None or (row.published_at or event.published_at) >= (
-                previous.published_at or event.published_at
-            ):
-                rows[row.external_id] = row  # the newest version of an id wins
         counts = write_events(dataset.pk, SourceKind.POLICE_EVENTS, list(rows.values()))
-        RejectedRow.objects.bulk_create(rejected, batch_size=1000)
+        RejectedRow.objects.bulk_create(
+            [RejectedRow(dataset=dataset, row_number=n, field=f, reason=r) for n, f, r in rejected],
+            batch_size=1000,
+        )
         times = [r.occurred_at for r in rows.values()]
         dataset.period_start = min(times).date() if times else None
         dataset.period_end = max(times).date() if times else None
         dataset.rows_read = total
         dataset.rows_imported = counts.new
         dataset.rows_updated = counts.updated
+        # Older versions of an id in the same file count as unchanged, like stored ones.
         dataset.rows_unchanged = counts.unchanged + (total - skipped - len(rejected) - len(rows))
         dataset.rows_skipped = skipped
         dataset.rows_rejected = len(rejected)
         dataset.status = DatasetStatus.DONE
         dataset.progress = 100
         dataset.save()
-        if progress:
-            progress(total, total)
+    if progress:
+        progress(total, total)
     return ImportResult(dataset)
+
+
+def _newer_or_same(row: EventRow, previous: EventRow) -> bool:
+    if row.published_at is None or previous.published_at is None:
+        return True
+    return row.published_at >= previous.published_at
 
 
 def _police_row(

@@ -33,6 +33,10 @@ class AdminAccessTest(PersonaTestCase):
             "/admin/organizations/organization/",
             "/admin/organizations/membership/",
             "/admin/agreements/agreement/",
+            "/admin/sources/dataset/",
+            "/admin/sources/event/",
+            "/admin/sources/typemapping/",
+            "/admin/taxonomy/category/",
             f"/admin/organizations/organization/{self.kommun.pk}/change/",
         ):
             with self.subTest(url=url):

@@ -1,6 +1,7 @@
 """The demo: five seed kommuner, a coordinator and a kommunpolis each, an administrator."""
 
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -11,14 +12,25 @@ from samverka.agreements.models import Agreement
 from samverka.core import demo
 from samverka.core.access import Role
 from samverka.organizations.models import Membership
+from samverka.sources.models import Event
 
 pytestmark = pytest.mark.django_db
+
+
+# The five seed kommuner's real events: the same importer as the national file, quicker.
+FIVE = (
+    Path(__file__).resolve().parents[3].parent
+    / "shared"
+    / "data"
+    / "polisen_events"
+    / "events_five_municipalities.json"
+)
 
 
 def load_all() -> str:
     call_command("load_reference_data", stdout=StringIO())
     out = StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", "--events", str(FIVE), stdout=out)
     return out.getvalue()
 
 
@@ -27,10 +39,21 @@ def test_the_demo_prints_its_logins_and_loads_twice_without_duplicates() -> None
     assert "samordnare.oskarshamn@demo.example" in output
     assert "kommunpolis.oxelosund@demo.example" in output
     assert demo.DEMO_PASSWORD in output
-    counts = (User.objects.count(), Membership.objects.count(), Agreement.objects.count())
-    assert counts == (13, 12, 5)
-    load_all()
-    assert (User.objects.count(), Membership.objects.count(), Agreement.objects.count()) == counts
+    counts = (
+        User.objects.count(),
+        Membership.objects.count(),
+        Agreement.objects.count(),
+        Event.objects.count(),
+    )
+    assert counts[:3] == (13, 12, 5)
+    assert counts[3] > 500  # the real events of the five kommuner
+    assert "0 new rows, nothing changed" in load_all()
+    assert (
+        User.objects.count(),
+        Membership.objects.count(),
+        Agreement.objects.count(),
+        Event.objects.count(),
+    ) == counts
 
 
 def test_each_seed_kommun_has_a_coordinator_and_its_lpo_a_kommunpolis() -> None:

@@ -1,15 +1,43 @@
+from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
 
 from samverka.core import demo
 
+# The real national Police events (2023-03 to 2026-08), where the shared data lies beside.
+DEFAULT_EVENTS = (
+    settings.BASE_DIR.parent
+    / "shared"
+    / "data"
+    / "polisen_events"
+    / "events_2023-03_2026-08_dedup.json.gz"
+)
+
 
 class Command(BaseCommand):
-    help = "Load the demo organizations' people and agreements (idempotent; needs reference data)."
+    help = (
+        "Load the demo: people, the five seed agreements, and the real Police events "
+        "(idempotent; needs the reference data)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--events",
+            type=Path,
+            default=DEFAULT_EVENTS,
+            help="A Police events file to import (default: the shared national file, if present).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         logins = demo.load()
+        events: Path = options["events"]
+        if events.is_file():
+            call_command("import_police_events", str(events), stdout=self.stdout)
+        else:
+            self.stdout.write(f"No Police events file at {events}: the demo has no events.")
         self.stdout.write(
             self.style.SUCCESS(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
         )

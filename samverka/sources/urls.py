@@ -1,0 +1,14 @@
+from django.urls import path
+
+from samverka.sources import views
+
+app_name = "sources"
+urlpatterns = [
+    path("", views.dataset_list, name="list"),
+    path("importera/", views.upload, name="upload"),
+    path("typer/", views.type_mapping, name="types"),
+    path("import/<int:pk>/", views.job_detail, name="job"),
+    path("<int:pk>/", views.dataset_detail, name="dataset"),
+    path("<int:pk>/avvisade.csv", views.rejected_csv, name="rejected_csv"),
+    path("<int:pk>/dra-tillbaka/", views.withdraw, name="withdraw"),
+]

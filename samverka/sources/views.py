@@ -1,0 +1,149 @@
+"""Datasets: upload (a background import), follow its progress, read its provenance
+and rejected rows, withdraw it; map source types nobody has mapped yet."""
+
+from __future__ import annotations
+
+import csv
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from samverka.core.access import get_visible_or_404
+from samverka.sources import services
+from samverka.sources.forms import MapTypeForm, UploadForm, WithdrawForm
+from samverka.sources.models import Dataset, ImportJob, JobStatus, SourceKind
+from samverka.sources.tasks import run_import
+
+
+def dataset_list(request: HttpRequest) -> HttpResponse:
+    datasets = Dataset.objects.visible_to(request.user).select_related("owner")
+    jobs = (
+        ImportJob.objects.visible_to(request.user)
+        .exclude(status=JobStatus.DONE)
+        .select_related("owner")[:20]
+        if request.user.is_authenticated
+        else []
+    )
+    return render(
+        request,
+        "sources/dataset_list.html",
+        {
+            "datasets": datasets,
+            "jobs": jobs,
+            "can_upload": request.user.has_perm("sources.upload"),
+            "can_map": request.user.has_perm("sources.map_types"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("sources.upload"):
+        raise PermissionDenied
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload_file = form.cleaned_data["file"]
+        directory = settings.UPLOAD_DIR
+        directory.mkdir(parents=True, exist_ok=True)
+        stored = directory / f"{uuid.uuid4().hex}.upload"
+        with stored.open("wb") as fh:
+            for chunk in upload_file.chunks():
+                fh.write(chunk)
+        job = ImportJob.objects.create(
+            kind=form.cleaned_data["kind"],
+            owner=form.cleaned_data["owner"],
+            visibility=form.cleaned_data["visibility"],
+            title=form.cleaned_data["title"],
+            file_name=upload_file.name[:300],
+            stored_path=str(stored),
+            created_by=request.user,  # type: ignore[misc]
+        )
+        transaction.on_commit(lambda: run_import.enqueue(job.pk))
+        return redirect(job)
+    return render(request, "sources/upload.html", {"form": form})
+
+
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_visible_or_404(ImportJob.objects.select_related("dataset"), request.user, pk=pk)
+    return render(request, "sources/job.html", {"job": job})
+
+
+def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    dataset = get_visible_or_404(
+        Dataset.objects.select_related("owner", "imported_by"), request.user, pk=pk
+    )
+    return render(
+        request,
+        "sources/dataset.html",
+        {
+            "dataset": dataset,
+            "rejected": dataset.rejected.all()[:100],
+            "can_withdraw": dataset.withdrawn_at is None
+            and Dataset.objects.editable_by(request.user).filter(pk=pk).exists(),
+        },
+    )
+
+
+def rejected_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    dataset = get_visible_or_404(Dataset.objects.all(), request.user, pk=pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="avvisade-rader-{pk}.csv"'
+    response.write("\ufeff")  # so that Excel reads UTF-8
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([_("Row"), _("Field"), _("Reason")])
+    for row in dataset.rejected.all().iterator():
+        writer.writerow([row.row_number, row.field, row.reason])
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    dataset = get_visible_or_404(Dataset.objects.all(), request.user, pk=pk)
+    if not Dataset.objects.editable_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.withdraw(dataset, reason=form.cleaned_data["reason"])
+        messages.success(
+            request, _("The dataset is withdrawn: nothing computed from now on uses it.")
+        )
+        return redirect(dataset)
+    return render(request, "sources/withdraw.html", {"dataset": dataset, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def type_mapping(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("sources.map_types"):
+        raise PermissionDenied
+    source = SourceKind.POLICE_EVENTS
+    form = MapTypeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        changed = services.map_type(
+            source,
+            form.cleaned_data["source_type"],
+            form.cleaned_data["category"],
+            request.user,  # type: ignore[arg-type]
+        )
+        messages.success(
+            request,
+            _("Mapped: %(count)s events now have the category %(category)s.")
+            % {"count": changed, "category": form.cleaned_data["category"]},
+        )
+        return redirect("sources:types")
+    unmapped = services.unmapped_types(source)
+    return render(
+        request,
+        "sources/types.html",
+        {"unmapped": unmapped, "form": MapTypeForm(), "source": SourceKind(source).label},
+    )
