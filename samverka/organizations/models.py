@@ -210,3 +210,29 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.organization} ({self.get_role_display()})"
+
+
+class SubArea(models.Model):
+    """An area a kommun draws itself (stadsdel, stadsområde, tätort), with its boundary."""
+
+    kommun = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="sub_areas",
+        limit_choices_to={"kind": OrganizationKind.KOMMUN},
+        verbose_name=_("municipality"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind of area"), max_length=100, blank=True)
+    geometry = models.JSONField(_("boundary (GeoJSON, WGS84)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["kommun", "name"]
+        verbose_name = _("sub-area")
+        verbose_name_plural = _("sub-areas")
+        constraints = [
+            models.UniqueConstraint(fields=["kommun", "name"], name="sub_area_name_per_kommun")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.kommun})"

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverka.core.access import WRITE_ROLES, Visibility
 from samverka.organizations.models import Organization
-from samverka.sources.models import SourceKind
+from samverka.sources.models import ColumnMapping, SourceKind
 from samverka.taxonomy.models import Category
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -16,7 +16,16 @@ MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind of source"),
-        choices=[(SourceKind.POLICE_EVENTS.value, SourceKind.POLICE_EVENTS.label)],
+        choices=[
+            (SourceKind.POLICE_EVENTS.value, SourceKind.POLICE_EVENTS.label),
+            (SourceKind.CRIME_STATISTICS.value, SourceKind.CRIME_STATISTICS.label),
+        ],
+    )
+    mapping = forms.ModelChoiceField(
+        label=_("Column mapping"),
+        queryset=ColumnMapping.objects.none(),
+        required=False,
+        help_text=_("For a table: which column is the area, the period, the category, the value."),
     )
     owner = forms.ModelChoiceField(
         label=_("Owning organization"), queryset=Organization.objects.none()
@@ -27,7 +36,10 @@ class UploadForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300, required=False)
     file = forms.FileField(
         label=_("File"),
-        help_text=_("A saved response of the police events API, or an export: JSON or .json.gz."),
+        help_text=_(
+            "Police events: a saved response of the API or an export, JSON or .json.gz. "
+            "Statistics: CSV or XLSX."
+        ),
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -39,6 +51,7 @@ class UploadForm(forms.Form):
             else Organization.objects.of_user(user, WRITE_ROLES)
         )
         self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+        self.fields["mapping"].queryset = ColumnMapping.objects.visible_to(user)  # type: ignore[attr-defined]
         if owners.count() == 1:
             self.initial["owner"] = owners.first()
 
@@ -50,6 +63,8 @@ class UploadForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if data.get("kind") == SourceKind.CRIME_STATISTICS and not data.get("mapping"):
+            self.add_error("mapping", _("A table needs a column mapping."))
         if data.get("visibility") == Visibility.SHARED:
             self.add_error(
                 "visibility",

@@ -239,6 +239,14 @@ class ImportJob(VisibleContent):
     )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     message = models.TextField(_("message"), blank=True)
+    mapping = models.ForeignKey(
+        "ColumnMapping",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("column mapping"),
+    )
     dataset = models.ForeignKey(
         Dataset, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -254,3 +262,98 @@ class ImportJob(VisibleContent):
 
     def get_absolute_url(self) -> str:
         return reverse("sources:job", kwargs={"pk": self.pk})
+
+
+class PeriodKind(models.TextChoices):
+    YEAR = "year", _("Year")
+    QUARTER = "quarter", _("Quarter")
+    MONTH = "month", _("Month")
+
+
+class Statistic(models.Model):
+    """A value for an area, a period and a category: a row of a statistics table.
+
+    A suppressed value ("..") is not zero: it has no value and says so.
+    """
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="statistics")
+    kommun = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="statistics",
+        verbose_name=_("municipality"),
+    )
+    sub_area = models.ForeignKey(
+        "organizations.SubArea",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statistics",
+        verbose_name=_("sub-area"),
+    )
+    period_kind = models.CharField(_("kind of period"), max_length=8, choices=PeriodKind.choices)
+    period_start = models.DateField(_("period from"))
+    category = models.ForeignKey(
+        "taxonomy.Category",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statistics",
+        verbose_name=_("category"),
+        help_text=_("Empty for a total of all crime."),
+    )
+    source_category = models.CharField(_("category at the source"), max_length=200)
+    value = models.FloatField(_("value"), null=True, blank=True)
+    suppressed = models.BooleanField(_("suppressed"), default=False)
+    preliminary = models.BooleanField(_("preliminary"), default=False)
+
+    class Meta:
+        ordering = ["kommun", "period_start"]
+        verbose_name = _("statistic")
+        verbose_name_plural = _("statistics")
+        indexes = [models.Index(fields=["kommun", "period_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.source_category} {self.period_start}: {self.value}"
+
+
+class ColumnMapping(VisibleContent):
+    """How the columns of a table map to samverka, saved so the same layout imports again.
+
+    ``categories`` maps a value of the category column to a category code ("" for a
+    total of all crime); rows whose category is not in the map are rejected with that
+    reason, so a new category in next year's export is noticed, not lost.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(
+        _("kind of source"),
+        max_length=32,
+        choices=[(SourceKind.CRIME_STATISTICS.value, SourceKind.CRIME_STATISTICS.label)],
+        default=SourceKind.CRIME_STATISTICS,
+    )
+    area_column = models.CharField(_("column with the area"), max_length=100)
+    period_column = models.CharField(_("column with the period"), max_length=100)
+    period_kind = models.CharField(_("kind of period"), max_length=8, choices=PeriodKind.choices)
+    category_column = models.CharField(_("column with the category"), max_length=100)
+    value_column = models.CharField(_("column with the value"), max_length=100)
+    preliminary_column = models.CharField(
+        _("column saying a value is preliminary"), max_length=100, blank=True
+    )
+    kommun = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("municipality of the sub-areas"),
+        help_text=_("Areas that are not municipalities are sub-areas of this one."),
+    )
+    create_sub_areas = models.BooleanField(_("create sub-areas not yet known"), default=True)
+    categories = models.JSONField(_("categories"), default=dict)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
+
+    def __str__(self) -> str:
+        return self.name

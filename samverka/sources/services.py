@@ -7,28 +7,35 @@ owner changes nothing and says so.
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverka.accounts.models import User
-from samverka.organizations.models import County, Organization, OrganizationKind
+from samverka.organizations.models import County, Organization, OrganizationKind, SubArea
 from samverka.sources import police
 from samverka.sources.models import (
+    ColumnMapping,
     Dataset,
     DatasetStatus,
+    PeriodKind,
     PlacePrecision,
     RejectedRow,
     SourceKind,
+    Statistic,
     TimePrecision,
     TypeMapping,
 )
+from samverka.sources.tabular import SUPPRESSED, TableError, parse_number, read_table
 from samverka.sources.writing import EventRow, write_events
 from samverka.taxonomy.models import Category
 
@@ -242,3 +249,206 @@ def map_type(source: str, source_type: str, category: Category, user: User | Non
         return Event.objects.filter(source=source, source_type=source_type).update(
             category=category
         )
+
+
+def _period_start(text: str, kind: str) -> dt.date:
+    """'2024' (year), '2024K2' / '2024 Q2' / '2024-Q2' (quarter), '2024-03' / '2024M03' (month)."""
+    raw = text.strip().upper().replace(" ", "")
+    if kind == PeriodKind.YEAR and re.fullmatch(r"\d{4}", raw):
+        return dt.date(int(raw), 1, 1)
+    if kind == PeriodKind.QUARTER:
+        match = re.fullmatch(r"(\d{4})-?[KQ]([1-4])", raw)
+        if match:
+            return dt.date(int(match[1]), 3 * int(match[2]) - 2, 1)
+    if kind == PeriodKind.MONTH:
+        match = re.fullmatch(r"(\d{4})[-M]?(\d{2})", raw)
+        if match and 1 <= int(match[2]) <= 12:
+            return dt.date(int(match[1]), int(match[2]), 1)
+    raise ValueError(f"not a {kind}: {text!r}")
+
+
+def import_statistics(
+    data: bytes,
+    *,
+    file_name: str,
+    mapping: ColumnMapping,
+    owner: Organization,
+    user: User | None = None,
+    title: str = "",
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import a statistics table (CSV or XLSX) through a saved column mapping."""
+    digest = sha256(data)
+    earlier = (
+        Dataset.objects.in_use()
+        .filter(kind=SourceKind.CRIME_STATISTICS, owner=owner, sha256=digest)
+        .first()
+    )
+    if earlier is not None:
+        return ImportResult(earlier, already_imported=True)
+    try:
+        table = read_table(data, file_name)
+    except TableError as exc:
+        raise ImportError_(f"{file_name}: {exc}") from exc
+    needed = [
+        mapping.area_column,
+        mapping.period_column,
+        mapping.category_column,
+        mapping.value_column,
+    ] + ([mapping.preliminary_column] if mapping.preliminary_column else [])
+    missing = [c for c in needed if c not in table.columns]
+    if missing:
+        raise ImportError_(
+            _("%(file)s has no column %(columns)s (it has: %(present)s).")
+            % {
+                "file": file_name,
+                "columns": ", ".join(missing),
+                "present": ", ".join(table.columns),
+            }
+        )
+    kommuner, _counties = places()
+    categories = dict(Category.objects.current().values_list("code", "pk"))
+    sub_areas = {
+        name.lower(): pk for name, pk in mapping.kommun.sub_areas.values_list("name", "pk")
+    }
+    new_sub_areas: set[str] = set()
+    parsed: list[dict[str, Any]] = []
+    rejected: list[tuple[int, str, str]] = []
+    read = 0
+    for number, row in table.rows:
+        read += 1
+        if progress and read % 5000 == 0:
+            progress(read, read + 1)
+        try:
+            parsed.append(_statistic_row(row, mapping, kommuner=kommuner, categories=categories))
+        except _RowError as exc:
+            rejected.append((number, exc.field, exc.reason))
+            continue
+        area = parsed[-1]
+        if area["kommun_id"] is None:
+            key = area["area"].lower()
+            if key not in sub_areas:
+                if not mapping.create_sub_areas:
+                    parsed.pop()
+                    rejected.append((number, mapping.area_column, f"unknown area {area['area']!r}"))
+                    continue
+                new_sub_areas.add(area["area"])
+
+    with transaction.atomic():
+        for name in sorted(new_sub_areas):
+            sub_areas[name.lower()] = SubArea.objects.create(kommun=mapping.kommun, name=name).pk
+        dataset = Dataset.objects.create(
+            kind=SourceKind.CRIME_STATISTICS,
+            title=title or _("Statistics: %(file)s") % {"file": file_name},
+            owner=owner,
+            file_name=file_name[:300],
+            sha256=digest,
+            imported_by=user,
+        )
+        objects = []
+        for item in parsed:
+            is_kommun = item["kommun_id"] is not None
+            objects.append(
+                Statistic(
+                    dataset=dataset,
+                    kommun_id=item["kommun_id"] if is_kommun else mapping.kommun_id,
+                    sub_area_id=None if is_kommun else sub_areas[item["area"].lower()],
+                    period_kind=mapping.period_kind,
+                    period_start=item["period_start"],
+                    category_id=item["category_id"],
+                    source_category=item["source_category"],
+                    value=item["value"],
+                    suppressed=item["suppressed"],
+                    preliminary=item["preliminary"],
+                )
+            )
+        Statistic.objects.bulk_create(objects, batch_size=2000)
+        RejectedRow.objects.bulk_create(
+            [RejectedRow(dataset=dataset, row_number=n, field=f, reason=r) for n, f, r in rejected],
+            batch_size=1000,
+        )
+        starts = [o.period_start for o in objects]
+        dataset.period_start = min(starts) if starts else None
+        dataset.period_end = _period_end(max(starts), mapping.period_kind) if starts else None
+        dataset.rows_read = read
+        dataset.rows_imported = len(objects)
+        dataset.rows_rejected = len(rejected)
+        dataset.status = DatasetStatus.DONE
+        dataset.progress = 100
+        dataset.save()
+    if progress:
+        progress(read, read)
+    return ImportResult(dataset)
+
+
+def _period_end(start: dt.date, kind: str) -> dt.date:
+    from samverka.lib.dates import add_months
+
+    months = {PeriodKind.YEAR: 12, PeriodKind.QUARTER: 3, PeriodKind.MONTH: 1}[PeriodKind(kind)]
+    return add_months(start, months) - dt.timedelta(days=1)
+
+
+class _RowError(ValueError):
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field, self.reason = field, reason
+
+
+def _statistic_row(
+    row: dict[str, str],
+    mapping: ColumnMapping,
+    *,
+    kommuner: dict[str, int],
+    categories: dict[str, int],
+) -> dict[str, Any]:
+    area = row[mapping.area_column].strip()
+    if not area:
+        raise _RowError(mapping.area_column, "empty")
+    # "Göteborg kommun", "Göteborgs kommun" and "Göteborg" all name the kommun.
+    bare = re.sub(r"s? kommun$", "", area, flags=re.IGNORECASE).strip().lower()
+    kommun_id = kommuner.get(area.lower()) or kommuner.get(bare)
+    if kommun_id is None and area.lower().endswith(" kommun"):
+        kommun_id = kommuner.get(area.lower().removesuffix(" kommun"))
+    try:
+        period_start = _period_start(row[mapping.period_column], mapping.period_kind)
+    except ValueError as exc:
+        raise _RowError(mapping.period_column, str(exc)) from None
+    source_category = row[mapping.category_column].strip()
+    if source_category not in mapping.categories:
+        raise _RowError(
+            mapping.category_column,
+            f"the category {source_category!r} is not in the mapping",
+        )
+    code = mapping.categories[source_category]
+    category_id = None
+    if code:
+        category_id = categories.get(code)
+        if category_id is None:
+            raise _RowError(mapping.category_column, f"unknown category code {code!r}")
+    raw_value = row[mapping.value_column].strip()
+    try:
+        value = parse_number(raw_value)
+    except ValueError as exc:
+        raise _RowError(mapping.value_column, str(exc)) from None
+    preliminary = False
+    if mapping.preliminary_column:
+        preliminary = row[mapping.preliminary_column].strip().lower() in {
+            "1",
+            "ja",
+            "yes",
+            "true",
+            "p",
+            "prel",
+            "preliminär",
+            "preliminary",
+        }
+    return {
+        "area": area,
+        "kommun_id": kommun_id,
+        "period_start": period_start,
+        "category_id": category_id,
+        "source_category": source_category,
+        "value": value,
+        "suppressed": raw_value in SUPPRESSED,
+        "preliminary": preliminary,
+    }

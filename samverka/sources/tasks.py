@@ -24,22 +24,25 @@ def _progress(job_id: int):  # type: ignore[no-untyped-def]
 
 @task()
 def run_import(job_id: int) -> None:
-    job = ImportJob.objects.select_related("owner", "created_by").get(pk=job_id)
+    job = ImportJob.objects.select_related("owner", "created_by", "mapping__kommun").get(pk=job_id)
     ImportJob.objects.filter(pk=job_id).update(status=JobStatus.RUNNING)
     path = Path(job.stored_path)
     try:
         data = path.read_bytes()
         with acting_as(job.created_by):
-            if job.kind != SourceKind.POLICE_EVENTS:
-                raise services.ImportError_(f"unsupported kind {job.kind}")
-            result = services.import_police_events(
-                data,
-                file_name=job.file_name,
-                owner=job.owner,
-                user=job.created_by,
-                title=job.title,
-                progress=_progress(job_id),
-            )
+            common = {
+                "file_name": job.file_name,
+                "owner": job.owner,
+                "user": job.created_by,
+                "title": job.title,
+                "progress": _progress(job_id),
+            }
+            if job.kind == SourceKind.POLICE_EVENTS:
+                result = services.import_police_events(data, **common)
+            elif job.kind == SourceKind.CRIME_STATISTICS and job.mapping is not None:
+                result = services.import_statistics(data, mapping=job.mapping, **common)
+            else:
+                raise services.ImportError_(f"{job.file_name}: no importer for {job.kind}")
             dataset = result.dataset
             if not result.already_imported and job.visibility != dataset.visibility:
                 dataset.visibility = job.visibility

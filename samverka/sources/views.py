@@ -63,6 +63,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             owner=form.cleaned_data["owner"],
             visibility=form.cleaned_data["visibility"],
             title=form.cleaned_data["title"],
+            mapping=form.cleaned_data["mapping"],
             file_name=upload_file.name[:300],
             stored_path=str(stored),
             created_by=request.user,  # type: ignore[misc]
