@@ -329,13 +329,30 @@ class ColumnMapping(VisibleContent):
     kind = models.CharField(
         _("kind of source"),
         max_length=32,
-        choices=[(SourceKind.CRIME_STATISTICS.value, SourceKind.CRIME_STATISTICS.label)],
+        choices=[
+            (SourceKind.CRIME_STATISTICS.value, SourceKind.CRIME_STATISTICS.label),
+            (SourceKind.SURVEY.value, SourceKind.SURVEY.label),
+        ],
         default=SourceKind.CRIME_STATISTICS,
     )
     area_column = models.CharField(_("column with the area"), max_length=100)
     period_column = models.CharField(_("column with the period"), max_length=100)
     period_kind = models.CharField(_("kind of period"), max_length=8, choices=PeriodKind.choices)
-    category_column = models.CharField(_("column with the category"), max_length=100)
+    category_column = models.CharField(_("column with the category"), max_length=100, blank=True)
+    question_column = models.CharField(
+        _("column with the question"), max_length=100, blank=True, help_text=_("Surveys.")
+    )
+    respondents_column = models.CharField(
+        _("column with the number of respondents"),
+        max_length=100,
+        blank=True,
+        help_text=_("Surveys."),
+    )
+    value_is_index = models.BooleanField(
+        _("the value is an index, not a share"),
+        default=False,
+        help_text=_("Surveys: e.g. the police's problem index 0–6. Otherwise a share, 0–100 %."),
+    )
     value_column = models.CharField(_("column with the value"), max_length=100)
     preliminary_column = models.CharField(
         _("column saying a value is preliminary"), max_length=100, blank=True
@@ -357,3 +374,63 @@ class ColumnMapping(VisibleContent):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Population(models.Model):
+    """Inhabitants of a kommun in a year: the denominator of every rate."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="populations")
+    kommun = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="populations",
+        verbose_name=_("municipality"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    population = models.PositiveIntegerField(_("population"))
+
+    class Meta:
+        ordering = ["kommun", "year"]
+        verbose_name = _("population")
+        verbose_name_plural = _("populations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dataset", "kommun", "year"], name="population_once_per_dataset"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kommun} {self.year}: {self.population}"
+
+
+class SurveyResult(models.Model):
+    """An aggregated answer: a share (or an index) of the respondents, per area and year."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="survey_results")
+    kommun = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="survey_results",
+        verbose_name=_("municipality"),
+    )
+    sub_area = models.ForeignKey(
+        "organizations.SubArea",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="survey_results",
+        verbose_name=_("sub-area"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    question = models.CharField(_("question"), max_length=300)
+    respondents = models.PositiveIntegerField(_("respondents"), null=True, blank=True)
+    share = models.FloatField(_("share (0–1)"), null=True, blank=True)
+    index_value = models.FloatField(_("index value"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["kommun", "year", "question"]
+        verbose_name = _("survey result")
+        verbose_name_plural = _("survey results")
+
+    def __str__(self) -> str:
+        return f"{self.question} {self.year}"

@@ -29,9 +29,11 @@ from samverka.sources.models import (
     DatasetStatus,
     PeriodKind,
     PlacePrecision,
+    Population,
     RejectedRow,
     SourceKind,
     Statistic,
+    SurveyResult,
     TimePrecision,
     TypeMapping,
 )
@@ -54,6 +56,53 @@ class ImportResult:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+Rejection = tuple[int, str, str]  # (row number, field, reason)
+
+
+def _earlier(kind: str, owner: Organization, digest: str) -> ImportResult | None:
+    """The same file imported before for the same owner: nothing to do, and say so."""
+    earlier = Dataset.objects.in_use().filter(kind=kind, owner=owner, sha256=digest).first()
+    return ImportResult(earlier, already_imported=True) if earlier is not None else None
+
+
+def _new_dataset(
+    kind: str, title: str, file_name: str, digest: str, owner: Organization, user: User | None
+) -> Dataset:
+    return Dataset.objects.create(
+        kind=kind,
+        title=title,
+        owner=owner,
+        file_name=file_name[:300],
+        sha256=digest,
+        imported_by=user,
+    )
+
+
+def _finish(
+    dataset: Dataset,
+    rejected: list[Rejection],
+    *,
+    read: int,
+    imported: int,
+    period: tuple[dt.date | None, dt.date | None],
+    **counts: int,
+) -> None:
+    """Record the rejected rows and the counts, and mark the dataset imported."""
+    RejectedRow.objects.bulk_create(
+        [RejectedRow(dataset=dataset, row_number=n, field=f, reason=r) for n, f, r in rejected],
+        batch_size=1000,
+    )
+    dataset.period_start, dataset.period_end = period
+    dataset.rows_read = read
+    dataset.rows_imported = imported
+    dataset.rows_rejected = len(rejected)
+    for name, value in counts.items():
+        setattr(dataset, f"rows_{name}", value)
+    dataset.status = DatasetStatus.DONE
+    dataset.progress = 100
+    dataset.save()
 
 
 def _decompress(data: bytes) -> bytes:
@@ -100,13 +149,8 @@ def import_police_events(
 ) -> ImportResult:
     """Import a saved response or export of the Police events API (JSON, optionally gzip)."""
     digest = sha256(data)
-    earlier = (
-        Dataset.objects.in_use()
-        .filter(kind=SourceKind.POLICE_EVENTS, owner=owner, sha256=digest)
-        .first()
-    )
-    if earlier is not None:
-        return ImportResult(earlier, already_imported=True)
+    if (earlier := _earlier(SourceKind.POLICE_EVENTS, owner, digest)) is not None:
+        return earlier
     try:
         records = json.loads(_decompress(data))
     except (ValueError, OSError) as exc:
@@ -123,7 +167,7 @@ def import_police_events(
     lookup = category_lookup(SourceKind.POLICE_EVENTS)
     kommuner, counties = places()
     rows: dict[str, EventRow] = {}
-    rejected: list[tuple[int, str, str]] = []
+    rejected: list[Rejection] = []
     skipped = 0
     total = len(records)
     for number, record in enumerate(records, start=1):
@@ -142,32 +186,27 @@ def import_police_events(
             rows[row.external_id] = row  # the newest version of an id wins
 
     with transaction.atomic():
-        dataset = Dataset.objects.create(
-            kind=SourceKind.POLICE_EVENTS,
-            title=title or _("Police events: %(file)s") % {"file": file_name},
-            owner=owner,
-            file_name=file_name[:300],
-            sha256=digest,
-            imported_by=user,
+        dataset = _new_dataset(
+            SourceKind.POLICE_EVENTS,
+            title or _("Police events: %(file)s") % {"file": file_name},
+            file_name,
+            digest,
+            owner,
+            user,
         )
         counts = write_events(dataset.pk, SourceKind.POLICE_EVENTS, list(rows.values()))
-        RejectedRow.objects.bulk_create(
-            [RejectedRow(dataset=dataset, row_number=n, field=f, reason=r) for n, f, r in rejected],
-            batch_size=1000,
-        )
         times = [r.occurred_at for r in rows.values()]
-        dataset.period_start = min(times).date() if times else None
-        dataset.period_end = max(times).date() if times else None
-        dataset.rows_read = total
-        dataset.rows_imported = counts.new
-        dataset.rows_updated = counts.updated
-        # Older versions of an id in the same file count as unchanged, like stored ones.
-        dataset.rows_unchanged = counts.unchanged + (total - skipped - len(rejected) - len(rows))
-        dataset.rows_skipped = skipped
-        dataset.rows_rejected = len(rejected)
-        dataset.status = DatasetStatus.DONE
-        dataset.progress = 100
-        dataset.save()
+        _finish(
+            dataset,
+            rejected,
+            read=total,
+            imported=counts.new,
+            period=(min(times).date(), max(times).date()) if times else (None, None),
+            updated=counts.updated,
+            # Older versions of an id in the same file count as unchanged, like stored ones.
+            unchanged=counts.unchanged + (total - skipped - len(rejected) - len(rows)),
+            skipped=skipped,
+        )
     if progress:
         progress(total, total)
     return ImportResult(dataset)
@@ -279,13 +318,8 @@ def import_statistics(
 ) -> ImportResult:
     """Import a statistics table (CSV or XLSX) through a saved column mapping."""
     digest = sha256(data)
-    earlier = (
-        Dataset.objects.in_use()
-        .filter(kind=SourceKind.CRIME_STATISTICS, owner=owner, sha256=digest)
-        .first()
-    )
-    if earlier is not None:
-        return ImportResult(earlier, already_imported=True)
+    if (earlier := _earlier(SourceKind.CRIME_STATISTICS, owner, digest)) is not None:
+        return earlier
     try:
         table = read_table(data, file_name)
     except TableError as exc:
@@ -313,7 +347,7 @@ def import_statistics(
     }
     new_sub_areas: set[str] = set()
     parsed: list[dict[str, Any]] = []
-    rejected: list[tuple[int, str, str]] = []
+    rejected: list[Rejection] = []
     read = 0
     for number, row in table.rows:
         read += 1
@@ -337,13 +371,13 @@ def import_statistics(
     with transaction.atomic():
         for name in sorted(new_sub_areas):
             sub_areas[name.lower()] = SubArea.objects.create(kommun=mapping.kommun, name=name).pk
-        dataset = Dataset.objects.create(
-            kind=SourceKind.CRIME_STATISTICS,
-            title=title or _("Statistics: %(file)s") % {"file": file_name},
-            owner=owner,
-            file_name=file_name[:300],
-            sha256=digest,
-            imported_by=user,
+        dataset = _new_dataset(
+            SourceKind.CRIME_STATISTICS,
+            title or _("Statistics: %(file)s") % {"file": file_name},
+            file_name,
+            digest,
+            owner,
+            user,
         )
         objects = []
         for item in parsed:
@@ -363,19 +397,16 @@ def import_statistics(
                 )
             )
         Statistic.objects.bulk_create(objects, batch_size=2000)
-        RejectedRow.objects.bulk_create(
-            [RejectedRow(dataset=dataset, row_number=n, field=f, reason=r) for n, f, r in rejected],
-            batch_size=1000,
-        )
         starts = [o.period_start for o in objects]
-        dataset.period_start = min(starts) if starts else None
-        dataset.period_end = _period_end(max(starts), mapping.period_kind) if starts else None
-        dataset.rows_read = read
-        dataset.rows_imported = len(objects)
-        dataset.rows_rejected = len(rejected)
-        dataset.status = DatasetStatus.DONE
-        dataset.progress = 100
-        dataset.save()
+        _finish(
+            dataset,
+            rejected,
+            read=read,
+            imported=len(objects),
+            period=(min(starts), _period_end(max(starts), mapping.period_kind))
+            if starts
+            else (None, None),
+        )
     if progress:
         progress(read, read)
     return ImportResult(dataset)
@@ -452,3 +483,282 @@ def _statistic_row(
         "suppressed": raw_value in SUPPRESSED,
         "preliminary": preliminary,
     }
+
+
+POPULATION_CODE_COLUMNS = ("kommun_kod", "kommunkod", "kod", "region_kod", "regionkod")
+POPULATION_VALUE_COLUMNS = ("population", "folkmängd", "folkmangd", "invånare", "antal")
+YEAR_COLUMNS = ("year", "år", "ar")
+
+
+def _first_present(columns: list[str], candidates: tuple[str, ...]) -> str | None:
+    lowered = {c.lower(): c for c in columns}
+    return next((lowered[c] for c in candidates if c in lowered), None)
+
+
+def import_population(
+    data: bytes,
+    *,
+    file_name: str,
+    owner: Organization,
+    year: int | None = None,
+    user: User | None = None,
+    title: str = "",
+) -> ImportResult:
+    """Population per kommun (and year): a table with a kommunkod and a population column.
+
+    The SCB-derived file states no year: give ``year``; a file with a year column
+    (år, year) carries its own.
+    """
+    digest = sha256(data)
+    if (earlier := _earlier(SourceKind.POPULATION, owner, digest)) is not None:
+        return earlier
+    try:
+        table = read_table(data, file_name)
+    except TableError as exc:
+        raise ImportError_(f"{file_name}: {exc}") from exc
+    code_column = _first_present(table.columns, POPULATION_CODE_COLUMNS)
+    value_column = _first_present(table.columns, POPULATION_VALUE_COLUMNS)
+    year_column = _first_present(table.columns, YEAR_COLUMNS)
+    if code_column is None or value_column is None:
+        raise ImportError_(
+            _("%(file)s needs a column with the kommunkod and one with the population.")
+            % {"file": file_name}
+        )
+    if year_column is None and year is None:
+        raise ImportError_(_("%(file)s has no year column: give the year.") % {"file": file_name})
+    kommuner = dict(
+        Organization.objects.filter(kind=OrganizationKind.KOMMUN).values_list(
+            "municipality_code", "pk"
+        )
+    )
+    rows: dict[tuple[int, int], int] = {}
+    rejected: list[Rejection] = []
+    read = 0
+    for number, row in table.rows:
+        read += 1
+        code = row[code_column].strip().zfill(4)
+        if code not in kommuner:
+            rejected.append((number, code_column, f"no kommun with the code {row[code_column]!r}"))
+            continue
+        try:
+            value = parse_number(row[value_column])
+            row_year = int(row[year_column]) if year_column else year
+        except ValueError as exc:
+            rejected.append((number, value_column, str(exc)))
+            continue
+        if value is None or value < 0 or row_year is None:
+            rejected.append((number, value_column, "no population"))
+            continue
+        rows[(kommuner[code], row_year)] = int(value)
+    with transaction.atomic():
+        dataset = _new_dataset(
+            SourceKind.POPULATION,
+            title or _("Population: %(file)s") % {"file": file_name},
+            file_name,
+            digest,
+            owner,
+            user,
+        )
+        Population.objects.bulk_create(
+            [
+                Population(dataset=dataset, kommun_id=k, year=y, population=p)
+                for (k, y), p in rows.items()
+            ],
+            batch_size=2000,
+        )
+        years = sorted({y for _k, y in rows})
+        _finish(
+            dataset,
+            rejected,
+            read=read,
+            imported=len(rows),
+            period=(dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31)) if years else (None, None),
+        )
+    return ImportResult(dataset)
+
+
+NAME_PROPERTIES = ("name", "namn", "NAMN", "Name", "omrade", "område")
+
+
+def import_areas(
+    data: bytes,
+    *,
+    file_name: str,
+    kommun: Organization,
+    owner: Organization,
+    kind: str = "",
+    user: User | None = None,
+    title: str = "",
+) -> ImportResult:
+    """Sub-areas a kommun draws (stadsdelar, områden), from GeoJSON with a name per feature.
+
+    An area already known by name gets the new boundary; WGS84 coordinates only.
+    """
+    digest = sha256(data)
+    if (earlier := _earlier(SourceKind.AREAS, owner, digest)) is not None:
+        return earlier
+    try:
+        collection = json.loads(data)
+    except ValueError as exc:
+        raise ImportError_(f"{file_name}: not GeoJSON: {exc}") from exc
+    features = collection.get("features") if isinstance(collection, dict) else None
+    if not isinstance(features, list):
+        raise ImportError_(f"{file_name}: not a GeoJSON FeatureCollection")
+    areas: dict[str, dict[str, Any]] = {}
+    rejected: list[Rejection] = []
+    for number, feature in enumerate(features, start=1):
+        properties = (feature or {}).get("properties") or {}
+        name = next((str(properties[p]).strip() for p in NAME_PROPERTIES if properties.get(p)), "")
+        geometry = (feature or {}).get("geometry") or {}
+        if not name:
+            rejected.append((number, "properties.name", "the area has no name"))
+            continue
+        problem = _geometry_problem(geometry)
+        if problem:
+            rejected.append((number, "geometry", problem))
+            continue
+        areas[name] = geometry
+    with transaction.atomic():
+        dataset = _new_dataset(
+            SourceKind.AREAS,
+            title or _("Areas: %(file)s") % {"file": file_name},
+            file_name,
+            digest,
+            owner,
+            user,
+        )
+        created = updated = 0
+        for name, geometry in areas.items():
+            _area, was_created = SubArea.objects.update_or_create(
+                kommun=kommun, name=name, defaults={"geometry": geometry, "kind": kind}
+            )
+            created += was_created
+            updated += not was_created
+        _finish(
+            dataset,
+            rejected,
+            read=len(features),
+            imported=created,
+            period=(None, None),
+            updated=updated,
+        )
+    return ImportResult(dataset)
+
+
+def _geometry_problem(geometry: dict[str, Any]) -> str:
+    kind = geometry.get("type")
+    if kind not in {"Polygon", "MultiPolygon"}:
+        return f"not a polygon but {kind!r}"
+    polygons = geometry.get("coordinates") or []
+    if kind == "Polygon":
+        polygons = [polygons]
+    try:
+        points = [point for polygon in polygons for ring in polygon for point in ring]
+        lons, lats = [float(p[0]) for p in points], [float(p[1]) for p in points]
+    except (TypeError, ValueError, IndexError):
+        return "coordinates that cannot be read"
+    if not points:
+        return "no coordinates"
+    if not (min(lats) >= 54 and max(lats) <= 70 and min(lons) >= 10 and max(lons) <= 25):
+        return "coordinates outside Sweden, or not in WGS84 (longitude, latitude)"
+    return ""
+
+
+def import_survey(
+    data: bytes,
+    *,
+    file_name: str,
+    mapping: ColumnMapping,
+    owner: Organization,
+    user: User | None = None,
+    title: str = "",
+) -> ImportResult:
+    """Survey results (trygghetsmätning, LUPP, the kommun's own) per area, question and year."""
+    digest = sha256(data)
+    if (earlier := _earlier(SourceKind.SURVEY, owner, digest)) is not None:
+        return earlier
+    try:
+        table = read_table(data, file_name)
+    except TableError as exc:
+        raise ImportError_(f"{file_name}: {exc}") from exc
+    needed = [
+        mapping.area_column,
+        mapping.period_column,
+        mapping.question_column,
+        mapping.value_column,
+    ]
+    missing = [c for c in needed if not c or c not in table.columns]
+    if missing or (mapping.respondents_column and mapping.respondents_column not in table.columns):
+        raise ImportError_(
+            _("%(file)s has no column %(columns)s (it has: %(present)s).")
+            % {
+                "file": file_name,
+                "columns": ", ".join(c or "?" for c in missing) or mapping.respondents_column,
+                "present": ", ".join(table.columns),
+            }
+        )
+    kommuner, _counties = places()
+    sub_areas = {n.lower(): pk for n, pk in mapping.kommun.sub_areas.values_list("name", "pk")}
+    results: list[SurveyResult] = []
+    rejected: list[Rejection] = []
+    read = 0
+    for number, row in table.rows:
+        read += 1
+        area = row[mapping.area_column].strip()
+        bare = re.sub(r"s? kommun$", "", area, flags=re.IGNORECASE).strip().lower()
+        kommun_id = kommuner.get(area.lower()) or kommuner.get(bare)
+        sub_area_id = None if kommun_id else sub_areas.get(area.lower())
+        if kommun_id is None and sub_area_id is None:
+            rejected.append((number, mapping.area_column, f"unknown area {area!r}"))
+            continue
+        try:
+            year = int(row[mapping.period_column])
+            value = parse_number(row[mapping.value_column])
+            respondents = (
+                parse_number(row[mapping.respondents_column])
+                if mapping.respondents_column
+                else None
+            )
+        except ValueError as exc:
+            rejected.append((number, mapping.value_column, str(exc)))
+            continue
+        share = index_value = None
+        if value is not None and mapping.value_is_index:
+            index_value = value
+        elif value is not None:
+            share = value / 100 if value > 1 else value  # "23" or "23,0" means 23 %
+            if not 0 <= share <= 1:
+                rejected.append((number, mapping.value_column, f"not a share: {value}"))
+                continue
+        results.append(
+            SurveyResult(
+                kommun_id=kommun_id or mapping.kommun_id,
+                sub_area_id=sub_area_id,
+                year=year,
+                question=row[mapping.question_column].strip()[:300],
+                respondents=int(respondents) if respondents is not None else None,
+                share=share,
+                index_value=index_value,
+            )
+        )
+    with transaction.atomic():
+        dataset = _new_dataset(
+            SourceKind.SURVEY,
+            title or _("Survey: %(file)s") % {"file": file_name},
+            file_name,
+            digest,
+            owner,
+            user,
+        )
+        for result in results:
+            result.dataset = dataset
+        SurveyResult.objects.bulk_create(results, batch_size=2000)
+        years = sorted({r.year for r in results})
+        _finish(
+            dataset,
+            rejected,
+            read=read,
+            imported=len(results),
+            period=(dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31)) if years else (None, None),
+        )
+    return ImportResult(dataset)
