@@ -89,3 +89,105 @@ class MapTypeForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.current().select_related("parent")  # type: ignore[attr-defined]
+
+
+class MappingStartForm(forms.Form):
+    """Step 1: what the mapping is for, and a sample of the table to read its columns from."""
+
+    name = forms.CharField(label=_("Name of the mapping"), max_length=200)
+    kind = forms.ChoiceField(
+        label=_("Kind of table"),
+        choices=[
+            (SourceKind.CRIME_STATISTICS.value, SourceKind.CRIME_STATISTICS.label),
+            (SourceKind.SURVEY.value, SourceKind.SURVEY.label),
+        ],
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Owning organization"), queryset=Organization.objects.none()
+    )
+    kommun = forms.ModelChoiceField(
+        label=_("Municipality of the sub-areas"),
+        queryset=Organization.objects.filter(kind="kommun"),
+        help_text=_("Areas in the table that are not municipalities are this one's sub-areas."),
+    )
+    sample = forms.FileField(
+        label=_("A sample of the table"), help_text=_("CSV or XLSX, as exported.")
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owners = (
+            Organization.objects.all()
+            if user.is_superuser
+            else Organization.objects.of_user(user, WRITE_ROLES)
+        )
+        self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+        kommuner = owners.filter(kind="kommun")
+        if kommuner.count() == 1:
+            self.initial["kommun"] = kommuner.first()
+        if owners.count() == 1:
+            self.initial["owner"] = owners.first()
+
+
+def category_choices() -> list[tuple[str, Any]]:
+    return [
+        ("", _("— the total of all crime —")),
+        *((c.code, str(c)) for c in Category.objects.current().select_related("parent")),
+    ]
+
+
+class MappingColumnsForm(forms.Form):
+    """Step 2: which column is which; for statistics, where each category goes."""
+
+    PERIODS = [("year", _("Year")), ("quarter", _("Quarter")), ("month", _("Month"))]
+
+    def __init__(
+        self,
+        *args: Any,
+        columns: list[str],
+        kind: str,
+        source_categories: list[str],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(c, c) for c in columns]
+        optional = [("", _("(none)")), *choices]
+
+        def column(label: Any, required: bool = True) -> forms.ChoiceField:
+            return forms.ChoiceField(
+                label=label, choices=choices if required else optional, required=required
+            )
+
+        self.fields["area_column"] = column(_("Column with the area"))
+        self.fields["period_column"] = column(_("Column with the period"))
+        self.fields["period_kind"] = forms.ChoiceField(
+            label=_("Kind of period"), choices=self.PERIODS
+        )
+        self.fields["value_column"] = column(_("Column with the value"))
+        self.kind = kind
+        self.source_categories = source_categories
+        if kind == SourceKind.SURVEY:
+            self.fields["question_column"] = column(_("Column with the question"))
+            self.fields["respondents_column"] = column(
+                _("Column with the respondents"), required=False
+            )
+            self.fields["value_is_index"] = forms.BooleanField(
+                label=_("The value is an index, not a share"), required=False
+            )
+        else:
+            self.fields["category_column"] = column(_("Column with the category"))
+            self.fields["preliminary_column"] = column(
+                _("Column saying a value is preliminary"), required=False
+            )
+            for index, value in enumerate(source_categories):
+                self.fields[f"category_{index}"] = forms.ChoiceField(
+                    label=_("Category for “%(value)s”") % {"value": value},
+                    choices=category_choices(),
+                    required=False,
+                )
+
+    def categories(self) -> dict[str, str]:
+        return {
+            value: self.cleaned_data.get(f"category_{index}", "")
+            for index, value in enumerate(self.source_categories)
+        }

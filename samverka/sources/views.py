@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import uuid
+from itertools import islice
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,8 +19,15 @@ from django.views.decorators.http import require_http_methods
 
 from samverka.core.access import get_visible_or_404
 from samverka.sources import services
-from samverka.sources.forms import MapTypeForm, UploadForm, WithdrawForm
-from samverka.sources.models import Dataset, ImportJob, JobStatus, SourceKind
+from samverka.sources.forms import (
+    MappingColumnsForm,
+    MappingStartForm,
+    MapTypeForm,
+    UploadForm,
+    WithdrawForm,
+)
+from samverka.sources.models import ColumnMapping, Dataset, ImportJob, JobStatus, SourceKind
+from samverka.sources.tabular import TableError, read_table
 from samverka.sources.tasks import run_import
 
 
@@ -148,3 +156,118 @@ def type_mapping(request: HttpRequest) -> HttpResponse:
         "sources/types.html",
         {"unmapped": unmapped, "form": MapTypeForm(), "source": SourceKind(source).label},
     )
+
+
+MAPPING_SESSION_KEY = "column_mapping_draft"
+SAMPLE_ROWS = 5000
+
+
+@login_required
+def mapping_list(request: HttpRequest) -> HttpResponse:
+    mappings = ColumnMapping.objects.visible_to(request.user).select_related("owner", "kommun")
+    return render(
+        request,
+        "sources/mapping_list.html",
+        {"mappings": mappings, "can_add": request.user.has_perm("sources.upload")},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mapping_start(request: HttpRequest) -> HttpResponse:
+    """Step 1: the mapping's name and owner, and a sample of the table."""
+    if not request.user.has_perm("sources.upload"):
+        raise PermissionDenied
+    form = MappingStartForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        sample = form.cleaned_data["sample"]
+        try:
+            table = read_table(sample.read(), sample.name)
+            rows = [row for _n, row in islice(table.rows, SAMPLE_ROWS)]
+        except TableError as exc:
+            form.add_error("sample", f"{sample.name}: {exc}")
+        else:
+            request.session[MAPPING_SESSION_KEY] = {
+                "name": form.cleaned_data["name"],
+                "kind": form.cleaned_data["kind"],
+                "owner": form.cleaned_data["owner"].pk,
+                "kommun": form.cleaned_data["kommun"].pk,
+                "columns": table.columns,
+                "sample": rows[:SAMPLE_ROWS],
+            }
+            return redirect("sources:mapping_columns")
+    return render(request, "sources/mapping_start.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mapping_columns(request: HttpRequest) -> HttpResponse:
+    """Step 2: which column is which, and where each of the table's categories goes."""
+    if not request.user.has_perm("sources.upload"):
+        raise PermissionDenied
+    draft = request.session.get(MAPPING_SESSION_KEY)
+    if draft is None:
+        return redirect("sources:mapping_start")
+    category_column = request.POST.get("category_column") or request.GET.get("category_column")
+    source_categories = sorted(
+        {row.get(category_column, "") for row in draft["sample"]} - {""}
+        if category_column in draft["columns"]
+        else set()
+    )
+    form = MappingColumnsForm(
+        request.POST or None,
+        columns=draft["columns"],
+        kind=draft["kind"],
+        source_categories=source_categories,
+        initial=_guess_columns(draft["columns"]),
+    )
+    if request.method == "POST" and form.is_valid() and "save" in request.POST:
+        data = form.cleaned_data
+        mapping = ColumnMapping(
+            name=draft["name"],
+            kind=draft["kind"],
+            owner_id=draft["owner"],
+            kommun_id=draft["kommun"],
+            area_column=data["area_column"],
+            period_column=data["period_column"],
+            period_kind=data["period_kind"],
+            value_column=data["value_column"],
+            category_column=data.get("category_column", ""),
+            preliminary_column=data.get("preliminary_column", ""),
+            question_column=data.get("question_column", ""),
+            respondents_column=data.get("respondents_column", ""),
+            value_is_index=data.get("value_is_index", False),
+            categories=form.categories(),
+        )
+        mapping.full_clean()
+        mapping.save()
+        del request.session[MAPPING_SESSION_KEY]
+        messages.success(request, _("The mapping is saved: tables in this layout import with it."))
+        return redirect("sources:mappings")
+    return render(
+        request,
+        "sources/mapping_columns.html",
+        {
+            "form": form,
+            "draft": draft,
+            "preview": draft["sample"][:5],
+            "needs_categories": draft["kind"] != SourceKind.SURVEY and not source_categories,
+        },
+    )
+
+
+def _guess_columns(columns: list[str]) -> dict[str, str]:
+    """Pre-select the columns whose names say what they are."""
+    hints = {
+        "area_column": ("area", "område", "omrade", "region", "kommun", "stadsdel"),
+        "period_column": ("year", "år", "period", "månad", "kvartal", "ar"),
+        "value_column": ("count", "antal", "value", "värde", "andel", "andel (%)", "index"),
+        "category_column": ("crime_type", "brottstyp", "brottskategori", "kategori", "category"),
+        "question_column": ("fråga", "question", "fraga"),
+        "respondents_column": ("svarande", "respondents", "antal svarande"),
+    }
+    lowered = {c.lower(): c for c in columns}
+    return {
+        field: next((lowered[h] for h in names if h in lowered), "")
+        for field, names in hints.items()
+    }

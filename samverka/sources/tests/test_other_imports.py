@@ -21,7 +21,7 @@ def test_the_scb_population_file_imports_for_a_given_year() -> None:
     call_command("load_reference_data", stdout=StringIO())
     owner = Organization.objects.get(slug="polismyndigheten")
     data = (SHARED / "population" / "population_per_kommun.csv").read_bytes()
-    with pytest.raises(services.ImportError_, match="year"):
+    with pytest.raises(services.ImportError_, match="årskolumn"):
         services.import_population(data, file_name="population.csv", owner=owner)
     dataset = services.import_population(
         data, file_name="population.csv", owner=owner, year=2024
