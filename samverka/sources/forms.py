@@ -19,6 +19,9 @@ class UploadForm(forms.Form):
         choices=[
             (SourceKind.POLICE_EVENTS.value, SourceKind.POLICE_EVENTS.label),
             (SourceKind.CRIME_STATISTICS.value, SourceKind.CRIME_STATISTICS.label),
+            (SourceKind.EVENT_TABLE.value, SourceKind.EVENT_TABLE.label),
+            (SourceKind.EST.value, SourceKind.EST.label),
+            (SourceKind.SURVEY.value, SourceKind.SURVEY.label),
         ],
     )
     mapping = forms.ModelChoiceField(
@@ -63,7 +66,7 @@ class UploadForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("kind") == SourceKind.CRIME_STATISTICS and not data.get("mapping"):
+        if data.get("kind") != SourceKind.POLICE_EVENTS and not data.get("mapping"):
             self.add_error("mapping", _("A table needs a column mapping."))
         if data.get("visibility") == Visibility.SHARED:
             self.add_error(

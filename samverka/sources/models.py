@@ -332,12 +332,31 @@ class ColumnMapping(VisibleContent):
         choices=[
             (SourceKind.CRIME_STATISTICS.value, SourceKind.CRIME_STATISTICS.label),
             (SourceKind.SURVEY.value, SourceKind.SURVEY.label),
+            (SourceKind.EVENT_TABLE.value, SourceKind.EVENT_TABLE.label),
+            (SourceKind.EST.value, SourceKind.EST.label),
         ],
         default=SourceKind.CRIME_STATISTICS,
     )
-    area_column = models.CharField(_("column with the area"), max_length=100)
-    period_column = models.CharField(_("column with the period"), max_length=100)
-    period_kind = models.CharField(_("kind of period"), max_length=8, choices=PeriodKind.choices)
+    area_column = models.CharField(_("column with the area"), max_length=100, blank=True)
+    period_column = models.CharField(_("column with the period"), max_length=100, blank=True)
+    period_kind = models.CharField(
+        _("kind of period"), max_length=8, choices=PeriodKind.choices, blank=True
+    )
+    # Tables of events: one row per event.
+    id_column = models.CharField(_("column with the event's id"), max_length=100, blank=True)
+    date_column = models.CharField(_("column with the date"), max_length=100, blank=True)
+    time_column = models.CharField(_("column with the time"), max_length=100, blank=True)
+    x_column = models.CharField(
+        _("column with a coordinate"),
+        max_length=100,
+        blank=True,
+        help_text=_("Latitude, longitude, northing or easting: WGS 84 or SWEREF 99 TM."),
+    )
+    y_column = models.CharField(_("column with the other coordinate"), max_length=100, blank=True)
+    place_column = models.CharField(_("column with the place name"), max_length=100, blank=True)
+    description_column = models.CharField(
+        _("column with a description"), max_length=100, blank=True
+    )
     category_column = models.CharField(_("column with the category"), max_length=100, blank=True)
     question_column = models.CharField(
         _("column with the question"), max_length=100, blank=True, help_text=_("Surveys.")
@@ -353,7 +372,7 @@ class ColumnMapping(VisibleContent):
         default=False,
         help_text=_("Surveys: e.g. the police's problem index 0–6. Otherwise a share, 0–100 %."),
     )
-    value_column = models.CharField(_("column with the value"), max_length=100)
+    value_column = models.CharField(_("column with the value"), max_length=100, blank=True)
     preliminary_column = models.CharField(
         _("column saying a value is preliminary"), max_length=100, blank=True
     )

@@ -12,7 +12,7 @@ import gzip
 import hashlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverka.accounts.models import User
+from samverka.lib.privacy import find_personal_data
 from samverka.organizations.models import County, Organization, OrganizationKind, SubArea
 from samverka.sources import police
 from samverka.sources.models import (
@@ -37,7 +38,7 @@ from samverka.sources.models import (
     TimePrecision,
     TypeMapping,
 )
-from samverka.sources.tabular import SUPPRESSED, TableError, parse_number, read_table
+from samverka.sources.tabular import SUPPRESSED, Table, TableError, parse_number, read_table
 from samverka.sources.writing import EventRow, write_events
 from samverka.taxonomy.models import Category
 
@@ -59,6 +60,14 @@ def sha256(data: bytes) -> str:
 
 
 Rejection = tuple[int, str, str]  # (row number, field, reason)
+
+
+def _rows(table: Table, file_name: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """The table's rows; a file found broken half-way stops the import with its name."""
+    try:
+        yield from table.rows
+    except TableError as exc:
+        raise ImportError_(f"{file_name}: {exc}") from exc
 
 
 def _earlier(kind: str, owner: Organization, digest: str) -> ImportResult | None:
@@ -349,7 +358,7 @@ def import_statistics(
     parsed: list[dict[str, Any]] = []
     rejected: list[Rejection] = []
     read = 0
-    for number, row in table.rows:
+    for number, row in _rows(table, file_name):
         read += 1
         if progress and read % 5000 == 0:
             progress(read, read + 1)
@@ -534,7 +543,7 @@ def import_population(
     rows: dict[tuple[int, int], int] = {}
     rejected: list[Rejection] = []
     read = 0
-    for number, row in table.rows:
+    for number, row in _rows(table, file_name):
         read += 1
         code = row[code_column].strip().zfill(4)
         if code not in kommuner:
@@ -702,7 +711,7 @@ def import_survey(
     results: list[SurveyResult] = []
     rejected: list[Rejection] = []
     read = 0
-    for number, row in table.rows:
+    for number, row in _rows(table, file_name):
         read += 1
         area = row[mapping.area_column].strip()
         bare = re.sub(r"s? kommun$", "", area, flags=re.IGNORECASE).strip().lower()
@@ -762,3 +771,194 @@ def import_survey(
             period=(dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31)) if years else (None, None),
         )
     return ImportResult(dataset)
+
+
+def import_event_table(
+    data: bytes,
+    *,
+    file_name: str,
+    mapping: ColumnMapping,
+    owner: Organization,
+    user: User | None = None,
+    title: str = "",
+    progress: Progress | None = None,
+) -> ImportResult:
+    """A table with one event per row (a police extract, the kommun's own reports, EST).
+
+    Streams: rows are checked and written in batches inside one transaction, so a
+    file of a million rows needs no more memory than one of a thousand.
+    """
+    kind = mapping.kind if mapping.kind == SourceKind.EST else SourceKind.EVENT_TABLE
+    digest = sha256(data)
+    if (earlier := _earlier(kind, owner, digest)) is not None:
+        return earlier
+    try:
+        table = read_table(data, file_name)
+    except TableError as exc:
+        raise ImportError_(f"{file_name}: {exc}") from exc
+    needed = [mapping.date_column, mapping.category_column] + [
+        c
+        for c in (
+            mapping.time_column,
+            mapping.x_column,
+            mapping.y_column,
+            mapping.place_column,
+            mapping.id_column,
+            mapping.description_column,
+        )
+        if c
+    ]
+    missing = [c or "?" for c in needed if not c or c not in table.columns]
+    if missing:
+        raise ImportError_(
+            _("%(file)s has no column %(columns)s (it has: %(present)s).")
+            % {
+                "file": file_name,
+                "columns": ", ".join(missing),
+                "present": ", ".join(table.columns),
+            }
+        )
+    categories = dict(Category.objects.current().values_list("code", "pk"))
+    zone = timezone.get_current_timezone()
+    rejected: list[Rejection] = []
+    read = imported = updated = unchanged = 0
+    first: dt.datetime | None = None
+    last: dt.datetime | None = None
+    with transaction.atomic():
+        dataset = _new_dataset(
+            kind,
+            title or _("Events: %(file)s") % {"file": file_name},
+            file_name,
+            digest,
+            owner,
+            user,
+        )
+        batch: dict[str, EventRow] = {}
+
+        def flush() -> None:
+            nonlocal imported, updated, unchanged
+            counts = write_events(dataset.pk, kind, list(batch.values()))
+            imported, updated, unchanged = (
+                imported + counts.new,
+                updated + counts.updated,
+                unchanged + counts.unchanged,
+            )
+            batch.clear()
+
+        for number, row in _rows(table, file_name):
+            read += 1
+            try:
+                event = _table_event(row, number, mapping, categories, zone, digest)
+            except _RowError as exc:
+                rejected.append((number, exc.field, exc.reason))
+                continue
+            batch[event.external_id] = event
+            first = event.occurred_at if first is None else min(first, event.occurred_at)
+            last = event.occurred_at if last is None else max(last, event.occurred_at)
+            if len(batch) >= 5000:
+                flush()
+                if progress:
+                    progress(read, read + 1)
+        flush()
+        _finish(
+            dataset,
+            rejected,
+            read=read,
+            imported=imported,
+            period=(first.date(), last.date()) if first and last else (None, None),
+            updated=updated,
+            unchanged=unchanged,
+        )
+    if progress:
+        progress(read, read)
+    return ImportResult(dataset)
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d")
+
+
+def _parse_date(text: str) -> dt.date:
+    raw = text.strip()[:10] if "T" in text or " " in text.strip() else text.strip()
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(raw, fmt).date()  # noqa: DTZ007  (a date, no zone)
+        except ValueError:
+            continue
+    raise ValueError(f"not a date: {text!r}")
+
+
+def _parse_time(text: str) -> dt.time:
+    match = re.fullmatch(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?", text.strip())
+    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
+        raise ValueError(f"not a time: {text!r}")
+    return dt.time(int(match[1]), int(match[2]), int(match[3] or 0))
+
+
+def _table_event(
+    row: dict[str, str],
+    number: int,
+    mapping: ColumnMapping,
+    categories: dict[str, int],
+    zone: dt.tzinfo,
+    digest: str,
+) -> EventRow:
+    from samverka.lib.geo import pair_to_wgs84
+
+    date_text = row[mapping.date_column]
+    try:
+        day = _parse_date(date_text)
+        # A date column may carry the time too ("2024-03-01 21:40").
+        time_text = row[mapping.time_column] if mapping.time_column else ""
+        if not time_text and re.search(r"\d[T ]\d{1,2}[:.]\d{2}", date_text):
+            time_text = re.split(r"[T ]", date_text.strip(), maxsplit=1)[1]
+        at = _parse_time(time_text) if time_text.strip() else None
+    except ValueError as exc:
+        field = (
+            mapping.time_column
+            if "time" in str(exc) and mapping.time_column
+            else mapping.date_column
+        )
+        raise _RowError(field, str(exc)) from None
+    occurred = dt.datetime.combine(day, at or dt.time(12, 0), tzinfo=zone)
+    source_category = row[mapping.category_column].strip()
+    if source_category in mapping.categories:
+        code = mapping.categories[source_category]
+    elif source_category in categories:  # already a code of the taxonomy
+        code = source_category
+    else:
+        raise _RowError(
+            mapping.category_column, f"the category {source_category!r} is not in the mapping"
+        )
+    latitude = longitude = None
+    precision = PlacePrecision.KOMMUN
+    if mapping.x_column and mapping.y_column:
+        x_text, y_text = row[mapping.x_column], row[mapping.y_column]
+        if x_text.strip() or y_text.strip():
+            try:
+                latitude, longitude = pair_to_wgs84(
+                    float(x_text.replace(",", ".").replace(" ", "")),
+                    float(y_text.replace(",", ".").replace(" ", "")),
+                )
+            except ValueError as exc:
+                raise _RowError(mapping.x_column, str(exc)) from None
+            precision = PlacePrecision.EXACT
+    description = row[mapping.description_column].strip() if mapping.description_column else ""
+    found = find_personal_data(description)
+    if found:
+        raise _RowError(mapping.description_column, "contains personal data: " + ", ".join(found))
+    external_id = row[mapping.id_column].strip() if mapping.id_column else ""
+    return EventRow(
+        external_id=external_id or f"{digest[:16]}-{number}",
+        occurred_at=occurred,
+        time_precision=TimePrecision.EXACT if at else TimePrecision.DAY,
+        published_at=None,
+        category_id=categories.get(code) if code else None,
+        source_type=source_category[:120],
+        place_precision=precision,
+        latitude=latitude,
+        longitude=longitude,
+        kommun_id=mapping.kommun_id,
+        county_id=None,
+        place_name=(row[mapping.place_column].strip() if mapping.place_column else "")[:200],
+        description=description,
+    )

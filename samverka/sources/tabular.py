@@ -56,17 +56,25 @@ def read_csv(data: bytes) -> Table:
     if len(set(header)) != len(header) or not all(header):
         raise TableError("the first row must name every column, each once")
 
+    cut_off = not text.endswith(("\n", "\r"))
+
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
+        previous: tuple[int, list[str]] | None = None
         for number, cells in enumerate(reader, start=2):
-            if not any(c.strip() for c in cells):
-                continue
-            yield (
-                number,
-                {
-                    name: (cells[i].strip() if i < len(cells) else "")
-                    for i, name in enumerate(header)
-                },
-            )
+            if previous is not None:
+                yield _as_row(*previous)
+            previous = (number, cells) if any(c.strip() for c in cells) else None
+        if previous is not None:
+            number, cells = previous
+            # A last line with too few cells and no line end: the file was cut off.
+            if cut_off and len(cells) < len(header):
+                raise TableError(f"the file ends in the middle of row {number}: is it complete?")
+            yield _as_row(number, cells)
+
+    def _as_row(number: int, cells: list[str]) -> tuple[int, dict[str, str]]:
+        return number, {
+            name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(header)
+        }
 
     return Table(header, rows())
 

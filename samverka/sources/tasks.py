@@ -41,6 +41,11 @@ def run_import(job_id: int) -> None:
                 result = services.import_police_events(data, **common)
             elif job.kind == SourceKind.CRIME_STATISTICS and job.mapping is not None:
                 result = services.import_statistics(data, mapping=job.mapping, **common)
+            elif job.kind in (SourceKind.EVENT_TABLE, SourceKind.EST) and job.mapping is not None:
+                result = services.import_event_table(data, mapping=job.mapping, **common)
+            elif job.kind == SourceKind.SURVEY and job.mapping is not None:
+                del common["progress"]
+                result = services.import_survey(data, mapping=job.mapping, **common)
             else:
                 raise services.ImportError_(f"{job.file_name}: no importer for {job.kind}")
             dataset = result.dataset

@@ -1,0 +1,93 @@
+"""Tables of events through a mapping: dates, times, categories, WGS 84 or SWEREF 99 TM."""
+
+from django.test import TestCase
+
+from samverka.lib.geo import wgs84_to_sweref99tm
+from samverka.organizations.models import County
+from samverka.sources import services
+from samverka.sources.models import ColumnMapping, Dataset, Event, PlacePrecision, SourceKind
+from samverka.testing import make_kommun
+
+HEADER = "id;datum;tid;typ;lat;lon;plats;beskrivning\n"
+
+
+class EventTableTest(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.kommun = make_kommun("Oskarshamn", "0882", County.objects.create(code="08", name="K"))
+        cls.mapping = ColumnMapping.objects.create(
+            name="EST-export",
+            owner=cls.kommun,
+            kind=SourceKind.EST,
+            kommun=cls.kommun,
+            id_column="id",
+            date_column="datum",
+            time_column="tid",
+            category_column="typ",
+            x_column="lat",
+            y_column="lon",
+            place_column="plats",
+            description_column="beskrivning",
+            categories={"Klotter": "damage.graffiti", "Nedskräpning": "order.unsafe_litter"},
+        )
+
+    def run_import(self, text: str, name: str = "est.csv") -> Dataset:
+        return services.import_event_table(
+            text.encode(), file_name=name, mapping=self.mapping, owner=self.kommun
+        ).dataset
+
+    def test_rows_become_events_with_their_precision(self) -> None:
+        northing, easting = wgs84_to_sweref99tm(57.2646, 16.4484)
+        text = HEADER + (
+            "a1;2026-03-01;21.40;Klotter;57,2646;16,4484;Stadsparken;Klotter på lekstugan\n"
+            f"a2;2026-03-02;;Nedskräpning;{northing:.2f};{easting:.2f};Hamnen;\n"
+            "a3;2026-03-03;08:15;damage.graffiti;;;Centrum;\n"
+        )
+        dataset = self.run_import(text)
+        self.assertEqual((dataset.rows_imported, dataset.rows_rejected), (3, 0))
+        first = Event.objects.get(external_id="a1")
+        self.assertEqual(
+            (first.place_precision, first.time_precision), (PlacePrecision.EXACT, "exact")
+        )
+        self.assertEqual(first.category.code, "damage.graffiti")  # type: ignore[union-attr]
+        self.assertEqual(first.occurred_at.astimezone().strftime("%H:%M"), "21:40")
+        sweref = Event.objects.get(external_id="a2")
+        self.assertAlmostEqual(sweref.latitude, 57.2646, places=6)  # type: ignore[arg-type]
+        self.assertAlmostEqual(sweref.longitude, 16.4484, places=6)  # type: ignore[arg-type]
+        self.assertEqual(sweref.time_precision, "day")
+        self.assertEqual(Event.objects.get(external_id="a3").place_precision, PlacePrecision.KOMMUN)
+        self.assertEqual(dataset.kind, SourceKind.EST)
+
+    def test_bad_rows_are_named_and_the_rest_goes_in(self) -> None:
+        text = HEADER + (
+            "b1;2026-02-30;12:00;Klotter;;;;\n"
+            "b2;2026-03-01;25:00;Klotter;;;;\n"
+            "b3;2026-03-01;12:00;Okänd typ;;;;\n"
+            "b4;2026-03-01;12:00;Klotter;99;99;;\n"
+            "b5;2026-03-01;12:00;Klotter;;;;Ring 070-123 45 67\n"
+            "b6;2026-03-01;12:00;Klotter;;;;\n"
+        )
+        dataset = self.run_import(text)
+        self.assertEqual((dataset.rows_imported, dataset.rows_rejected), (1, 5))
+        self.assertEqual(
+            [(r.row_number, r.field) for r in dataset.rejected.all()],
+            [(2, "datum"), (3, "tid"), (4, "typ"), (5, "lat"), (6, "beskrivning")],
+        )
+
+    def test_a_file_cut_off_mid_row_leaves_nothing(self) -> None:
+        text = HEADER + "c1;2026-03-01;12:00;Klotter;;;;\nc2;2026-03-0"
+        with self.assertRaises(services.ImportError_) as ctx:
+            self.run_import(text)
+        self.assertIn("row 3", str(ctx.exception))
+        self.assertFalse(Dataset.objects.exists())
+        self.assertFalse(Event.objects.exists())
+
+    def test_many_rows_stream_in_batches_and_the_same_file_again_changes_nothing(self) -> None:
+        rows = "".join(f"d{n};2026-01-{1 + n % 28:02d};12:00;Klotter;;;;\n" for n in range(12_001))
+        dataset = self.run_import(HEADER + rows)
+        self.assertEqual(dataset.rows_imported, 12_001)
+        self.assertEqual(Event.objects.count(), 12_001)
+        again = services.import_event_table(
+            (HEADER + rows).encode(), file_name="igen.csv", mapping=self.mapping, owner=self.kommun
+        )
+        self.assertTrue(again.already_imported)
