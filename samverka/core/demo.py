@@ -168,3 +168,115 @@ def load() -> list[DemoLogin]:
             logins.append(DemoLogin(police.email, str(police), f"kommunpolis, {lpo}"))
             _import_seed(seed, [kommun, lpo], coordinator)
     return logins
+
+
+GENERATED_TITLE = "Demo: %(kind)s i %(kommun)s (genererade)"
+SURVEY_QUESTIONS_TITLE = "Demo: trygghetsmätning i %(kommun)s (genererad)"
+
+
+def load_generated(years: int = 5, seed: int = 1) -> int:
+    """Seeded demo events with exact positions, EST reports and survey results for the
+    five seed kommuner; a kommun that has them already is left as it is. Returns the
+    number of events written."""
+    from samverka.core import demo_events
+    from samverka.core.access import Visibility
+    from samverka.organizations.models import SubArea
+    from samverka.sources.models import (
+        Dataset,
+        DatasetStatus,
+        PlacePrecision,
+        SourceKind,
+        SurveyResult,
+        TimePrecision,
+    )
+    from samverka.sources.writing import EventRow, write_events
+    from samverka.taxonomy.models import Category
+
+    categories = dict(Category.objects.current().values_list("code", "pk"))
+    end = timezone.localdate()
+    start = end.replace(year=end.year - years)
+    written = 0
+    for seed_kommun in SEEDS:
+        kommun = Organization.objects.get(municipality_code=seed_kommun.code)
+        lpo = Organization.objects.get(slug=seed_kommun.lpo_slug)
+        agreement = Agreement.objects.filter(parties=kommun).first()
+        profile = demo_events.KOMMUNER[seed_kommun.code]
+        for area in profile.areas:
+            SubArea.objects.get_or_create(
+                kommun=kommun, name=area.name, defaults={"kind": "stadsdel"}
+            )
+        for kind, label, owner, source in (
+            ("police", "polisanmälda händelser", lpo, SourceKind.EVENT_TABLE),
+            ("est", "EST-rapporter", kommun, SourceKind.EST),
+        ):
+            title = GENERATED_TITLE % {"kind": label, "kommun": kommun}
+            if Dataset.objects.filter(title=title).exists():
+                continue
+            with transaction.atomic(), acting_as(label="demo data"):
+                dataset = Dataset.objects.create(
+                    kind=source,
+                    title=title,
+                    owner=owner,
+                    agreement=agreement,
+                    visibility=Visibility.SHARED if agreement else Visibility.INTERNAL,
+                    file_name="demo_events.py",
+                    period_start=start,
+                    period_end=end,
+                )
+                rows = [
+                    EventRow(
+                        external_id=event.external_id,
+                        occurred_at=event.occurred_at,
+                        time_precision=TimePrecision.EXACT,
+                        published_at=None,
+                        category_id=categories.get(event.category),
+                        source_type=event.source_type,
+                        place_precision=PlacePrecision.EXACT,
+                        latitude=event.latitude,
+                        longitude=event.longitude,
+                        kommun_id=kommun.pk,
+                        county_id=None,
+                        place_name=event.place_name,
+                        description=event.description,
+                    )
+                    for event in demo_events.generate_events(seed_kommun.code, start, end, seed)
+                    if event.kind == kind
+                ]
+                counts = write_events(dataset.pk, source, rows)
+                dataset.rows_read = len(rows)
+                dataset.rows_imported = counts.new
+                dataset.rows_unchanged = counts.unchanged
+                dataset.status = DatasetStatus.DONE
+                dataset.progress = 100
+                dataset.save()
+                written += counts.new
+        survey_title = SURVEY_QUESTIONS_TITLE % {"kommun": kommun}
+        if not Dataset.objects.filter(title=survey_title).exists():
+            with transaction.atomic(), acting_as(label="demo data"):
+                survey = Dataset.objects.create(
+                    kind=SourceKind.SURVEY,
+                    title=survey_title,
+                    owner=kommun,
+                    file_name="demo_events.py",
+                    status=DatasetStatus.DONE,
+                    progress=100,
+                )
+                areas = dict(kommun.sub_areas.values_list("name", "pk"))
+                results = demo_events.generate_survey(
+                    seed_kommun.code, range(start.year + 1, end.year + 1), seed
+                )
+                SurveyResult.objects.bulk_create(
+                    SurveyResult(
+                        dataset=survey,
+                        kommun=kommun,
+                        sub_area_id=areas.get(r.area),
+                        year=r.year,
+                        question=r.question,
+                        respondents=r.respondents,
+                        share=r.share,
+                    )
+                    for r in results
+                )
+                survey.rows_read = survey.rows_imported = len(results)
+                survey.save()
+    return written

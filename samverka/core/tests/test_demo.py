@@ -30,7 +30,7 @@ FIVE = (
 def load_all() -> str:
     call_command("load_reference_data", stdout=StringIO())
     out = StringIO()
-    call_command("load_demo", "--events", str(FIVE), stdout=out)
+    call_command("load_demo", "--events", str(FIVE), "--generated-years", "1", stdout=out)
     return out.getvalue()
 
 
@@ -46,7 +46,13 @@ def test_the_demo_prints_its_logins_and_loads_twice_without_duplicates() -> None
         Event.objects.count(),
     )
     assert counts[:3] == (13, 12, 5)
-    assert counts[3] > 500  # the real events of the five kommuner
+    assert counts[3] > 500  # the real events of the five kommuner, and generated ones
+    exact = Event.objects.filter(place_precision="exact")
+    assert exact.count() > 4000  # a year of generated events with positions
+    assert not exact.filter(category__isnull=True).exists()
+    assert set(exact.values_list("kommun__municipality_code", flat=True).distinct()) == {
+        seed.code for seed in demo.SEEDS
+    }
     assert "0 new rows, nothing changed" in load_all()
     assert (
         User.objects.count(),

@@ -25,6 +25,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
+            "--generated-years",
+            type=int,
+            default=5,
+            help="Years of generated demo events with positions (0: none).",
+        )
+        parser.add_argument(
             "--events",
             type=Path,
             default=DEFAULT_EVENTS,
@@ -38,6 +44,9 @@ class Command(BaseCommand):
             call_command("import_police_events", str(events), stdout=self.stdout)
         else:
             self.stdout.write(f"No Police events file at {events}: the demo has no events.")
+        if options["generated_years"] > 0:
+            written = demo.load_generated(years=options["generated_years"])
+            self.stdout.write(f"Generated demo events with positions: {written} new")
         self.stdout.write(
             self.style.SUCCESS(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
         )
