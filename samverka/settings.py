@@ -124,7 +124,8 @@ else:
 # Every request is one transaction: a change and its audit entry commit together or not at all.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"].setdefault("TEST", {})
-if env_str("TEST_DATABASE_NAME"):
+if _DATABASE_URL and env_str("TEST_DATABASE_NAME"):
+    # The test database's name on a server; SQLite tests stay in memory.
     DATABASES["default"]["TEST"]["NAME"] = env_str("TEST_DATABASE_NAME")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from importlib import metadata
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from samverka.core.access import Visibility
@@ -305,7 +305,10 @@ class PoliceEventsClient:
                 delay = started + interval - self.clock()
                 if delay > 0:
                     self.sleep(delay)
-                close_old_connections()  # a long-running process: drop stale connections
+                if not connection.in_atomic_block:
+                    # A long-running process drops stale connections between rounds
+                    # (never inside a transaction, as in a test).
+                    close_old_connections()
             started = self.clock()
             result = self.poll_once(kommuner)
             summary.rounds += 1
