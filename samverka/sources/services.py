@@ -12,7 +12,7 @@ import gzip
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,6 +60,38 @@ def sha256(data: bytes) -> str:
 
 
 Rejection = tuple[int, str, str]  # (row number, field, reason)
+
+
+def _open_table(
+    data: bytes, file_name: str, required: Sequence[str], optional: Sequence[str] = ()
+) -> Table:
+    """Read the table and check that it has the mapping's columns; names what is missing."""
+    try:
+        table = read_table(data, file_name)
+    except TableError as exc:
+        raise ImportError_(f"{file_name}: {exc}") from exc
+    missing = [c or "?" for c in required if not c or c not in table.columns]
+    missing += [c for c in optional if c and c not in table.columns]
+    if missing:
+        raise ImportError_(
+            _("%(file)s has no column %(columns)s (it has: %(present)s).")
+            % {
+                "file": file_name,
+                "columns": ", ".join(missing),
+                "present": ", ".join(table.columns),
+            }
+        )
+    return table
+
+
+def _kommun_of_area(area: str, kommuner: dict[str, int]) -> int | None:
+    """ "Göteborg kommun", "Göteborgs kommun" and "Göteborg" all name the kommun."""
+    bare = re.sub(r"s? kommun$", "", area, flags=re.IGNORECASE).strip().lower()
+    return (
+        kommuner.get(area.lower())
+        or kommuner.get(bare)
+        or kommuner.get(area.lower().removesuffix(" kommun"))
+    )
 
 
 def _rows(table: Table, file_name: str) -> Iterator[tuple[int, dict[str, str]]]:
@@ -329,26 +361,12 @@ def import_statistics(
     digest = sha256(data)
     if (earlier := _earlier(SourceKind.CRIME_STATISTICS, owner, digest)) is not None:
         return earlier
-    try:
-        table = read_table(data, file_name)
-    except TableError as exc:
-        raise ImportError_(f"{file_name}: {exc}") from exc
-    needed = [
-        mapping.area_column,
-        mapping.period_column,
-        mapping.category_column,
-        mapping.value_column,
-    ] + ([mapping.preliminary_column] if mapping.preliminary_column else [])
-    missing = [c for c in needed if c not in table.columns]
-    if missing:
-        raise ImportError_(
-            _("%(file)s has no column %(columns)s (it has: %(present)s).")
-            % {
-                "file": file_name,
-                "columns": ", ".join(missing),
-                "present": ", ".join(table.columns),
-            }
-        )
+    table = _open_table(
+        data,
+        file_name,
+        [mapping.area_column, mapping.period_column, mapping.category_column, mapping.value_column],
+        [mapping.preliminary_column],
+    )
     kommuner, _counties = places()
     categories = dict(Category.objects.current().values_list("code", "pk"))
     sub_areas = {
@@ -444,11 +462,7 @@ def _statistic_row(
     area = row[mapping.area_column].strip()
     if not area:
         raise _RowError(mapping.area_column, "empty")
-    # "Göteborg kommun", "Göteborgs kommun" and "Göteborg" all name the kommun.
-    bare = re.sub(r"s? kommun$", "", area, flags=re.IGNORECASE).strip().lower()
-    kommun_id = kommuner.get(area.lower()) or kommuner.get(bare)
-    if kommun_id is None and area.lower().endswith(" kommun"):
-        kommun_id = kommuner.get(area.lower().removesuffix(" kommun"))
+    kommun_id = _kommun_of_area(area, kommuner)
     try:
         period_start = _period_start(row[mapping.period_column], mapping.period_kind)
     except ValueError as exc:
@@ -686,26 +700,12 @@ def import_survey(
     digest = sha256(data)
     if (earlier := _earlier(SourceKind.SURVEY, owner, digest)) is not None:
         return earlier
-    try:
-        table = read_table(data, file_name)
-    except TableError as exc:
-        raise ImportError_(f"{file_name}: {exc}") from exc
-    needed = [
-        mapping.area_column,
-        mapping.period_column,
-        mapping.question_column,
-        mapping.value_column,
-    ]
-    missing = [c for c in needed if not c or c not in table.columns]
-    if missing or (mapping.respondents_column and mapping.respondents_column not in table.columns):
-        raise ImportError_(
-            _("%(file)s has no column %(columns)s (it has: %(present)s).")
-            % {
-                "file": file_name,
-                "columns": ", ".join(c or "?" for c in missing) or mapping.respondents_column,
-                "present": ", ".join(table.columns),
-            }
-        )
+    table = _open_table(
+        data,
+        file_name,
+        [mapping.area_column, mapping.period_column, mapping.question_column, mapping.value_column],
+        [mapping.respondents_column],
+    )
     kommuner, _counties = places()
     sub_areas = {n.lower(): pk for n, pk in mapping.kommun.sub_areas.values_list("name", "pk")}
     results: list[SurveyResult] = []
@@ -714,8 +714,7 @@ def import_survey(
     for number, row in _rows(table, file_name):
         read += 1
         area = row[mapping.area_column].strip()
-        bare = re.sub(r"s? kommun$", "", area, flags=re.IGNORECASE).strip().lower()
-        kommun_id = kommuner.get(area.lower()) or kommuner.get(bare)
+        kommun_id = _kommun_of_area(area, kommuner)
         sub_area_id = None if kommun_id else sub_areas.get(area.lower())
         if kommun_id is None and sub_area_id is None:
             rejected.append((number, mapping.area_column, f"unknown area {area!r}"))
@@ -792,32 +791,19 @@ def import_event_table(
     digest = sha256(data)
     if (earlier := _earlier(kind, owner, digest)) is not None:
         return earlier
-    try:
-        table = read_table(data, file_name)
-    except TableError as exc:
-        raise ImportError_(f"{file_name}: {exc}") from exc
-    needed = [mapping.date_column, mapping.category_column] + [
-        c
-        for c in (
+    table = _open_table(
+        data,
+        file_name,
+        [mapping.date_column, mapping.category_column],
+        [
             mapping.time_column,
             mapping.x_column,
             mapping.y_column,
             mapping.place_column,
             mapping.id_column,
             mapping.description_column,
-        )
-        if c
-    ]
-    missing = [c or "?" for c in needed if not c or c not in table.columns]
-    if missing:
-        raise ImportError_(
-            _("%(file)s has no column %(columns)s (it has: %(present)s).")
-            % {
-                "file": file_name,
-                "columns": ", ".join(missing),
-                "present": ", ".join(table.columns),
-            }
-        )
+        ],
+    )
     categories = dict(Category.objects.current().values_list("code", "pk"))
     zone = timezone.get_current_timezone()
     rejected: list[Rejection] = []
