@@ -865,6 +865,11 @@ _DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d")
 
 def _parse_date(text: str) -> dt.date:
     raw = text.strip()[:10] if "T" in text or " " in text.strip() else text.strip()
+    if len(raw) == 10 and raw[4] == "-":
+        try:
+            return dt.date.fromisoformat(raw)  # the usual case, and the quickest
+        except ValueError:
+            pass
     for fmt in _DATE_FORMATS:
         try:
             return dt.datetime.strptime(raw, fmt).date()  # noqa: DTZ007  (a date, no zone)

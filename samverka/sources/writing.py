@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
+from operator import attrgetter
 
 from django.db import connection
 
@@ -36,6 +37,13 @@ class EventRow:
 
 
 COLUMNS = [f.name for f in fields(EventRow)]
+DATETIME_INDEXES = [COLUMNS.index("occurred_at"), COLUMNS.index("published_at")]
+
+
+def _sqlite_datetime(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
+
+
 UPDATABLE = [c for c in COLUMNS if c != "external_id"]
 
 
@@ -56,20 +64,17 @@ def _insert(dataset_id: int, source: str, rows: Sequence[EventRow]) -> None:
             for row in rows:
                 copy.write_row([dataset_id, source, *(getattr(row, c) for c in COLUMNS)])
         return
-    # SQLite: one prepared INSERT run over all rows, values adapted as Django would.
+    # SQLite: one prepared INSERT run over all rows. Datetimes are stored as Django's
+    # SQLite backend stores them: UTC, without zone, "YYYY-MM-DD HH:MM:SS[.ffffff]".
     columns = ["dataset_id", "source", *COLUMNS]
-    adapt = connection.ops.adapt_datetimefield_value
-    params = [
-        (
-            dataset_id,
-            source,
-            *(
-                adapt(value) if isinstance(value, dt.datetime) else value
-                for value in (getattr(row, c) for c in COLUMNS)
-            ),
-        )
-        for row in rows
-    ]
+    values = attrgetter(*COLUMNS)
+    params = []
+    for row in rows:
+        fields = list(values(row))
+        for index in DATETIME_INDEXES:
+            if fields[index] is not None:
+                fields[index] = _sqlite_datetime(fields[index])
+        params.append((dataset_id, source, *fields))
     placeholders = ", ".join(["%s"] * len(columns))
     # Table and column names come from the model, never from input.
     sql = f"INSERT INTO {Event._meta.db_table} ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608
