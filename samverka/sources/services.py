@@ -535,10 +535,7 @@ def import_population(
     digest = sha256(data)
     if (earlier := _earlier(SourceKind.POPULATION, owner, digest)) is not None:
         return earlier
-    try:
-        table = read_table(data, file_name)
-    except TableError as exc:
-        raise ImportError_(f"{file_name}: {exc}") from exc
+    table = _open_table(data, file_name, required=[])
     code_column = _first_present(table.columns, POPULATION_CODE_COLUMNS)
     value_column = _first_present(table.columns, POPULATION_VALUE_COLUMNS)
     year_column = _first_present(table.columns, YEAR_COLUMNS)
