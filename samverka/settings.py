@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "samverka.taxonomy",
     "samverka.agreements",
     "samverka.sources",
+    "samverka.situation",
     "samverka.audit",
 ]
 

@@ -201,10 +201,14 @@ def load_generated(years: int = 5, seed: int = 1) -> int:
         lpo = Organization.objects.get(slug=seed_kommun.lpo_slug)
         agreement = Agreement.objects.filter(parties=kommun).first()
         profile = demo_events.KOMMUNER[seed_kommun.code]
+        boundaries = demo_events.area_boundaries(seed_kommun.code)
         for area in profile.areas:
-            SubArea.objects.get_or_create(
+            sub_area, _created = SubArea.objects.get_or_create(
                 kommun=kommun, name=area.name, defaults={"kind": "stadsdel"}
             )
+            if sub_area.geometry is None:
+                sub_area.geometry = boundaries[area.name]
+                sub_area.save(update_fields=["geometry"])
         for kind, label, owner, source in (
             ("police", "polisanmälda händelser", lpo, SourceKind.EVENT_TABLE),
             ("est", "EST-rapporter", kommun, SourceKind.EST),
@@ -280,3 +284,59 @@ def load_generated(years: int = 5, seed: int = 1) -> int:
                 survey.rows_read = survey.rows_imported = len(results)
                 survey.save()
     return written
+
+
+PICTURE_TITLE = "Lägesbild %(year)s (demo)"
+
+
+def load_situation_pictures() -> int:
+    """A draft lägesbild of last year for each seed kommun with generated events, with
+    one problem and a pinned map; a kommun that has one already is left as it is.
+    Returns the number of pictures started."""
+    from samverka.core import demo_events
+    from samverka.situation import overview as situation_overview
+    from samverka.situation import services as situation
+    from samverka.situation.models import Problem, SituationPicture
+
+    year = timezone.localdate().year - 1
+    title = PICTURE_TITLE % {"year": year}
+    started = 0
+    for seed_kommun in SEEDS:
+        kommun = Organization.objects.get(municipality_code=seed_kommun.code)
+        agreement = Agreement.objects.filter(parties=kommun).first()
+        if (
+            agreement is None
+            or SituationPicture.objects.filter(kommun=kommun, title=title).exists()
+        ):
+            continue
+        coordinator = User.objects.get(email=f"samordnare.{kommun.slug}@demo.example")
+        with transaction.atomic(), acting_as(coordinator, label="demo data"):
+            picture = situation.start_picture(
+                agreement,
+                kommun,
+                kommun,
+                dt.date(year, 1, 1),
+                dt.date(year, 12, 31),
+                title,
+                coordinator,
+            )
+            if not situation.used_dataset_ids(picture):
+                continue
+            hotspot = demo_events.KOMMUNER[seed_kommun.code].hotspot
+            problem = Problem.objects.create(
+                picture=picture,
+                title=f"Koncentration i {hotspot.area}",
+                description="Händelserna samlas på en plats som inte syntes för tre år sedan.",
+                frequency=2,
+                trend=3,
+                concentration=3,
+            )
+            situation.pin(
+                picture,
+                problem,
+                "hotspots",
+                situation_overview.Filters(picture.period_start, picture.period_end),
+                coordinator,
+            )
+            started += 1
+    return started

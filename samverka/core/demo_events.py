@@ -68,6 +68,7 @@ __all__ = [
     "KommunProfile",
     "Street",
     "SubArea",
+    "area_boundaries",
     "generate_events",
     "generate_survey",
 ]
@@ -1192,3 +1193,49 @@ def generate_survey(kommun_code: str, years: range, seed: int = 1) -> list[DemoS
                     DemoSurveyResult(area.name, year, question, respondents, yes / respondents)
                 )
     return results
+
+
+def area_boundaries(kommun_code: str, steps: int = 48) -> dict[str, dict[str, object]]:
+    """A GeoJSON polygon for each named sub-area of a kommun, so that a map or a filter
+    can place events in them.
+
+    Each polygon is the area's Voronoi cell among the kommun's sub-area centres (every
+    point nearer its own centre than any other's), cut at three times its spread and at
+    least 1.5 km from the centre, traced at ``steps`` angles. Invented areas, like their
+    names.
+
+    >>> shapes = area_boundaries("0882")
+    >>> sorted(shapes) == sorted(area.name for area in KOMMUNER["0882"].areas)
+    True
+    >>> shapes[next(iter(shapes))]["type"]
+    'Polygon'
+    """
+    profile = _profile(kommun_code)
+    lat0, lon0 = profile.centre
+    metres_lon = 111_320.0 * math.cos(math.radians(lat0))
+    metres_lat = 110_540.0
+    centres = [
+        ((area.centre[1] - lon0) * metres_lon, (area.centre[0] - lat0) * metres_lat)
+        for area in profile.areas
+    ]
+    shapes: dict[str, dict[str, object]] = {}
+    for index, area in enumerate(profile.areas):
+        cx, cy = centres[index]
+        reach = max(1500.0, 3.0 * area.spread_m)
+        ring: list[list[float]] = []
+        for step in range(steps):
+            angle = 2 * math.pi * step / steps
+            ux, uy = math.cos(angle), math.sin(angle)
+            radius = reach
+            for other, (ox, oy) in enumerate(centres):
+                if other == index:
+                    continue
+                dx, dy = ox - cx, oy - cy
+                towards = dx * ux + dy * uy
+                if towards > 0:
+                    radius = min(radius, (dx * dx + dy * dy) / (2 * towards))
+            x, y = cx + radius * ux, cy + radius * uy
+            ring.append([round(lon0 + x / metres_lon, 6), round(lat0 + y / metres_lat, 6)])
+        ring.append(ring[0])
+        shapes[area.name] = {"type": "Polygon", "coordinates": [ring]}
+    return shapes

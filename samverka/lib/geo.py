@@ -1,4 +1,4 @@
-"""Coordinates for Swedish data: WGS 84 degrees and SWEREF 99 TM metres (no dependency).
+"""Coordinates for Swedish data: WGS 84 degrees and SWEREF 99 TM metres (numpy only).
 
 SWEREF 99 TM (EPSG:3006) is a Transverse Mercator projection of the GRS 80 ellipsoid
 with central meridian 15° E, scale 0.9996 on the central meridian, false easting
@@ -29,6 +29,9 @@ from __future__ import annotations
 import math
 from typing import Literal, NamedTuple
 
+import numpy as np
+import numpy.typing as npt
+
 __all__ = [
     "EASTING_RANGE",
     "LAT_RANGE",
@@ -42,6 +45,7 @@ __all__ = [
     "pair_to_wgs84",
     "sweref99tm_to_wgs84",
     "wgs84_to_sweref99tm",
+    "wgs84_to_sweref99tm_arrays",
 ]
 
 Crs = Literal["wgs84", "sweref99tm"]
@@ -161,6 +165,33 @@ def wgs84_to_sweref99tm(lat: float, lon: float) -> tuple[float, float]:
     for j, beta in enumerate(_BETA, start=1):
         x += beta * math.sin(2 * j * xi) * math.cosh(2 * j * eta)
         y += beta * math.cos(2 * j * xi) * math.sinh(2 * j * eta)
+    return _K0 * _A_HAT * x + _FALSE_NORTHING, _K0 * _A_HAT * y + _FALSE_EASTING
+
+
+def wgs84_to_sweref99tm_arrays(
+    lat: npt.ArrayLike, lon: npt.ArrayLike
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """:func:`wgs84_to_sweref99tm` for whole arrays (the same formulas, vectorised).
+
+    Values outside Sweden are not refused here: the caller filters its rows first.
+
+    >>> n, e = wgs84_to_sweref99tm_arrays([57.2646, 60.0], [16.4484, 15.0])
+    >>> [round(v) for v in n], [round(v) for v in e]
+    ([6347769, 6651411], [587358, 500000])
+    """
+    phi = np.radians(np.asarray(lat, dtype=np.float64))
+    lam = np.radians(np.asarray(lon, dtype=np.float64))
+    sin_phi = np.sin(phi)
+    s2 = sin_phi**2
+    phi_c = phi - sin_phi * np.cos(phi) * (_AF + s2 * (_BF + s2 * (_CF + s2 * _DF)))
+    d_lam = lam - _LON0
+    xi = np.arctan(np.tan(phi_c) / np.cos(d_lam))
+    eta = np.arctanh(np.cos(phi_c) * np.sin(d_lam))
+    x = xi.copy()
+    y = eta.copy()
+    for j, beta in enumerate(_BETA, start=1):
+        x += beta * np.sin(2 * j * xi) * np.cosh(2 * j * eta)
+        y += beta * np.cos(2 * j * xi) * np.sinh(2 * j * eta)
     return _K0 * _A_HAT * x + _FALSE_NORTHING, _K0 * _A_HAT * y + _FALSE_EASTING
 
 

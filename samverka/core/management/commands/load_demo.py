@@ -47,6 +47,8 @@ class Command(BaseCommand):
         if options["generated_years"] > 0:
             written = demo.load_generated(years=options["generated_years"])
             self.stdout.write(f"Generated demo events with positions: {written} new")
+            started = demo.load_situation_pictures()
+            self.stdout.write(f"Draft situation pictures started: {started}")
         self.stdout.write(
             self.style.SUCCESS(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
         )

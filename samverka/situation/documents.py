@@ -1,0 +1,255 @@
+"""The lägesbild as a document: PDF (the page's own charts) and editable DOCX.
+
+Both are drawn from :func:`outline`, which reads the frozen figures of an adopted
+picture (or the live ones of a draft, marked as a draft), so a PDF of an adopted
+picture is the same whatever is imported afterwards. Sections readable only by some
+parties (the police's internal summary) appear only in the documents of those who
+may read them.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import formats
+from django.utils.text import slugify
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from samverka.core.access import AnyUser
+from samverka.situation import charts, services
+from samverka.situation.models import SituationPicture
+
+
+@dataclass
+class Outline:
+    picture: SituationPicture
+    figures: dict[str, Any]
+    sources_used: list[Any]
+    sources_left_out: list[Any]
+    inputs: list[Any]
+    problems: list[Any]
+    priority_areas: list[Any]
+
+
+def outline(picture: SituationPicture, user: AnyUser) -> Outline:
+    figures = services.figures(picture)
+    choices = list(picture.source_choices.select_related("dataset", "dataset__owner"))
+    problems = sorted(
+        picture.problems.prefetch_related("priority_areas", "evidence"),
+        key=lambda p: (-p.score, p.pk),
+    )
+    areas = list(picture.agreement.priority_areas.all()) if picture.agreement else []
+    return Outline(
+        picture=picture,
+        figures=figures,
+        sources_used=[c for c in choices if c.included],
+        sources_left_out=[c for c in choices if not c.included],
+        inputs=list(picture.inputs.visible_to(user).select_related("owner")),
+        problems=problems,
+        priority_areas=areas,
+    )
+
+
+def filename(picture: SituationPicture, extension: str) -> str:
+    return f"{slugify(picture.title) or 'lagesbild'}-v{picture.version}.{extension}"
+
+
+def render_html(picture: SituationPicture, user: AnyUser) -> str:
+    return render_to_string(
+        "situation/document.html", {"outline": outline(picture, user), "document": True}
+    )
+
+
+def render_pdf(picture: SituationPicture, user: AnyUser) -> bytes:
+    from weasyprint import HTML  # imported here: loading it takes a moment
+
+    return bytes(HTML(string=render_html(picture, user)).write_pdf())
+
+
+def _label(row: dict[str, Any]) -> str:
+    english = (get_language() or "sv").startswith("en")
+    return str(row.get("label_en" if english else "label_sv") or "")
+
+
+def _rate(entry: dict[str, Any] | None) -> str:
+    if not entry:
+        return "–"
+    return (
+        f"{formats.number_format(entry['rate'], 0, force_grouping=True)} "
+        f"({formats.number_format(entry['lower'], 0, force_grouping=True)}–"
+        f"{formats.number_format(entry['upper'], 0, force_grouping=True)})"
+    )
+
+
+def category_rows(table: dict[str, Any]) -> list[list[str]]:
+    """The category table as the document prints it (the same columns as the page)."""
+    rows = []
+    for row in table.get("rows", []):
+        change = row.get("change", {})
+        rows.append(
+            [
+                _label(row),
+                str(row["count"]),
+                _rate(row.get("kommun")),
+                _rate(row.get("comparable")),
+                _rate(row.get("county")),
+                _rate(row.get("nation")),
+                str(row["previous"]),
+                str(change.get("verdict", "")),
+            ]
+        )
+    return rows
+
+
+def render_docx(picture: SituationPicture, user: AnyUser) -> bytes:
+    import docx
+
+    doc = outline(picture, user)
+    figures = doc.figures
+    document = docx.Document()
+    document.core_properties.title = picture.title
+    document.add_heading(picture.title, level=0)
+    document.add_paragraph(
+        f"{picture.kommun} · {formats.date_format(picture.period_start)}–"
+        f"{formats.date_format(picture.period_end)} · {_('Version')} {picture.version}"
+    )
+    if picture.is_adopted and picture.adopted_on:
+        document.add_paragraph(
+            _("Adopted on %(date)s (%(reference)s).")
+            % {
+                "date": formats.date_format(picture.adopted_on),
+                "reference": picture.decision_reference,
+            }
+        )
+    else:
+        document.add_paragraph(_("Draft: the figures change when the sources change."))
+    if picture.summary:
+        document.add_heading(_("Summary"), level=1)
+        for paragraph in picture.summary.split("\n\n"):
+            document.add_paragraph(paragraph.strip())
+
+    document.add_heading(_("Sources"), level=1)
+    for choice in doc.sources_used:
+        document.add_paragraph(str(choice), style="List Bullet")
+    if doc.sources_left_out:
+        document.add_heading(_("Sources left out"), level=2)
+        for choice in doc.sources_left_out:
+            document.add_paragraph(f"{choice}: {choice.reason}", style="List Bullet")
+
+    document.add_heading(_("Reported events by category"), level=1)
+    headers = [
+        _("Category"),
+        _("Events"),
+        _("Per 100 000"),
+        _("Comparable, the municipality"),
+        _("County"),
+        _("Sweden"),
+        _("Previous period"),
+        _("Change"),
+    ]
+    rows = category_rows(figures.get("categories", {}))
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for cell, header in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = header
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row, strict=True):
+            cell.text = value
+
+    months = figures.get("months", {})
+    if months.get("observed"):
+        document.add_heading(_("Events per month"), level=1)
+        table = document.add_table(rows=1, cols=4)
+        table.style = "Table Grid"
+        for cell, header in zip(
+            table.rows[0].cells,
+            [_("Month"), _("Events"), _("Expected"), _("Upper limit")],
+            strict=True,
+        ):
+            cell.text = header
+        for index, label in enumerate(months.get("labels", [])):
+            cells = table.add_row().cells
+            cells[0].text = label
+            cells[1].text = str(months["observed"][index])
+            cells[2].text = str(months["expected"][index]) if months.get("expected") else "–"
+            cells[3].text = str(months["upper"][index]) if months.get("upper") else "–"
+
+    concentration = figures.get("concentration") or {}
+    if concentration.get("events"):
+        document.add_heading(_("Places"), level=1)
+        document.add_paragraph(concentration_sentence(concentration))
+
+    for item in doc.inputs:
+        document.add_heading(f"{item.get_kind_display()}: {item.title}", level=1)
+        for paragraph in item.text.split("\n\n"):
+            document.add_paragraph(paragraph.strip())
+
+    document.add_heading(_("Problems"), level=1)
+    for problem in doc.problems:
+        document.add_heading(problem.title, level=2)
+        if problem.description:
+            document.add_paragraph(problem.description)
+        document.add_paragraph(
+            _("Ranking: %(score)s of %(max)s") % {"score": problem.score, "max": 15}
+        )
+        for label, text in (
+            (_("Offenders"), problem.offender),
+            (_("Place"), problem.place),
+            (_("Targets and victims"), problem.target),
+            (_("Why here and now"), problem.why_here_now),
+        ):
+            if text:
+                document.add_paragraph(f"{label}: {text}")
+        areas = ", ".join(str(area) for area in problem.priority_areas.all())
+        if areas:
+            document.add_paragraph(_("Priority areas: %(areas)s") % {"areas": areas})
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def concentration_sentence(concentration: dict[str, Any]) -> str:
+    top = concentration.get("top") or 0.05
+    events_in_top = concentration.get("events_in_top")
+    half = concentration.get("places_for_half")
+    parts = []
+    if events_in_top is not None:
+        parts.append(
+            _("%(events)s %% of the events happened in the busiest %(places)s %% of places")
+            % {
+                "events": formats.number_format(events_in_top * 100, 0),
+                "places": formats.number_format(top * 100, 0),
+            }
+        )
+    if half is not None:
+        parts.append(
+            _("half of them in %(share)s %% of the places")
+            % {"share": formats.number_format(half * 100, 1)}
+        )
+    size = int(concentration.get("cell_size") or 0)
+    return (
+        "; ".join(parts) + " " + _("(places: squares of %(size)s × %(size)s m).") % {"size": size}
+    )
+
+
+def chart_context(figures: dict[str, Any]) -> dict[str, Any]:
+    """The charts of the overview as SVG, for the page and the PDF alike."""
+    return {
+        "category_svg": charts.category_chart(
+            figures.get("categories", {}), _("Events per 100 000 inhabitants by category")
+        ),
+        "month_svg": charts.month_chart(figures.get("months", {}), _("Events per month")),
+        "heatmap_svg": charts.heatmap(
+            figures.get("weekday_hour", {}), _("Events by weekday and hour")
+        ),
+        "map_svg": charts.grid_map(figures.get("map", {}), _("Map of events and hot spots")),
+        "legend": charts.legend_classes(figures.get("map", {})),
+        "concentration_text": concentration_sentence(figures["concentration"])
+        if (figures.get("concentration") or {}).get("events")
+        else "",
+    }

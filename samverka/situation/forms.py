@@ -1,0 +1,223 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samverka.agreements.models import Agreement, PriorityArea
+from samverka.core.access import WRITE_ROLES, Visibility
+from samverka.lib.privacy import validate_no_personal_data
+from samverka.organizations.models import Organization, OrganizationKind, SubArea
+from samverka.situation.models import FigureKind, InputKind, Problem, QualitativeInput
+from samverka.taxonomy.models import Category
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PictureForm(forms.Form):
+    agreement = forms.ModelChoiceField(label=_("Agreement"), queryset=Agreement.objects.none())
+    kommun = forms.ModelChoiceField(
+        label=_("Municipality"),
+        queryset=Organization.objects.filter(kind=OrganizationKind.KOMMUN),
+        help_text=_("The municipality the picture covers; a party of the agreement."),
+    )
+    title = forms.CharField(
+        label=_("Title"), max_length=300, validators=[validate_no_personal_data]
+    )
+    period_start = forms.DateField(label=_("Period from"), widget=DATE)
+    period_end = forms.DateField(label=_("Period until"), widget=DATE)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        agreements = Agreement.objects.editable_by(user).order_by("title")
+        self.fields["agreement"].queryset = agreements  # type: ignore[attr-defined]
+        last_year = timezone.localdate().year - 1
+        self.fields["period_start"].initial = dt.date(last_year, 1, 1)
+        self.fields["period_end"].initial = dt.date(last_year, 12, 31)
+        self.fields["title"].initial = _("Lägesbild %(year)s") % {"year": last_year}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        agreement, kommun = data.get("agreement"), data.get("kommun")
+        if agreement and kommun and not agreement.parties.filter(pk=kommun.pk).exists():
+            self.add_error("kommun", _("The municipality is not a party of this agreement."))
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The period ends before it starts."))
+        if agreement:
+            from samverka.core.access import organizations_of
+
+            owner = (
+                agreement.parties.filter(pk__in=organizations_of(self.user, WRITE_ROLES))
+                .order_by("kind", "name")
+                .first()
+            )
+            if owner is None:
+                self.add_error("agreement", _("You cannot draft for this agreement."))
+            data["owner"] = owner
+        return data
+
+
+class SummaryForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Summary"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        validators=[validate_no_personal_data],
+        help_text=_("The picture in a few paragraphs: what the parties see and why it matters."),
+    )
+
+
+class FilterForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=DATE)
+    end = forms.DateField(label=_("Until"), widget=DATE)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    sub_area = forms.TypedChoiceField(label=_("Area"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args: Any, kommun: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices: list[tuple[str, str]] = [("", str(_("All categories")))]
+        for top in Category.objects.current().top_level().prefetch_related("children"):
+            choices.append((top.code, top.label))
+            choices.extend((child.code, f"– {child.label}") for child in top.children.all())
+        self.fields["category"].choices = choices  # type: ignore[attr-defined]
+        self.fields["sub_area"].choices = [("", _("The whole municipality"))] + [  # type: ignore[attr-defined]
+            (area.pk, area.name) for area in SubArea.objects.filter(kommun=kommun)
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The period ends before it starts."))
+        return data
+
+
+class InputForm(forms.ModelForm):
+    class Meta:
+        model = QualitativeInput
+        fields = ["kind", "title", "held_on", "text", "visibility"]
+        widgets = {"held_on": DATE, "text": forms.Textarea(attrs={"rows": 8})}
+        help_texts = {
+            "visibility": _(
+                "The police's summary stays internal to the police unless the police "
+                "chooses to share it."
+            ),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["visibility"].choices = [  # type: ignore[attr-defined]
+            (Visibility.INTERNAL, Visibility.INTERNAL.label),
+            (Visibility.SHARED, Visibility.SHARED.label),
+        ]
+        if not self.instance.pk:
+            police_summary = self.initial.get("kind") == InputKind.POLICE_SUMMARY
+            self.initial["visibility"] = (
+                Visibility.INTERNAL if police_summary else Visibility.SHARED
+            )
+
+
+class ProblemForm(forms.ModelForm):
+    class Meta:
+        model = Problem
+        fields = [
+            "title",
+            "description",
+            "frequency",
+            "trend",
+            "signal",
+            "harm",
+            "concentration",
+            "offender",
+            "place",
+            "target",
+            "why_here_now",
+            "priority_areas",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "offender": forms.Textarea(attrs={"rows": 3}),
+            "place": forms.Textarea(attrs={"rows": 3}),
+            "target": forms.Textarea(attrs={"rows": 3}),
+            "why_here_now": forms.Textarea(attrs={"rows": 3}),
+            "priority_areas": forms.CheckboxSelectMultiple,
+        }
+
+    SCALE = [
+        (0, _("0 – not at all")),
+        (1, _("1 – a little")),
+        (2, _("2 – clearly")),
+        (3, _("3 – very much")),
+    ]
+
+    def __init__(self, *args: Any, agreement: Agreement, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        areas = PriorityArea.objects.filter(agreement=agreement)
+        self.fields["priority_areas"].queryset = areas  # type: ignore[attr-defined]
+        for name in Problem.CRITERIA:
+            self.fields[name] = forms.TypedChoiceField(
+                label=self.fields[name].label,
+                choices=self.SCALE,
+                coerce=int,
+                initial=getattr(self.instance, name, 0),
+            )
+
+
+class PinForm(forms.Form):
+    figure = forms.ChoiceField(choices=FigureKind.choices)
+    problem = forms.ModelChoiceField(
+        label=_("Pin as evidence for"),
+        queryset=Problem.objects.none(),
+        required=False,
+        empty_label=_("A new problem…"),
+    )
+    new_problem = forms.CharField(
+        label=_("New problem"),
+        max_length=300,
+        required=False,
+        validators=[validate_no_personal_data],
+    )
+    start = forms.DateField()
+    end = forms.DateField()
+    category = forms.CharField(required=False)
+    sub_area = forms.IntegerField(required=False)
+
+    def __init__(self, *args: Any, picture: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["problem"].queryset = Problem.objects.filter(picture=picture)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("problem") and not (data.get("new_problem") or "").strip():
+            self.add_error("new_problem", _("Choose a problem or name a new one."))
+        return data
+
+
+class AdoptForm(forms.Form):
+    adopted_on = forms.DateField(label=_("Adopted on"), widget=DATE)
+    decision_reference = forms.CharField(
+        label=_("Decision reference"),
+        max_length=200,
+        help_text=_("The steering group's minutes or the decision's reference number."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["adopted_on"].initial = timezone.localdate()
+
+
+class PublishForm(forms.Form):
+    text = forms.CharField(
+        label=_("Public summary"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        validators=[validate_no_personal_data],
+        help_text=_(
+            "What anyone may read. Figures by category and month are published with it; "
+            "the map only with cells of at least five events."
+        ),
+    )

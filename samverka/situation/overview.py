@@ -1,0 +1,699 @@
+"""The overview of a lägesbild: the figures a coordinator would otherwise assemble by hand.
+
+:func:`build` reads the events, surveys and populations of the chosen datasets for one
+kommun, turns them into arrays and hands them to :mod:`samverka.analysis`; what comes
+back is plain JSON-safe data (numbers and labels in both languages), so that the same
+figures render in the page, in the PDF and in the DOCX, can be pinned as evidence and
+can be frozen when the picture is adopted.
+
+What is computed, and from what:
+
+* **categories**: events of the period per main category (or per subcategory of the
+  chosen main category), the rate per 100 000 inhabitants with its exact Poisson
+  interval, the same rate for the county and the nation from the same datasets (only
+  over the kommuner those datasets cover, which the table says), and the change
+  against the period of the same length before, as a rate ratio with its interval and
+  a verdict that says "ingen säker förändring" where the interval spans no change;
+* **months**: events per month of the period against control limits from up to three
+  earlier years (:func:`samverka.analysis.timeseries.monthly_control_limits`);
+* **weekday_hour**: events with an exact time by weekday and hour, Swedish time;
+* **map** and **concentration**: only events with a real position (never kommun or
+  county centres): counts on a square SWEREF 99 TM grid, Getis-Ord Gi* hot spots with
+  the exact convolution null and Benjamini-Hochberg FDR, and the share of events in
+  the busiest places;
+* **surveys**: shares with Wilson intervals per area, question and year;
+* **est**: EST reports of the period per category.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from django.db.models import Count, F, Func, IntegerField, QuerySet
+
+from samverka.analysis import place, rates, surveys, timeseries
+from samverka.lib.dates import stockholm_local
+from samverka.lib.geo import wgs84_to_sweref99tm_arrays
+from samverka.organizations.models import Organization, SubArea
+from samverka.sources.models import (
+    Dataset,
+    Event,
+    PlacePrecision,
+    Population,
+    SourceKind,
+    SurveyResult,
+    TimePrecision,
+)
+from samverka.taxonomy.models import Category
+
+CELL_SIZE = 250  # metres: a few blocks in a town, the default of the analysis core
+MIN_HOTSPOT_COUNT = 3  # cells with fewer events are not tested (sparse grids are unstable)
+PUBLIC_MIN_CELL_COUNT = 5  # public output suppresses cells with fewer events
+BASELINE_YEARS = 3
+SMALL_COUNT = 10  # below this a count is shown as a count, not as a rate
+
+WEEKDAYS_SV = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")
+WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the overview is narrowed to; ``category`` is a taxonomy code or empty."""
+
+    start: dt.date
+    end: dt.date
+    category: str = ""
+    sub_area: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "category": self.category,
+            "sub_area": self.sub_area,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Filters:
+        return cls(
+            start=dt.date.fromisoformat(data["start"]),
+            end=dt.date.fromisoformat(data["end"]),
+            category=data.get("category") or "",
+            sub_area=data.get("sub_area") or None,
+        )
+
+
+class Epoch(Func):
+    """Seconds since 1970 of a datetime column, computed by the database."""
+
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, template="CAST(strftime('%%%%s', %(expressions)s) AS INTEGER)"
+        )
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, template="CAST(EXTRACT(EPOCH FROM %(expressions)s) AS BIGINT)"
+        )
+
+
+def _epoch(day: dt.date) -> int:
+    """Epoch seconds of local midnight starting ``day`` in Sweden."""
+    from zoneinfo import ZoneInfo
+
+    start = dt.datetime(day.year, day.month, day.day, tzinfo=ZoneInfo("Europe/Stockholm"))
+    return int(start.timestamp())
+
+
+def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo("Europe/Stockholm")
+    after = end + dt.timedelta(days=1)
+    return (
+        dt.datetime(start.year, start.month, start.day, tzinfo=zone),
+        dt.datetime(after.year, after.month, after.day, tzinfo=zone),
+    )
+
+
+# --- categories --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CategoryInfo:
+    code: str
+    label_sv: str
+    label_en: str
+    parent_id: int | None
+    position: int
+
+
+def categories() -> dict[int, CategoryInfo]:
+    """Every category by primary key (all taxonomy versions: old events keep theirs)."""
+    return {
+        pk: CategoryInfo(code, sv, en, parent, position)
+        for pk, code, sv, en, parent, position in Category.objects.values_list(
+            "pk", "code", "label_sv", "label_en", "parent_id", "position"
+        )
+    }
+
+
+def _grouping(filters: Filters, info: dict[int, CategoryInfo]) -> tuple[dict[int, int], set[int]]:
+    """Which row each category counts in, and the categories the filter keeps.
+
+    Without a category filter, rows are main categories; with a main category, its
+    subcategories; with a subcategory, that one only.
+    """
+    by_code = {c.code: pk for pk, c in info.items()}
+    chosen = by_code.get(filters.category) if filters.category else None
+    row_of: dict[int, int] = {}
+    keep: set[int] = set()
+    for pk, cat in info.items():
+        top = cat.parent_id if cat.parent_id is not None else pk
+        if chosen is None:
+            row_of[pk] = top
+            keep.add(pk)
+        elif info[chosen].parent_id is None:
+            if top == chosen:
+                row_of[pk] = pk
+                keep.add(pk)
+        elif pk == chosen:
+            row_of[pk] = pk
+            keep.add(pk)
+    return row_of, keep
+
+
+# --- the data ------------------------------------------------------------------------------
+
+
+@dataclass
+class EventArrays:
+    """The events of one kommun as columns."""
+
+    epoch: npt.NDArray[np.int64]
+    category: npt.NDArray[np.int64]  # 0 where unmapped
+    latitude: npt.NDArray[np.float64]
+    longitude: npt.NDArray[np.float64]
+    exact_time: npt.NDArray[np.bool_]
+    exact_place: npt.NDArray[np.bool_]
+    est: npt.NDArray[np.bool_]
+
+    def take(self, mask: npt.NDArray[np.bool_]) -> EventArrays:
+        return EventArrays(
+            self.epoch[mask],
+            self.category[mask],
+            self.latitude[mask],
+            self.longitude[mask],
+            self.exact_time[mask],
+            self.exact_place[mask],
+            self.est[mask],
+        )
+
+
+def _event_query(dataset_ids: list[int]) -> QuerySet[Event]:
+    return Event.objects.in_use().filter(dataset_id__in=dataset_ids)
+
+
+def load_events(
+    kommun: Organization, dataset_ids: list[int], start: dt.date, end: dt.date
+) -> EventArrays:
+    low, high = _bounds(start, end)
+    rows = list(
+        _event_query(dataset_ids)
+        .filter(kommun=kommun, occurred_at__gte=low, occurred_at__lt=high)
+        .order_by()
+        .annotate(epoch=Epoch(F("occurred_at")))
+        .values_list(
+            "epoch",
+            "category_id",
+            "latitude",
+            "longitude",
+            "time_precision",
+            "place_precision",
+            "source",
+        )
+    )
+    if not rows:
+        empty_i = np.zeros(0, dtype=np.int64)
+        empty_f = np.zeros(0, dtype=np.float64)
+        empty_b = np.zeros(0, dtype=bool)
+        return EventArrays(empty_i, empty_i, empty_f, empty_f, empty_b, empty_b, empty_b)
+    epoch, category, lat, lon, tprec, pprec, source = zip(*rows, strict=True)
+    return EventArrays(
+        np.fromiter(epoch, dtype=np.int64, count=len(rows)),
+        np.fromiter((c or 0 for c in category), dtype=np.int64, count=len(rows)),
+        np.array([v if v is not None else np.nan for v in lat], dtype=np.float64),
+        np.array([v if v is not None else np.nan for v in lon], dtype=np.float64),
+        np.fromiter((t == TimePrecision.EXACT for t in tprec), dtype=bool, count=len(rows)),
+        np.fromiter((p == PlacePrecision.EXACT for p in pprec), dtype=bool, count=len(rows)),
+        np.fromiter((s == SourceKind.EST for s in source), dtype=bool, count=len(rows)),
+    )
+
+
+def populations(year: int) -> dict[int, int]:
+    """Inhabitants per kommun for ``year``: imported population figures where there are
+    any (the latest year not after ``year``), else the reference figure."""
+    figures: dict[int, int] = {
+        pk: population or 0
+        for pk, population in Organization.objects.filter(population__isnull=False).values_list(
+            "pk", "population"
+        )
+    }
+    imported = (
+        Population.objects.filter(dataset__in=Dataset.objects.in_use(), year__lte=year)
+        .order_by("kommun_id", "year")
+        .values_list("kommun_id", "population")
+    )
+    for kommun_id, population in imported:  # later years overwrite earlier ones
+        figures[kommun_id] = population
+    return figures
+
+
+def _polygon_mask(
+    lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64], geometry: dict[str, Any]
+) -> npt.NDArray[np.bool_]:
+    """Points inside a GeoJSON Polygon or MultiPolygon (even-odd rule, holes respected)."""
+    polygons = (
+        [geometry["coordinates"]]
+        if geometry.get("type") == "Polygon"
+        else geometry.get("coordinates", [])
+    )
+    inside = np.zeros(lat.shape, dtype=bool)
+    for polygon in polygons:
+        in_this = np.zeros(lat.shape, dtype=bool)
+        for ring in polygon:
+            points = np.asarray(ring, dtype=np.float64)
+            xs, ys = points[:, 0], points[:, 1]
+            x0, y0 = xs, ys
+            x1, y1 = np.roll(xs, -1), np.roll(ys, -1)
+            for a, b, c, d in zip(x0, y0, x1, y1, strict=True):
+                crosses = ((b > lat) != (d > lat)) & (
+                    lon < (c - a) * (lat - b) / ((d - b) if d != b else 1e-300) + a
+                )
+                in_this ^= crosses
+        inside |= in_this
+    return inside
+
+
+# --- the figures ---------------------------------------------------------------------------
+
+
+def _rate_dict(rate: rates.Rate) -> dict[str, Any]:
+    return {
+        "rate": rate.rate,
+        "lower": rate.lower,
+        "upper": rate.upper,
+        "small": rate.small_numbers,
+    }
+
+
+def _finite(value: float | None) -> float | None:
+    return None if value is None or not math.isfinite(value) else value
+
+
+def _category_table(
+    kommun: Organization,
+    dataset_ids: list[int],
+    filters: Filters,
+    events: EventArrays,
+    in_period: npt.NDArray[np.bool_],
+    in_previous: npt.NDArray[np.bool_],
+    info: dict[int, CategoryInfo],
+    row_of: dict[int, int],
+    population: dict[int, int],
+) -> dict[str, Any]:
+    police = ~events.est
+    current = events.category[in_period & police]
+    previous = events.category[in_previous & police]
+    counts: dict[int, int] = defaultdict(int)
+    before: dict[int, int] = defaultdict(int)
+    for pk in current.tolist():
+        if pk in row_of:
+            counts[row_of[pk]] += 1
+    for pk in previous.tolist():
+        if pk in row_of:
+            before[row_of[pk]] += 1
+    unmapped = int(np.count_nonzero(current == 0))
+
+    # The county and the nation: only from the chosen datasets that cover more than this
+    # kommun (like with like: a kommun's own register is not compared with the police's
+    # national notices), over the kommuner those datasets cover; the kommun's own
+    # comparable rate is computed from the same datasets.
+    low, high = _bounds(filters.start, filters.end)
+    grouped = list(
+        _event_query(dataset_ids)
+        .exclude(source=SourceKind.EST)
+        .filter(occurred_at__gte=low, occurred_at__lt=high, kommun__isnull=False)
+        .order_by()
+        .values_list("dataset_id", "kommun_id", "kommun__county_id", "category_id")
+        .annotate(n=Count("id"))
+    )
+    kommuner_of: dict[int, set[int]] = defaultdict(set)
+    for dataset_id, kommun_id, _county, _category, _n in grouped:
+        kommuner_of[dataset_id].add(kommun_id)
+    wide = {dataset_id for dataset_id, covered in kommuner_of.items() if len(covered) > 1}
+    own_counts: dict[int, int] = defaultdict(int)
+    county_counts: dict[int, int] = defaultdict(int)
+    nation_counts: dict[int, int] = defaultdict(int)
+    county_kommuner: set[int] = set()
+    nation_kommuner: set[int] = set()
+    for dataset_id, kommun_id, county_id, category_id, n in grouped:
+        if dataset_id not in wide:
+            continue
+        nation_kommuner.add(kommun_id)
+        same_county = county_id == kommun.county_id
+        if same_county:
+            county_kommuner.add(kommun_id)
+        row = row_of.get(category_id or 0)
+        if row is None:
+            continue
+        nation_counts[row] += n
+        if same_county:
+            county_counts[row] += n
+        if kommun_id == kommun.pk:
+            own_counts[row] += n
+    county_population = sum(population.get(k, 0) for k in county_kommuner)
+    nation_population = sum(population.get(k, 0) for k in nation_kommuner)
+    inhabitants = population.get(kommun.pk, 0)
+    days = (filters.end - filters.start).days + 1
+    years = days / 365.25
+    compare = bool(wide) and inhabitants > 0 and kommun.pk in nation_kommuner
+
+    rows: list[dict[str, Any]] = []
+    for row in sorted(set(counts) | set(before), key=lambda pk: (info[pk].position, info[pk].code)):
+        count = counts.get(row, 0)
+        entry: dict[str, Any] = {
+            "code": info[row].code,
+            "label_sv": info[row].label_sv,
+            "label_en": info[row].label_en,
+            "count": count,
+            "previous": before.get(row, 0),
+        }
+        if inhabitants:
+            entry["kommun"] = _rate_dict(rates.rate_per_100k(count, inhabitants * years))
+        if compare:
+            own = own_counts.get(row, 0)
+            entry["comparable"] = _rate_dict(rates.rate_per_100k(own, inhabitants * years))
+            if county_population and len(county_kommuner) > 1:
+                entry["county"] = _rate_dict(
+                    rates.rate_per_100k(county_counts.get(row, 0), county_population * years)
+                )
+            if nation_population:
+                entry["nation"] = _rate_dict(
+                    rates.rate_per_100k(nation_counts.get(row, 0), nation_population * years)
+                )
+                versus = rates.compare_to_reference(
+                    own,
+                    inhabitants * years,
+                    nation_counts.get(row, 0),
+                    nation_population * years,
+                )
+                entry["versus_nation"] = {
+                    rates.Verdict.INCREASE: "higher",
+                    rates.Verdict.DECREASE: "lower",
+                }.get(versus.verdict, "unclear")
+        ratio = rates.rate_ratio(count, days, before.get(row, 0), days)
+        entry["change"] = {
+            "ratio": _finite(ratio.ratio),
+            "lower": _finite(ratio.lower),
+            "upper": _finite(ratio.upper),
+            "verdict": ratio.verdict.value,
+            "small": ratio.small_numbers,
+        }
+        rows.append(entry)
+    total = int(sum(counts.values()))
+    return {
+        "rows": rows,
+        "total": total,
+        "previous_total": int(sum(before.values())),
+        "unmapped": unmapped,
+        "population": inhabitants,
+        "county_name": str(kommun.county) if kommun.county_id else "",
+        "county_kommuner": len(county_kommuner) if compare else 0,
+        "nation_kommuner": len(nation_kommuner) if compare else 0,
+        "reference_sources": sorted(
+            Dataset.objects.filter(pk__in=wide).values_list("title", flat=True)
+        )
+        if compare
+        else [],
+    }
+
+
+def _months(
+    events: EventArrays, keep: npt.NDArray[np.bool_], filters: Filters, earliest: dt.date
+) -> dict[str, Any]:
+    local = stockholm_local(events.epoch[keep])
+    month_index = local.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
+    start = (filters.start.year - 1970) * 12 + filters.start.month - 1
+    end = (filters.end.year - 1970) * 12 + filters.end.month - 1
+    first = (earliest.year - 1970) * 12 + earliest.month - 1
+    all_months = np.arange(first, end + 1)
+    counts = np.bincount(month_index - first, minlength=len(all_months))[: len(all_months)]
+    current = all_months >= start
+    labels = [f"{1970 + m // 12}-{m % 12 + 1:02d}" for m in all_months[current].tolist()]
+    result: dict[str, Any] = {
+        "labels": labels,
+        "observed": counts[current].tolist(),
+        "baseline_months": int(np.count_nonzero(~current)),
+    }
+    try:
+        limits = timeseries.monthly_control_limits(
+            counts[~current],
+            all_months[~current].astype("datetime64[M]"),
+            counts[current],
+            all_months[current].astype("datetime64[M]"),
+        )
+    except ValueError as error:
+        result["limits_missing"] = str(error)
+        return result
+    result.update(
+        expected=[round(float(v), 2) for v in limits.expected],
+        lower=limits.lower.tolist(),
+        upper=limits.upper.tolist(),
+        above=limits.above.tolist(),
+        below=limits.below.tolist(),
+    )
+    return result
+
+
+def _weekday_hour(events: EventArrays, keep: npt.NDArray[np.bool_]) -> dict[str, Any]:
+    chosen = keep & events.exact_time
+    local = stockholm_local(events.epoch[chosen])
+    matrix = timeseries.weekday_hour_matrix(local.astype("datetime64[m]"))
+    return {
+        "matrix": matrix.tolist(),
+        "total": int(matrix.sum()),
+        "without_time": int(np.count_nonzero(keep & ~events.exact_time)),
+        "weekdays_sv": list(WEEKDAYS_SV),
+        "weekdays_en": list(WEEKDAYS_EN),
+    }
+
+
+def _project_ring(ring: list[list[float]]) -> list[list[float]]:
+    points = np.asarray(ring, dtype=np.float64)
+    north, east = wgs84_to_sweref99tm_arrays(points[:, 1], points[:, 0])
+    return [[round(float(e), 1), round(float(n), 1)] for n, e in zip(north, east, strict=True)]
+
+
+def _map(
+    kommun: Organization, events: EventArrays, keep: npt.NDArray[np.bool_]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    positioned = keep & events.exact_place & np.isfinite(events.latitude)
+    without = int(np.count_nonzero(keep & ~positioned))
+    if not positioned.any():
+        return {"cells": [], "events": 0, "without_position": without}, {}
+    north, east = wgs84_to_sweref99tm_arrays(
+        events.latitude[positioned], events.longitude[positioned]
+    )
+    counts = place.bin_events(north, east, cell_size=CELL_SIZE)
+    grid = counts.grid
+    gi = place.gi_star(counts, "queen", min_count=MIN_HOTSPOT_COUNT)
+    nonzero = np.argwhere(counts.counts > 0)
+    cells = [[int(r), int(c), int(counts.counts[r, c]), bool(gi.hot[r, c])] for r, c in nonzero]
+    conc = place.concentration(counts, top=0.05)
+    data = {
+        "cell_size": grid.cell_size,
+        "origin_northing": grid.origin_northing,
+        "origin_easting": grid.origin_easting,
+        "rows": grid.rows,
+        "cols": grid.cols,
+        "cells": cells,
+        "events": int(np.count_nonzero(positioned)),
+        "without_position": without,
+        "hot_cells": int(np.count_nonzero(gi.hot)),
+        "tested_cells": int(np.count_nonzero(gi.tested)),
+        "alpha": gi.alpha,
+        "min_count": MIN_HOTSPOT_COUNT,
+        "boundary": _boundary(kommun),
+    }
+    concentration = {
+        "events": conc.events,
+        "places": conc.places,
+        "places_with_events": conc.places_with_events,
+        "top": conc.top,
+        "events_in_top": _finite(conc.events_in_top),
+        "places_for_half": _finite(conc.places_for_half),
+        "cell_size": grid.cell_size,
+    }
+    return data, concentration
+
+
+def _boundary(kommun: Organization) -> list[list[list[float]]]:
+    geometry = Organization.objects.filter(pk=kommun.pk).values_list("geometry", flat=True).first()
+    if not geometry:
+        return []
+    polygons = (
+        [geometry["coordinates"]]
+        if geometry.get("type") == "Polygon"
+        else geometry.get("coordinates", [])
+    )
+    return [_project_ring(polygon[0]) for polygon in polygons if polygon]
+
+
+def _surveys(kommun: Organization, dataset_ids: list[int], filters: Filters) -> dict[str, Any]:
+    query = SurveyResult.objects.filter(
+        dataset_id__in=dataset_ids,
+        dataset__in=Dataset.objects.in_use(),
+        kommun=kommun,
+        year__lte=filters.end.year,
+        year__gte=filters.end.year - BASELINE_YEARS,
+    )
+    if filters.sub_area:
+        query = query.filter(sub_area_id=filters.sub_area)
+    rows = []
+    for area, question, year, respondents, share, index_value in query.order_by(
+        "sub_area__name", "question", "year"
+    ).values_list("sub_area__name", "question", "year", "respondents", "share", "index_value"):
+        entry: dict[str, Any] = {
+            "area": area or "",
+            "question": question,
+            "year": year,
+            "respondents": respondents,
+        }
+        if share is not None and respondents:
+            result = surveys.proportion(round(share * respondents), respondents)
+            entry.update(
+                share=result.estimate,
+                lower=result.lower,
+                upper=result.upper,
+                small=result.small_sample,
+            )
+        elif index_value is not None:
+            entry["index"] = index_value
+        rows.append(entry)
+    return {"rows": rows}
+
+
+def _est(
+    events: EventArrays, in_period: npt.NDArray[np.bool_], info: dict[int, CategoryInfo]
+) -> dict[str, Any]:
+    chosen = events.category[in_period & events.est]
+    values, counts = np.unique(chosen, return_counts=True)
+    rows = []
+    for pk, n in zip(values.tolist(), counts.tolist(), strict=True):
+        cat = info.get(pk)
+        rows.append(
+            {
+                "code": cat.code if cat else "",
+                "label_sv": cat.label_sv if cat else "Okategoriserad",
+                "label_en": cat.label_en if cat else "Uncategorised",
+                "count": n,
+            }
+        )
+    rows.sort(key=lambda r: -r["count"])
+    return {"rows": rows, "total": int(chosen.size)}
+
+
+def previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The period of the same length just before (a year before, for whole years)."""
+    if start.month == 1 and start.day == 1 and end.month == 12 and end.day == 31:
+        years = end.year - start.year + 1
+        return start.replace(year=start.year - years), end.replace(year=end.year - years)
+    length = end - start
+    return start - length - dt.timedelta(days=1), start - dt.timedelta(days=1)
+
+
+def dataset_summary(dataset_ids: list[int]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": pk,
+            "title": title,
+            "kind": kind,
+            "owner": owner,
+            "period_start": start.isoformat() if start else None,
+            "period_end": end.isoformat() if end else None,
+        }
+        for pk, title, kind, owner, start, end in Dataset.objects.filter(pk__in=dataset_ids)
+        .order_by("title")
+        .values_list("pk", "title", "kind", "owner__name", "period_start", "period_end")
+    ]
+
+
+def build(kommun: Organization, dataset_ids: list[int], filters: Filters) -> dict[str, Any]:
+    """Every figure of the overview, as JSON-safe data."""
+    info = categories()
+    row_of, keep_categories = _grouping(filters, info)
+    previous_start, previous_end = previous_period(filters.start, filters.end)
+    earliest = min(
+        previous_start, dt.date(filters.start.year - BASELINE_YEARS, filters.start.month, 1)
+    )
+    events = load_events(kommun, dataset_ids, earliest, filters.end)
+
+    sub_area_name = ""
+    if filters.sub_area:
+        area = SubArea.objects.filter(pk=filters.sub_area, kommun=kommun).first()
+        if area is None or not area.geometry:
+            in_area = np.zeros(events.epoch.shape, dtype=bool)
+        else:
+            in_area = events.exact_place & _polygon_mask(
+                events.latitude, events.longitude, area.geometry
+            )
+        sub_area_name = area.name if area else ""
+        events = events.take(in_area)
+
+    category_kept = np.isin(events.category, np.fromiter(keep_categories, dtype=np.int64))
+    if not filters.category:
+        category_kept |= events.category == 0
+    period_low, period_high = _epoch(filters.start), _epoch(filters.end + dt.timedelta(days=1))
+    prev_low = _epoch(previous_start)
+    in_period = (events.epoch >= period_low) & (events.epoch < period_high)
+    in_previous = (events.epoch >= prev_low) & (events.epoch < period_low)
+    police = ~events.est
+
+    population = populations(filters.end.year)
+    figures: dict[str, Any] = {
+        "filters": filters.as_dict(),
+        "sub_area_name": sub_area_name,
+        "kommun": kommun.name,
+        "previous": {"start": previous_start.isoformat(), "end": previous_end.isoformat()},
+        "sources": dataset_summary(dataset_ids),
+    }
+    figures["categories"] = _category_table(
+        kommun,
+        dataset_ids,
+        filters,
+        events,
+        in_period,
+        in_previous,
+        info,
+        row_of,
+        population,
+    )
+    chosen = category_kept & police
+    figures["months"] = _months(
+        events,
+        chosen & (events.epoch < period_high),
+        filters,
+        dt.date(filters.start.year - BASELINE_YEARS, filters.start.month, 1),
+    )
+    figures["weekday_hour"] = _weekday_hour(events, chosen & in_period)
+    figures["map"], figures["concentration"] = _map(kommun, events, chosen & in_period)
+    figures["surveys"] = _surveys(kommun, dataset_ids, filters)
+    figures["est"] = _est(events, in_period & category_kept, info)
+    return figures
+
+
+def scrub_for_public(figures: dict[str, Any]) -> dict[str, Any]:
+    """The figures safe for anyone: no grid cell with fewer than
+    :data:`PUBLIC_MIN_CELL_COUNT` events, no dataset ids."""
+    public = {key: value for key, value in figures.items() if key != "sources"}
+    public["sources"] = [
+        {k: v for k, v in source.items() if k != "id"} for source in figures.get("sources", [])
+    ]
+    if "map" in figures:
+        cells = figures["map"].get("cells", [])
+        public["map"] = {
+            **figures["map"],
+            "cells": [cell for cell in cells if cell[2] >= PUBLIC_MIN_CELL_COUNT],
+            "suppressed_cells": sum(1 for cell in cells if cell[2] < PUBLIC_MIN_CELL_COUNT),
+            "public_min_count": PUBLIC_MIN_CELL_COUNT,
+        }
+    return public

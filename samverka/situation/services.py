@@ -1,0 +1,384 @@
+"""Multi-step writes of the lägesbild: start, choose sources, pin, adopt, new version, publish."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samverka.accounts.models import User
+from samverka.agreements.models import Agreement
+from samverka.core.access import Visibility
+from samverka.organizations.models import Organization
+from samverka.situation import overview
+from samverka.situation.models import (
+    Evidence,
+    FigureKind,
+    PictureStatus,
+    Problem,
+    PublishedSummary,
+    QualitativeInput,
+    SituationPicture,
+    SourceChoice,
+)
+from samverka.sources.models import Dataset, Event, SourceKind, Statistic, SurveyResult
+
+# The kinds of dataset a lägesbild draws figures from.
+FIGURE_KINDS = (SourceKind.POLICE_EVENTS, SourceKind.EVENT_TABLE, SourceKind.EST, SourceKind.SURVEY)
+
+
+def eligible_datasets(picture: SituationPicture) -> QuerySet[Dataset]:
+    """Datasets every party of the picture may read, holding data about its kommun.
+
+    A dataset internal to one party cannot be a source of the shared picture: its
+    figures would show the other parties what they may not read. It must first be
+    shared with the agreement.
+    """
+    readable = Q(visibility=Visibility.PUBLIC, published_at__isnull=False) | Q(
+        visibility__in=(Visibility.SHARED, Visibility.PUBLIC), agreement_id=picture.agreement_id
+    )
+    about_kommun = (
+        Exists(Event.objects.filter(dataset=OuterRef("pk"), kommun_id=picture.kommun_id))
+        | Exists(SurveyResult.objects.filter(dataset=OuterRef("pk"), kommun_id=picture.kommun_id))
+        | Exists(Statistic.objects.filter(dataset=OuterRef("pk"), kommun_id=picture.kommun_id))
+    )
+    return (
+        Dataset.objects.in_use()
+        .filter(readable)
+        .filter(about_kommun)
+        .select_related("owner")
+        .order_by("kind", "title")
+    )
+
+
+def used_dataset_ids(picture: SituationPicture) -> list[int]:
+    """The chosen datasets that are still in use (a withdrawn one drops out)."""
+    return sorted(
+        eligible_datasets(picture)
+        .filter(pk__in=picture.source_choices.filter(included=True).values("dataset_id"))
+        .values_list("pk", flat=True)
+    )
+
+
+def _period_of_year(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+@transaction.atomic
+def start_picture(
+    agreement: Agreement,
+    kommun: Organization,
+    owner: Organization,
+    period_start: dt.date,
+    period_end: dt.date,
+    title: str,
+    by: User,
+) -> SituationPicture:
+    """A new draft, shared with the parties, built on every eligible source at first."""
+    if period_end < period_start:
+        raise ValidationError({"period_end": _("The period ends before it starts.")})
+    picture = SituationPicture(
+        owner=owner,
+        agreement=agreement,
+        visibility=Visibility.SHARED,
+        kommun=kommun,
+        period_start=period_start,
+        period_end=period_end,
+        title=title,
+        created_by=by,
+    )
+    picture.full_clean()
+    picture.save()
+    SourceChoice.objects.bulk_create(
+        SourceChoice(picture=picture, dataset=dataset, included=True)
+        for dataset in eligible_datasets(picture).filter(kind__in=FIGURE_KINDS)
+    )
+    return picture
+
+
+def ensure_draft(picture: SituationPicture) -> None:
+    if picture.is_adopted:
+        raise ValidationError(
+            _("This situation picture is adopted and can no longer change; start a new version.")
+        )
+
+
+@transaction.atomic
+def set_sources(
+    picture: SituationPicture, choices: dict[int, tuple[bool, str]]
+) -> list[SourceChoice]:
+    """Use or leave out each eligible dataset; leaving one out needs a reason."""
+    ensure_draft(picture)
+    eligible = {d.pk: d for d in eligible_datasets(picture)}
+    errors = {}
+    for dataset_id, (included, reason) in choices.items():
+        if dataset_id not in eligible:
+            errors[str(dataset_id)] = _("This dataset cannot be a source of this picture.")
+        elif not included and not reason.strip():
+            errors[str(dataset_id)] = _("Say why %(title)s is left out.") % {
+                "title": eligible[dataset_id].title
+            }
+    if errors:
+        raise ValidationError(errors)
+    saved = []
+    for dataset_id, (included, reason) in choices.items():
+        choice, _created = SourceChoice.objects.update_or_create(
+            picture=picture,
+            dataset_id=dataset_id,
+            defaults={"included": included, "reason": "" if included else reason.strip()},
+        )
+        saved.append(choice)
+    picture.save(update_fields=["updated_at"])
+    return saved
+
+
+def add_other_source(picture: SituationPicture, name: str, reason: str) -> SourceChoice:
+    """A source outside samverka that the picture leaves out, with the reason."""
+    ensure_draft(picture)
+    if not reason.strip():
+        raise ValidationError(
+            {"other_reason": _("Say why %(title)s is left out.") % {"title": name}}
+        )
+    choice = SourceChoice(picture=picture, name=name.strip(), included=False, reason=reason.strip())
+    choice.full_clean()
+    choice.save()
+    return choice
+
+
+def drafting_party(picture: SituationPicture, user: User) -> Organization:
+    """The party of the picture's agreement in whose name ``user`` writes."""
+    from samverka.core.access import WRITE_ROLES, organizations_of
+
+    party = (
+        Organization.objects.filter(agreements=picture.agreement_id)
+        .filter(pk__in=organizations_of(user, WRITE_ROLES))
+        .order_by("kind", "name")
+        .first()
+    )
+    if party is None:
+        raise ValidationError(_("You cannot draft for this agreement."))
+    return party
+
+
+def _cache_key(picture: SituationPicture, dataset_ids: list[int], filters: overview.Filters) -> str:
+    stamp = Dataset.objects.filter(pk__in=dataset_ids).aggregate(last=Max("updated_at"))["last"]
+    parts = [
+        str(picture.kommun_id),
+        ",".join(map(str, dataset_ids)),
+        stamp.isoformat() if stamp else "-",
+        filters.start.isoformat(),
+        filters.end.isoformat(),
+        filters.category,
+        str(filters.sub_area or ""),
+    ]
+    return "situation-overview:" + ":".join(parts)
+
+
+def live_figures(picture: SituationPicture, filters: overview.Filters) -> dict[str, Any]:
+    """The overview computed now from the chosen sources (cached until a source changes)."""
+    dataset_ids = used_dataset_ids(picture)
+    key = _cache_key(picture, dataset_ids, filters)
+    figures: dict[str, Any] | None = cache.get(key)
+    if figures is None:
+        figures = overview.build(picture.kommun, dataset_ids, filters)
+        cache.set(key, figures, 60 * 60)
+    return figures
+
+
+def figures(picture: SituationPicture, filters: overview.Filters | None = None) -> dict[str, Any]:
+    """What the overview shows: the frozen figures of an adopted picture (for its own
+    filters), else the live ones."""
+    default = overview.Filters(picture.period_start, picture.period_end)
+    filters = filters or default
+    if picture.is_adopted:
+        frozen = picture.snapshot.get("overview", {})
+        if filters == default or not frozen:
+            return dict(frozen)
+    return live_figures(picture, filters)
+
+
+def figure_data(figures: dict[str, Any], figure: str) -> dict[str, Any]:
+    """The part of the overview one pinned figure keeps."""
+    keys = {
+        FigureKind.CATEGORIES: ("categories",),
+        FigureKind.MONTHS: ("months",),
+        FigureKind.WEEKDAY_HOUR: ("weekday_hour",),
+        FigureKind.HOTSPOTS: ("map", "concentration"),
+        FigureKind.CONCENTRATION: ("concentration",),
+        FigureKind.SURVEYS: ("surveys",),
+        FigureKind.EST: ("est",),
+    }[FigureKind(figure)]
+    data = {key: figures.get(key) for key in keys}
+    data["sources"] = figures.get("sources", [])
+    data["filters"] = figures.get("filters", {})
+    data["sub_area_name"] = figures.get("sub_area_name", "")
+    data["kommun"] = figures.get("kommun", "")
+    return data
+
+
+@transaction.atomic
+def pin(
+    picture: SituationPicture,
+    problem: Problem,
+    figure: str,
+    filters: overview.Filters,
+    by: User,
+    note: str = "",
+) -> Evidence:
+    """Pin a figure of the overview, with its filters, as evidence for ``problem``; the
+    evidence keeps the numbers it had when it was pinned."""
+    ensure_draft(picture)
+    if problem.picture_id != picture.pk:
+        raise ValidationError(_("The problem belongs to another situation picture."))
+    data = figure_data(figures(picture, filters), figure)
+    evidence = Evidence(
+        problem=problem,
+        figure=figure,
+        filters=filters.as_dict(),
+        data=data,
+        note=note,
+        pinned_by=by,
+    )
+    evidence.full_clean()
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def adopt(picture: SituationPicture, on: dt.date, reference: str, by: User) -> SituationPicture:
+    """Adopt (fastställ) the picture: its figures are frozen from now on."""
+    ensure_draft(picture)
+    if not reference.strip():
+        raise ValidationError({"decision_reference": _("Give the decision's reference.")})
+    if not picture.source_choices.filter(included=True).exists():
+        raise ValidationError(_("A situation picture needs at least one source."))
+    default = overview.Filters(picture.period_start, picture.period_end)
+    picture.snapshot = {
+        "overview": overview.build(picture.kommun, used_dataset_ids(picture), default),
+        "frozen_at": timezone.now().isoformat(),
+    }
+    picture.status = PictureStatus.ADOPTED
+    picture.adopted_on = on
+    picture.decision_reference = reference.strip()
+    picture.adopted_by = by
+    picture.save()
+    return picture
+
+
+@transaction.atomic
+def new_version(picture: SituationPicture, by: User) -> SituationPicture:
+    """A draft started from ``picture``: same sources, inputs and problems with their
+    evidence; its figures are live again."""
+    draft = SituationPicture.objects.create(
+        owner=picture.owner,
+        agreement=picture.agreement,
+        visibility=Visibility.SHARED,
+        kommun=picture.kommun,
+        period_start=picture.period_start,
+        period_end=picture.period_end,
+        title=picture.title,
+        summary=picture.summary,
+        version=(
+            SituationPicture.objects.filter(
+                agreement=picture.agreement, kommun=picture.kommun
+            ).aggregate(top=Max("version"))["top"]
+            or 0
+        )
+        + 1,
+        previous=picture,
+        created_by=by,
+    )
+    for choice in picture.source_choices.all():
+        SourceChoice.objects.create(
+            picture=draft,
+            dataset=choice.dataset,
+            name=choice.name,
+            included=choice.included,
+            reason=choice.reason,
+        )
+    for item in picture.inputs.all():
+        QualitativeInput.objects.create(
+            picture=draft,
+            owner=item.owner,
+            agreement=item.agreement,
+            visibility=item.visibility if item.visibility != Visibility.PUBLIC else "shared",
+            kind=item.kind,
+            title=item.title,
+            held_on=item.held_on,
+            text=item.text,
+        )
+    for problem in picture.problems.prefetch_related("priority_areas", "evidence"):
+        areas = list(problem.priority_areas.all())
+        evidence = list(problem.evidence.all())
+        problem.pk = None
+        problem.picture = draft
+        problem.save()
+        problem.priority_areas.set(areas)
+        for pinned in evidence:
+            pinned.pk = None
+            pinned.problem = problem
+            pinned.save()
+    return draft
+
+
+@transaction.atomic
+def publish_summary(picture: SituationPicture, text: str, by: User) -> PublishedSummary:
+    """Publish the public summary of an adopted picture: the text, the figures by
+    category and month, and the map without any cell of few events."""
+    if not picture.is_adopted:
+        raise ValidationError(_("Only an adopted situation picture can be published."))
+    frozen = picture.snapshot.get("overview", {})
+    public_figures = overview.scrub_for_public(
+        {
+            key: frozen[key]
+            for key in ("categories", "months", "map", "sources", "filters", "kommun")
+            if key in frozen
+        }
+    )
+    summary, _created = PublishedSummary.objects.update_or_create(
+        picture=picture,
+        defaults={
+            "owner": picture.owner,
+            "agreement": picture.agreement,
+            "visibility": Visibility.PUBLIC,
+            "published_at": timezone.now(),
+            "text": text,
+            "figures": public_figures,
+        },
+    )
+    summary.full_clean()
+    return summary
+
+
+def compare(old: SituationPicture, new: SituationPicture) -> dict[str, Any]:
+    """What changed between two versions: numbers by category, problems and texts."""
+    old_rows = {r["code"]: r for r in figures(old).get("categories", {}).get("rows", [])}
+    new_rows = {r["code"]: r for r in figures(new).get("categories", {}).get("rows", [])}
+    numbers = []
+    for code in sorted(set(old_rows) | set(new_rows)):
+        before, after = old_rows.get(code), new_rows.get(code)
+        row = after or before or {}
+        numbers.append(
+            {
+                "label_sv": row["label_sv"],
+                "label_en": row["label_en"],
+                "old": before["count"] if before else None,
+                "new": after["count"] if after else None,
+            }
+        )
+    old_problems = {p.title for p in old.problems.all()}
+    new_problems = {p.title for p in new.problems.all()}
+    return {
+        "numbers": [n for n in numbers if n["old"] != n["new"]],
+        "problems_added": sorted(new_problems - old_problems),
+        "problems_removed": sorted(old_problems - new_problems),
+        "summary_changed": old.summary != new.summary,
+        "old_summary": old.summary,
+        "new_summary": new.summary,
+    }

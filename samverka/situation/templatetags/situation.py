@@ -1,0 +1,92 @@
+"""Template helpers for the lägesbild figures (JSON-safe data in two languages)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils import formats
+from django.utils.translation import get_language
+
+from samverka.situation.documents import chart_context
+
+register = template.Library()
+
+
+@register.simple_tag
+def charts_for(figures: dict[str, Any]) -> dict[str, Any]:
+    """The SVG charts of ``figures``: ``{% charts_for figures as charts %}``."""
+    return chart_context(figures)
+
+
+@register.filter
+def label(row: dict[str, Any]) -> str:
+    """A row's label in the current language."""
+    english = (get_language() or "sv").startswith("en")
+    return str(row.get("label_en" if english else "label_sv") or row.get("code", ""))
+
+
+@register.filter
+def rate(entry: dict[str, Any] | None) -> str:
+    """A rate per 100 000 rounded, or a dash."""
+    if not entry:
+        return "–"
+    return str(formats.number_format(entry["rate"], 0, force_grouping=True))
+
+
+@register.filter
+def interval(entry: dict[str, Any] | None) -> str:
+    """A rate's interval, "120–180"."""
+    if not entry:
+        return ""
+    low = formats.number_format(entry["lower"], 0, force_grouping=True)
+    high = formats.number_format(entry["upper"], 0, force_grouping=True)
+    return f"{low}–{high}"
+
+
+@register.filter
+def percent(value: float | None, digits: int = 0) -> str:
+    """0.456 → "46 %"."""
+    if value is None:
+        return "–"
+    return f"{formats.number_format(value * 100, digits)} %"
+
+
+@register.filter
+def ratio(change: dict[str, Any] | None) -> str:
+    """A rate ratio as a percentage change with its interval, "+25 % (−5 till +64 %)"."""
+    if not change or change.get("ratio") is None:
+        return "–"
+
+    def pct(value: float | None) -> str:
+        if value is None:
+            return "∞"
+        number = (value - 1) * 100
+        sign = "+" if number > 0 else ("−" if number < 0 else "±")
+        return f"{sign}{formats.number_format(abs(number), 0)}"
+
+    return f"{pct(change['ratio'])} % ({pct(change.get('lower'))} – {pct(change.get('upper'))} %)"
+
+
+@register.filter
+def weekday_rows(data: dict[str, Any]) -> list[tuple[str, list[int]]]:
+    english = (get_language() or "sv").startswith("en")
+    names = data.get("weekdays_en" if english else "weekdays_sv") or []
+    return list(zip(names, data.get("matrix") or [], strict=False))
+
+
+@register.filter
+def month_rows(months: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for index, name in enumerate(months.get("labels") or []):
+        row: dict[str, Any] = {"month": name, "observed": months["observed"][index]}
+        if months.get("expected"):
+            row.update(
+                expected=months["expected"][index],
+                lower=months["lower"][index],
+                upper=months["upper"][index],
+                above=months["above"][index],
+                below=months["below"][index],
+            )
+        rows.append(row)
+    return rows

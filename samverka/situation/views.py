@@ -1,0 +1,430 @@
+"""The lägesbild workspace: start, sources, overview with filters, qualitative inputs,
+problems with pinned evidence, adoption, versions, documents and the public summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from samverka.agreements.models import Agreement
+from samverka.core.access import Visibility, get_editable_or_404, get_visible_or_404
+from samverka.situation import documents, overview, services
+from samverka.situation.forms import (
+    AdoptForm,
+    FilterForm,
+    InputForm,
+    PictureForm,
+    PinForm,
+    ProblemForm,
+    PublishForm,
+    SummaryForm,
+)
+from samverka.situation.models import (
+    FigureKind,
+    InputKind,
+    Problem,
+    PublishedSummary,
+    QualitativeInput,
+    SituationPicture,
+)
+
+
+def _visible(request: HttpRequest, pk: int) -> SituationPicture:
+    return get_visible_or_404(
+        SituationPicture.objects.select_related("kommun", "kommun__county", "agreement", "owner"),
+        request.user,
+        pk=pk,
+    )
+
+
+def _editable(request: HttpRequest, pk: int, *, draft: bool = True) -> SituationPicture:
+    picture = _visible(request, pk)
+    if not SituationPicture.objects.editable_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied
+    if draft and picture.is_adopted:
+        messages.error(
+            request,
+            _("This situation picture is adopted and can no longer change; start a new version."),
+        )
+        raise _Redirect(picture.get_absolute_url())
+    return picture
+
+
+def _coordinated(request: HttpRequest, pk: int) -> SituationPicture:
+    picture = _visible(request, pk)
+    if not SituationPicture.objects.coordinated_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied
+    return picture
+
+
+class _Redirect(Exception):  # control flow, not an error
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+
+def _redirecting(view: Any) -> Any:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            response: HttpResponse = view(request, *args, **kwargs)
+        except _Redirect as target:
+            return redirect(target.url)
+        return response
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@login_required
+def picture_list(request: HttpRequest) -> HttpResponse:
+    pictures = (
+        SituationPicture.objects.visible_to(request.user)
+        .select_related("kommun", "agreement")
+        .order_by("agreement__title", "-period_start", "-version")
+    )
+    can_start = Agreement.objects.editable_by(request.user).exists()
+    return render(
+        request, "situation/picture_list.html", {"pictures": pictures, "can_start": can_start}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def picture_create(request: HttpRequest) -> HttpResponse:
+    form = PictureForm(request.POST or None, user=request.user)
+    if not form.fields["agreement"].queryset.exists():  # type: ignore[attr-defined]
+        raise PermissionDenied
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        picture = services.start_picture(
+            data["agreement"],
+            data["kommun"],
+            data["owner"],
+            data["period_start"],
+            data["period_end"],
+            data["title"],
+            request.user,  # type: ignore[arg-type]
+        )
+        messages.success(request, _("The situation picture is started."))
+        return redirect(picture)
+    return render(request, "situation/picture_form.html", {"form": form})
+
+
+def _filters(
+    request: HttpRequest, picture: SituationPicture
+) -> tuple[FilterForm, overview.Filters]:
+    default = overview.Filters(picture.period_start, picture.period_end)
+    data = request.GET if "start" in request.GET else None
+    form = FilterForm(
+        data,
+        kommun=picture.kommun,
+        initial={"start": picture.period_start, "end": picture.period_end},
+    )
+    if data is not None and form.is_valid():
+        cleaned = form.cleaned_data
+        return form, overview.Filters(
+            cleaned["start"], cleaned["end"], cleaned["category"] or "", cleaned["sub_area"]
+        )
+    return form, default
+
+
+def _context(request: HttpRequest, picture: SituationPicture) -> dict[str, Any]:
+    filter_form, filters = _filters(request, picture)
+    default = overview.Filters(picture.period_start, picture.period_end)
+    figures = services.figures(picture, filters)
+    can_edit = SituationPicture.objects.editable_by(request.user).filter(pk=picture.pk).exists()
+    return {
+        "picture": picture,
+        "filter_form": filter_form,
+        "filters": filters,
+        "figures": figures,
+        "is_default_view": filters == default,
+        "can_edit": can_edit and not picture.is_adopted,
+        "problems": list(picture.problems.prefetch_related("priority_areas", "evidence")),
+        "pin_figures": FigureKind,
+    }
+
+
+@login_required
+def picture_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    picture = _visible(request, pk)
+    context = _context(request, picture)
+    if request.GET.get("partial") == "overview":
+        return render(request, "situation/overview.html", context)
+    can_coordinate = SituationPicture.objects.coordinated_by(request.user).filter(pk=pk).exists()
+    choices = {c.dataset_id: c for c in picture.source_choices.all() if c.dataset_id}
+    eligible = list(services.eligible_datasets(picture))
+    context.update(
+        summary_form=SummaryForm(initial={"summary": picture.summary}),
+        eligible=[(dataset, choices.get(dataset.pk)) for dataset in eligible],
+        other_sources=picture.source_choices.filter(dataset__isnull=True),
+        inputs=picture.inputs.visible_to(request.user).select_related("owner"),
+        can_coordinate=can_coordinate,
+        adopt_form=AdoptForm(),
+        versions=SituationPicture.objects.visible_to(request.user)
+        .filter(agreement=picture.agreement, kommun=picture.kommun)
+        .exclude(pk=picture.pk)
+        .order_by("-version"),
+        published=PublishedSummary.objects.filter(picture=picture).first(),
+        input_kinds=InputKind,
+    )
+    return render(request, "situation/picture_detail.html", context)
+
+
+@login_required
+@require_POST
+@_redirecting
+def summary_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    picture = _editable(request, pk)
+    form = SummaryForm(request.POST)
+    if form.is_valid():
+        picture.summary = form.cleaned_data["summary"]
+        picture.save(update_fields=["summary", "updated_at"])
+        messages.success(request, _("The summary is saved."))
+    else:
+        for error in form.errors.get("summary", []):
+            messages.error(request, str(error))
+    return redirect(picture.get_absolute_url() + "#summary")
+
+
+@login_required
+@require_POST
+@_redirecting
+def sources_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    picture = _editable(request, pk)
+    choices: dict[int, tuple[bool, str]] = {}
+    for dataset in services.eligible_datasets(picture):
+        used = request.POST.get(f"use-{dataset.pk}") == "on"
+        choices[dataset.pk] = (used, request.POST.get(f"reason-{dataset.pk}", ""))
+    other = request.POST.get("other_name", "").strip()
+    try:
+        with transaction.atomic():
+            services.set_sources(picture, choices)
+            if other:
+                services.add_other_source(picture, other, request.POST.get("other_reason", ""))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The sources are saved."))
+    return redirect(picture.get_absolute_url() + "#sources")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@_redirecting
+def input_edit(request: HttpRequest, pk: int, input_pk: int | None = None) -> HttpResponse:
+    picture = _editable(request, pk)
+    instance = None
+    if input_pk is not None:
+        instance = get_editable_or_404(
+            QualitativeInput.objects.filter(picture=picture), request.user, pk=input_pk
+        )
+    kind = request.GET.get("kind", InputKind.EMPLOYEE_DIALOGUE)
+    if instance is None:
+        try:
+            owner = services.drafting_party(picture, request.user)  # type: ignore[arg-type]
+        except ValidationError:
+            raise PermissionDenied from None
+        instance = QualitativeInput(picture=picture, agreement=picture.agreement, owner=owner)
+        initial = {"kind": kind if kind in InputKind.values else InputKind.EMPLOYEE_DIALOGUE}
+    else:
+        initial = None
+    form = InputForm(request.POST or None, instance=instance, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The section is saved."))
+        return redirect(picture.get_absolute_url() + "#inputs")
+    return render(
+        request,
+        "situation/input_form.html",
+        {"form": form, "picture": picture, "instance": instance if instance.pk else None},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@_redirecting
+def problem_edit(request: HttpRequest, pk: int, problem_pk: int | None = None) -> HttpResponse:
+    picture = _editable(request, pk)
+    instance = get_object_or_404(picture.problems, pk=problem_pk) if problem_pk else None
+    form = ProblemForm(
+        request.POST or None,
+        instance=instance,
+        agreement=picture.agreement,  # type: ignore[arg-type]  # a picture always has one
+    )
+    if request.method == "POST" and form.is_valid():
+        problem = form.save(commit=False)
+        problem.picture = picture
+        problem.save()
+        form.save_m2m()
+        messages.success(request, _("The problem is saved."))
+        return redirect(picture.get_absolute_url() + f"#problem-{problem.pk}")
+    return render(
+        request,
+        "situation/problem_form.html",
+        {"form": form, "picture": picture, "instance": instance},
+    )
+
+
+@login_required
+@require_POST
+@_redirecting
+def problem_delete(request: HttpRequest, pk: int, problem_pk: int) -> HttpResponse:
+    picture = _editable(request, pk)
+    problem = get_object_or_404(picture.problems, pk=problem_pk)
+    problem.delete()
+    messages.success(request, _("The problem is removed."))
+    return redirect(picture.get_absolute_url() + "#problems")
+
+
+@login_required
+@require_POST
+@_redirecting
+def evidence_delete(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    picture = _editable(request, pk)
+    from samverka.situation.models import Evidence
+
+    evidence = get_object_or_404(Evidence, pk=evidence_pk, problem__picture=picture)
+    evidence.delete()
+    messages.success(request, _("The evidence is removed."))
+    return redirect(picture.get_absolute_url() + "#problems")
+
+
+@login_required
+@require_POST
+@_redirecting
+def pin(request: HttpRequest, pk: int) -> HttpResponse:
+    picture = _editable(request, pk)
+    form = PinForm(request.POST, picture=picture)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect(picture.get_absolute_url() + "#overview")
+    data = form.cleaned_data
+    filters = overview.Filters(data["start"], data["end"], data["category"], data["sub_area"])
+    with transaction.atomic():
+        problem = data["problem"]
+        if problem is None:
+            problem = Problem.objects.create(picture=picture, title=data["new_problem"].strip())
+        services.pin(picture, problem, data["figure"], filters, request.user)  # type: ignore[arg-type]
+    messages.success(
+        request,
+        _("%(figure)s is pinned as evidence for “%(problem)s”.")
+        % {"figure": FigureKind(data["figure"]).label, "problem": problem.title},
+    )
+    return redirect(picture.get_absolute_url() + f"#problem-{problem.pk}")
+
+
+@login_required
+@require_POST
+def adopt(request: HttpRequest, pk: int) -> HttpResponse:
+    picture = _coordinated(request, pk)
+    form = AdoptForm(request.POST)
+    if form.is_valid():
+        try:
+            services.adopt(
+                picture,
+                form.cleaned_data["adopted_on"],
+                form.cleaned_data["decision_reference"],
+                request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as refusal:
+            for message in refusal.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request, _("The situation picture is adopted; its figures are frozen.")
+            )
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+    return redirect(picture)
+
+
+@login_required
+@require_POST
+def new_version(request: HttpRequest, pk: int) -> HttpResponse:
+    picture = _visible(request, pk)
+    if not SituationPicture.objects.editable_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied
+    draft = services.new_version(picture, request.user)  # type: ignore[arg-type]
+    messages.success(request, _("A new version is started from this one."))
+    return redirect(draft)
+
+
+@login_required
+def compare(request: HttpRequest, pk: int) -> HttpResponse:
+    picture = _visible(request, pk)
+    other_pk = request.GET.get("med") or (picture.previous_id and str(picture.previous_id))
+    if not other_pk or not str(other_pk).isdigit():
+        raise Http404
+    other = _visible(request, int(other_pk))
+    older, newer = sorted((picture, other), key=lambda p: (p.version, p.pk))
+    return render(
+        request,
+        "situation/compare.html",
+        {"older": older, "newer": newer, "changes": services.compare(older, newer)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    picture = _coordinated(request, pk)
+    if not picture.is_adopted:
+        messages.error(request, _("Only an adopted situation picture can be published."))
+        return redirect(picture)
+    existing = PublishedSummary.objects.filter(picture=picture).first()
+    form = PublishForm(
+        request.POST or None, initial={"text": existing.text if existing else picture.summary}
+    )
+    if request.method == "POST" and form.is_valid():
+        summary = services.publish_summary(picture, form.cleaned_data["text"], request.user)  # type: ignore[arg-type]
+        messages.success(request, _("The public summary is published."))
+        return redirect(summary)
+    return render(request, "situation/publish_form.html", {"form": form, "picture": picture})
+
+
+def public_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    summary = get_visible_or_404(
+        PublishedSummary.objects.select_related("picture", "picture__kommun"),
+        request.user,
+        pk=pk,
+        visibility=Visibility.PUBLIC,
+    )
+    return render(request, "situation/public_summary.html", {"summary": summary})
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def picture_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    picture = _visible(request, pk)
+    content = documents.render_pdf(picture, request.user)
+    return _download(content, "application/pdf", documents.filename(picture, "pdf"))
+
+
+@login_required
+def picture_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    picture = _visible(request, pk)
+    content = documents.render_docx(picture, request.user)
+    return _download(
+        content,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        documents.filename(picture, "docx"),
+    )
