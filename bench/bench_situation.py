@@ -1,0 +1,170 @@
+"""The lägesbild overview of one kommun with five years of demo data.
+
+Goal (issue 6): the workspace page of a kommun with at least 25,000 events with
+positions renders in under 300 ms median, warm, on SQLite and on PostgreSQL. "Warm"
+is the second and later requests: the overview's figures are then read from the cache
+until a source changes. The cold figure (the overview computed from the events, the
+cache emptied before each request) is printed beside it, with its own goal of 1 s.
+
+Runs itself once on SQLite and once on PostgreSQL when a server answers on
+127.0.0.1:5432 (set BENCH_PG_URL to use another). Prints
+`BENCH <name> <measured> <goal> ok|short` lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/test")
+REQUESTS = 15
+
+
+def line(name: str, measured: float, goal: float, unit: str) -> None:
+    ok = measured <= goal
+    print(f"BENCH {name} {measured:.0f}{unit} {goal:g}{unit} {'ok' if ok else 'short'}", flush=True)
+
+
+def run_one() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samverka.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    settings.ALLOWED_HOSTS = ["*"]
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    vendor = connection.vendor
+    try:
+        call_command("load_reference_data", stdout=io.StringIO())
+        from samverka.accounts.models import User
+        from samverka.agreements.models import Agreement, AgreementStatus
+        from samverka.core.access import Role
+        from samverka.organizations.models import Membership, Organization
+        from samverka.situation import services
+        from samverka.situation.tests.factories import event_dataset
+        from samverka.sources.models import Event
+
+        kommun = Organization.objects.get(municipality_code="0882")
+        lpo = Organization.objects.get(slug="lpo-vastervik")
+        agreement = Agreement.objects.create(
+            title="Samverkansavtal Oskarshamn",
+            starts_on=dt.date(2021, 1, 1),
+            ends_on=dt.date(2027, 12, 31),
+            status=AgreementStatus.SIGNED,
+        )
+        agreement.parties.set([kommun, lpo])
+        started = time.perf_counter()
+        seed = 0
+        while Event.objects.filter(place_precision="exact").count() < 25_000:
+            seed += 1
+            event_dataset(
+                lpo,
+                kommun,
+                dt.date(2021, 1, 1),
+                dt.date(2025, 12, 31),
+                agreement=agreement,
+                seed=seed,
+            )
+        event_dataset(
+            kommun,
+            kommun,
+            dt.date(2021, 1, 1),
+            dt.date(2025, 12, 31),
+            agreement=agreement,
+            kind="est",
+        )
+        events = Event.objects.count()
+        print(
+            f"== {vendor}: {events:,} events with positions in {kommun}, 2021–2025 "
+            f"(generated in {time.perf_counter() - started:.0f} s)",
+            flush=True,
+        )
+        user = User.objects.create_user("bench@test.example", "x" * 12)
+        Membership.objects.create(user=user, organization=kommun, role=Role.COORDINATOR)
+        picture = services.start_picture(
+            agreement,
+            kommun,
+            kommun,
+            dt.date(2025, 1, 1),
+            dt.date(2025, 12, 31),
+            "Lägesbild 2025",
+            user,
+        )
+        client = Client()
+        client.force_login(user)
+        url = picture.get_absolute_url()
+
+        def timed() -> float:
+            begun = time.perf_counter()
+            response = client.get(url)
+            elapsed = time.perf_counter() - begun
+            assert response.status_code == 200, response.status_code
+            return elapsed * 1000
+
+        cold = []
+        for _ in range(5):
+            cache.clear()
+            cold.append(timed())
+        timed()  # warm the cache
+        warm = [timed() for _ in range(REQUESTS)]
+        print(
+            f"   cold: median {statistics.median(cold):.0f} ms; warm: median "
+            f"{statistics.median(warm):.0f} ms (min {min(warm):.0f}, max {max(warm):.0f})"
+        )
+        line(f"situation_overview_warm_{vendor}", statistics.median(warm), 300, "ms")
+        line(f"situation_overview_cold_{vendor}", statistics.median(cold), 1000, "ms")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def postgres_answers() -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_URL.replace("postgres://", "postgresql://"), connect_timeout=3):
+            return True
+    except Exception:
+        return False
+
+
+def main() -> None:
+    if os.environ.get("BENCH_SITUATION_CHILD"):
+        run_one()
+        return
+    runs = [("sqlite", {k: v for k, v in os.environ.items() if k != "DATABASE_URL"})]
+    if postgres_answers():
+        runs.append(
+            (
+                "postgresql",
+                {
+                    **os.environ,
+                    "DATABASE_URL": PG_URL,
+                    "TEST_DATABASE_NAME": "samverka_bench_situation",
+                },
+            )
+        )
+    else:
+        print("   PostgreSQL does not answer: the bench runs on SQLite only")
+    for _vendor, env in runs:
+        env = {**env, "BENCH_SITUATION_CHILD": "1"}
+        subprocess.run([sys.executable, __file__], env=env, check=True)  # noqa: S603 - ourselves
+
+
+if __name__ == "__main__":
+    main()
