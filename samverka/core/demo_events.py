@@ -71,6 +71,7 @@ __all__ = [
     "area_boundaries",
     "generate_events",
     "generate_survey",
+    "police_shares",
 ]
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -1239,3 +1240,14 @@ def area_boundaries(kommun_code: str, steps: int = 48) -> dict[str, dict[str, ob
         ring.append(ring[0])
         shapes[area.name] = {"type": "Polygon", "coordinates": [ring]}
     return shapes
+
+
+def police_shares() -> dict[str, float]:
+    """Each police category's share of the yearly volume, as the generator draws them
+    (for loads that need the demo's mix without its per-event detail).
+
+    >>> shares = police_shares()
+    >>> round(sum(shares.values()), 6), shares["person.assault"] > 0
+    (1.0, True)
+    """
+    return {category.code: share for category, share in _normalised(_POLICE)}
