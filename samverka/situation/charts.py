@@ -208,10 +208,11 @@ def count_classes(counts: list[int]) -> list[int]:
     return bounds
 
 
-def grid_map(data: dict[str, Any], title: str) -> SafeString:
-    """The kommun's grid: cells shaded by count, hot spots outlined, the boundary drawn."""
+def grid_map(data: dict[str, Any], title: str, *, density: bool = False) -> SafeString:
+    """The kommun's grid: cells shaded by count (or, with ``density``, by the level of
+    the kernel density surface), hot spots outlined, the boundary drawn."""
     cells = data.get("cells") or []
-    if not cells:
+    if not cells or (density and not data.get("density")):
         return SafeString("")
     size = float(data["cell_size"])
     north0, east0 = float(data["origin_northing"]), float(data["origin_easting"])
@@ -238,11 +239,18 @@ def grid_map(data: dict[str, Any], title: str) -> SafeString:
         body.append(f'<polygon points="{points}" fill="#fff" stroke="{MUTED}" stroke-width="1"/>')
     bounds = count_classes([count for _, _, count, _ in cells])
     side = size * scale
-    for r, c, count, _hot in cells:
-        klass = next(i for i, b in enumerate(bounds) if count <= b)
+    shaded = (
+        [(r, c, level - 1) for r, c, level in data["density"]]
+        if density
+        else [
+            (r, c, next(i for i, b in enumerate(bounds) if count <= b))
+            for r, c, count, _hot in cells
+        ]
+    )
+    for r, c, klass in shaded:
         body.append(
             f'<rect x="{px(east0 + c * size):.1f}" y="{py(north0 + (r + 1) * size):.1f}" '
-            f'width="{side:.1f}" height="{side:.1f}" fill="{CLASSES[klass]}"/>'
+            f'width="{side + 0.2:.1f}" height="{side + 0.2:.1f}" fill="{CLASSES[klass]}"/>'
         )
     for r, c, _count, hot in cells:
         if hot:

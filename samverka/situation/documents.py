@@ -105,11 +105,29 @@ def category_rows(table: dict[str, Any]) -> list[list[str]]:
     return rows
 
 
+def chart_png(svg: str, width: int = 1600) -> bytes:
+    """The page's own SVG chart as a PNG for Word (which edits no SVG)."""
+    import cairosvg
+
+    if not svg:
+        return b""
+    return bytes(cairosvg.svg2png(bytestring=svg.encode(), output_width=width) or b"")
+
+
+def _add_chart(document: Any, svg: str) -> None:
+    from docx.shared import Cm
+
+    png = chart_png(svg)
+    if png:
+        document.add_picture(io.BytesIO(png), width=Cm(16))
+
+
 def render_docx(picture: SituationPicture, user: AnyUser) -> bytes:
     import docx
 
     doc = outline(picture, user)
     figures = doc.figures
+    drawn = chart_context(figures)
     document = docx.Document()
     document.core_properties.title = picture.title
     document.add_heading(picture.title, level=0)
@@ -151,6 +169,7 @@ def render_docx(picture: SituationPicture, user: AnyUser) -> bytes:
         _("Previous period"),
         _("Change"),
     ]
+    _add_chart(document, drawn["category_svg"])
     rows = category_rows(figures.get("categories", {}))
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
@@ -164,6 +183,7 @@ def render_docx(picture: SituationPicture, user: AnyUser) -> bytes:
     months = figures.get("months", {})
     if months.get("observed"):
         document.add_heading(_("Events per month"), level=1)
+        _add_chart(document, drawn["month_svg"])
         table = document.add_table(rows=1, cols=4)
         table.style = "Table Grid"
         for cell, header in zip(
@@ -179,9 +199,13 @@ def render_docx(picture: SituationPicture, user: AnyUser) -> bytes:
             cells[2].text = str(months["expected"][index]) if months.get("expected") else "–"
             cells[3].text = str(months["upper"][index]) if months.get("upper") else "–"
 
+    if drawn["heatmap_svg"]:
+        document.add_heading(_("Weekday and hour"), level=1)
+        _add_chart(document, drawn["heatmap_svg"])
     concentration = figures.get("concentration") or {}
     if concentration.get("events"):
-        document.add_heading(_("Places"), level=1)
+        document.add_heading(_("Places and hot spots"), level=1)
+        _add_chart(document, drawn["map_svg"])
         document.add_paragraph(concentration_sentence(concentration))
 
     for item in doc.inputs:
@@ -248,6 +272,9 @@ def chart_context(figures: dict[str, Any]) -> dict[str, Any]:
             figures.get("weekday_hour", {}), _("Events by weekday and hour")
         ),
         "map_svg": charts.grid_map(figures.get("map", {}), _("Map of events and hot spots")),
+        "density_svg": charts.grid_map(
+            figures.get("map", {}), _("Kernel density of events"), density=True
+        ),
         "legend": charts.legend_classes(figures.get("map", {})),
         "concentration_text": concentration_sentence(figures["concentration"])
         if (figures.get("concentration") or {}).get("events")

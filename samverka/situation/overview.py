@@ -53,6 +53,8 @@ from samverka.sources.models import (
 from samverka.taxonomy.models import Category
 
 CELL_SIZE = 250  # metres: a few blocks in a town, the default of the analysis core
+DENSITY_BANDWIDTH = 500.0  # metres: the quartic kernel's radius for the density map
+TOP_PLACES = 10
 MIN_HOTSPOT_COUNT = 3  # cells with fewer events are not tested (sparse grids are unstable)
 PUBLIC_MIN_CELL_COUNT = 5  # public output suppresses cells with fewer events
 BASELINE_YEARS = 3
@@ -499,6 +501,7 @@ def _map(
     nonzero = np.argwhere(counts.counts > 0)
     cells = [[int(r), int(c), int(counts.counts[r, c]), bool(gi.hot[r, c])] for r, c in nonzero]
     conc = place.concentration(counts, top=0.05)
+    density = place.smooth_counts(counts.counts, DENSITY_BANDWIDTH, grid.cell_size)
     data = {
         "cell_size": grid.cell_size,
         "origin_northing": grid.origin_northing,
@@ -513,6 +516,9 @@ def _map(
         "alpha": gi.alpha,
         "min_count": MIN_HOTSPOT_COUNT,
         "boundary": _boundary(kommun),
+        "density": _density_levels(density),
+        "density_bandwidth": DENSITY_BANDWIDTH,
+        "top": _top_places(kommun, counts, gi, positioned_total=int(np.count_nonzero(positioned))),
     }
     concentration = {
         "events": conc.events,
@@ -524,6 +530,67 @@ def _map(
         "cell_size": grid.cell_size,
     }
     return data, concentration
+
+
+def _density_levels(density: npt.NDArray[np.float64]) -> list[list[int]]:
+    """Cells of the density surface in five levels (quintiles of the cells above a
+    twentieth of the peak), as [row, column, level 1–5]."""
+    peak = float(density.max()) if density.size else 0.0
+    if peak <= 0:
+        return []
+    rows, cols = np.nonzero(density > peak / 20)
+    values = density[rows, cols]
+    edges = np.quantile(values, [0.2, 0.4, 0.6, 0.8])
+    levels = np.searchsorted(edges, values, side="right") + 1
+    return [
+        [int(r), int(c), int(level)]
+        for r, c, level in zip(rows.tolist(), cols.tolist(), levels.tolist(), strict=True)
+    ]
+
+
+def _top_places(
+    kommun: Organization, counts: place.GridCounts, gi: Any, positioned_total: int
+) -> list[dict[str, Any]]:
+    """The busiest squares, with their sub-area where one is drawn around them."""
+    from samverka.lib.geo import sweref99tm_to_wgs84
+
+    flat = counts.counts.ravel()
+    order = np.argsort(flat, kind="stable")[::-1][:TOP_PLACES]
+    areas = [
+        (area.name, area.geometry)
+        for area in SubArea.objects.filter(kommun=kommun).exclude(geometry__isnull=True)
+    ]
+    grid = counts.grid
+    top = []
+    for index in order.tolist():
+        count = int(flat[index])
+        if count == 0:
+            break
+        r, c = divmod(index, grid.cols)
+        north = grid.origin_northing + (r + 0.5) * grid.cell_size
+        east = grid.origin_easting + (c + 0.5) * grid.cell_size
+        lat, lon = sweref99tm_to_wgs84(north, east)
+        area_name = next(
+            (
+                name
+                for name, geometry in areas
+                if _polygon_mask(np.array([lat]), np.array([lon]), geometry)[0]
+            ),
+            "",
+        )
+        top.append(
+            {
+                "row": r,
+                "col": c,
+                "count": count,
+                "share": count / positioned_total if positioned_total else 0.0,
+                "hot": bool(gi.hot[r, c]),
+                "area": area_name,
+                "north": round(north),
+                "east": round(east),
+            }
+        )
+    return top
 
 
 def _boundary(kommun: Organization) -> list[list[list[float]]]:
@@ -693,6 +760,12 @@ def scrub_for_public(figures: dict[str, Any]) -> dict[str, Any]:
         public["map"] = {
             **figures["map"],
             "cells": [cell for cell in cells if cell[2] >= PUBLIC_MIN_CELL_COUNT],
+            "top": [
+                row
+                for row in figures["map"].get("top", [])
+                if row["count"] >= PUBLIC_MIN_CELL_COUNT
+            ],
+            "density": [],
             "suppressed_cells": sum(1 for cell in cells if cell[2] < PUBLIC_MIN_CELL_COUNT),
             "public_min_count": PUBLIC_MIN_CELL_COUNT,
         }

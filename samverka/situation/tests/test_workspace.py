@@ -157,6 +157,39 @@ class OverviewFiguresTest(WorkspaceTestCase):
         )
         self.assertGreater(figures["map"]["hot_cells"], 0)
 
+    def test_the_busiest_places_are_named_by_the_sub_area_around_them(self) -> None:
+        top_first = services.figures(self.picture)["map"]["top"][0]
+        from samverka.lib.geo import sweref99tm_to_wgs84
+
+        lat, lon = sweref99tm_to_wgs84(top_first["north"], top_first["east"])
+        SubArea.objects.create(
+            kommun=self.kommun,
+            name="Centrum",
+            geometry={
+                "type": "Polygon",
+                "coordinates": [
+                    [
+                        [lon - 0.01, lat - 0.01],
+                        [lon + 0.01, lat - 0.01],
+                        [lon + 0.01, lat + 0.01],
+                        [lon - 0.01, lat + 0.01],
+                        [lon - 0.01, lat - 0.01],
+                    ]
+                ],
+            },
+        )
+        figures = services.figures(self.picture)
+        top = figures["map"]["top"]
+        self.assertEqual(top[0]["area"], "Centrum")
+        counts = [row["count"] for row in top]
+        self.assertEqual(counts, sorted(counts, reverse=True))
+        self.assertEqual(top[0]["count"], max(cell[2] for cell in figures["map"]["cells"]))
+        self.assertAlmostEqual(top[0]["share"], top[0]["count"] / figures["map"]["events"])
+
+    def test_the_density_map_has_five_levels_where_events_gather(self) -> None:
+        density = services.figures(self.picture)["map"]["density"]
+        self.assertEqual({level for _, _, level in density}, {1, 2, 3, 4, 5})
+
     def test_a_sub_area_keeps_only_events_inside_its_boundary(self) -> None:
         event = Event.objects.filter(dataset=self.police_data, occurred_at__year=2025).first()
         assert event is not None and event.latitude is not None and event.longitude is not None
@@ -605,6 +638,8 @@ class DocumentsTest(WorkspaceTestCase):
             counts,
             {row["label_sv"]: str(row["count"]) for row in figures["categories"]["rows"]},
         )
+        # The page's charts, drawn as pictures: categories, months, weekday × hour, map.
+        self.assertEqual(len(document.inline_shapes), 4)
 
     def test_the_pdf_has_sources_overview_and_problems(self) -> None:
         Problem.objects.create(
