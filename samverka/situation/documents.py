@@ -107,7 +107,7 @@ def category_rows(table: dict[str, Any]) -> list[list[str]]:
 
 def chart_png(svg: str, width: int = 1600) -> bytes:
     """The page's own SVG chart as a PNG for Word (which edits no SVG)."""
-    import cairosvg
+    import cairosvg  # type: ignore[import-untyped]
 
     if not svg:
         return b""

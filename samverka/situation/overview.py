@@ -558,7 +558,8 @@ def _top_places(
     order = np.argsort(flat, kind="stable")[::-1][:TOP_PLACES]
     areas = [
         (area.name, area.geometry)
-        for area in SubArea.objects.filter(kommun=kommun).exclude(geometry__isnull=True)
+        for area in SubArea.objects.filter(kommun=kommun)
+        if area.geometry
     ]
     grid = counts.grid
     top = []
