@@ -438,6 +438,25 @@ def _runs(shape: BoolArray) -> list[tuple[int, int, int]]:
     return runs
 
 
+def _window_cells(rows: int, cols: int, shape: BoolArray) -> npt.NDArray[np.int64]:
+    """``window_sum(np.ones((rows, cols), dtype=int), shape)`` without the passes.
+
+    Each horizontal run of the footprint adds, to cell ``(r, c)``, the number of
+    its columns inside the grid times whether its row is: an outer product, so
+    the sum over runs is one small matrix product.
+    """
+    runs = _runs(np.asarray(shape, dtype=bool))
+    r = np.arange(rows)
+    c = np.arange(cols)
+    inside_rows = np.empty((rows, len(runs)), dtype=np.int64)
+    inside_cols = np.empty((len(runs), cols), dtype=np.int64)
+    for k, (di, first, last) in enumerate(runs):
+        inside_rows[:, k] = (r + di >= 0) & (r + di < rows)
+        inside_cols[k] = np.clip(c + last, -1, cols - 1) - np.clip(c + first, 0, cols) + 1
+    np.maximum(inside_cols, 0, out=inside_cols)
+    return inside_rows @ inside_cols
+
+
 def window_sum(values: npt.ArrayLike, shape: BoolArray) -> npt.NDArray[Any]:
     """Sum of ``values`` over a footprint centred on every cell (zeros beyond the edge).
 

@@ -180,7 +180,17 @@ class RateRatio:
 
 
 def check_level(level: float) -> float:
-    """Return `level` as a float, or raise ValueError unless 0 < level < 1."""
+    """Return `level` as a float, or raise ValueError unless 0 < level < 1.
+
+    An argument check shared by the analysis modules (not part of ``__all__``).
+
+    >>> check_level(0.95)
+    0.95
+    >>> check_level(95)
+    Traceback (most recent call last):
+    ...
+    ValueError: level must be strictly between 0 and 1, got 95
+    """
     if isinstance(level, bool) or not isinstance(level, numbers.Real):
         raise ValueError(f"level must be a number between 0 and 1, got {level!r}")
     value = float(level)
@@ -190,7 +200,15 @@ def check_level(level: float) -> float:
 
 
 def check_count(value: object, name: str) -> int:
-    """Return `value` as a non-negative int, or raise ValueError naming `name`."""
+    """Return `value` as a non-negative int, or raise ValueError naming `name`.
+
+    >>> check_count(12.0, "events")
+    12
+    >>> check_count(2.5, "events")
+    Traceback (most recent call last):
+    ...
+    ValueError: events must be a whole number, got 2.5
+    """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ValueError(f"{name} must be a whole number, got {value!r}")
     number = float(value)
@@ -204,7 +222,11 @@ def check_count(value: object, name: str) -> int:
 
 
 def check_positive(value: object, name: str) -> float:
-    """Return `value` as a finite float > 0, or raise ValueError naming `name`."""
+    """Return `value` as a finite float > 0, or raise ValueError naming `name`.
+
+    >>> check_positive(26939, "population")
+    26939.0
+    """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ValueError(f"{name} must be a positive number, got {value!r}")
     number = float(value)
@@ -216,7 +238,11 @@ def check_positive(value: object, name: str) -> float:
 
 
 def count_array(values: npt.ArrayLike, name: str) -> npt.NDArray[np.int64]:
-    """Return a 1-D int64 array of non-negative whole counts, or raise ValueError."""
+    """Return a 1-D int64 array of non-negative whole counts, or raise ValueError.
+
+    >>> count_array([3, 0, 7.0], "counts").tolist()
+    [3, 0, 7]
+    """
     array = np.asarray(values, dtype=float)
     if array.ndim != 1:
         raise ValueError(f"{name} must be one-dimensional, got shape {array.shape}")
@@ -230,7 +256,11 @@ def count_array(values: npt.ArrayLike, name: str) -> npt.NDArray[np.int64]:
 
 
 def positive_array(values: npt.ArrayLike, name: str) -> npt.NDArray[np.float64]:
-    """Return a 1-D float array of finite values > 0, or raise ValueError."""
+    """Return a 1-D float array of finite values > 0, or raise ValueError.
+
+    >>> positive_array([26939, 36600], "population").tolist()
+    [26939.0, 36600.0]
+    """
     array = np.asarray(values, dtype=float)
     if array.ndim != 1:
         raise ValueError(f"{name} must be one-dimensional, got shape {array.shape}")
@@ -245,7 +275,11 @@ _Scalar = TypeVar("_Scalar", bound=np.generic)
 
 
 def read_only(array: npt.NDArray[_Scalar]) -> npt.NDArray[_Scalar]:
-    """Mark `array` read-only (results are frozen) and return it."""
+    """Mark `array` read-only (results are frozen) and return it.
+
+    >>> read_only(np.zeros(2)).flags.writeable
+    False
+    """
     array.flags.writeable = False
     return array
 

@@ -204,6 +204,42 @@ def test_permutation_matches_the_enumerated_distribution_on_a_tiny_grid(neighbou
         np.testing.assert_array_less(np.abs(simulated.ravel() / draws - exact), 4.5 * error)
 
 
+@pytest.mark.parametrize("values", ["counts", "continuous"])
+def test_shared_draws_equal_a_per_cell_swap_on_the_same_draws(values):
+    # The vectorised counts (blocks of rows, a look-up per neighbourhood size,
+    # corrections only where a cell drew itself and the swap crosses the
+    # observed sum) equal drawing each cell's neighbours one by one.
+    from samverka.analysis.hotspots import _draw_distinct, _shared_tail_counts
+
+    rng = np.random.default_rng(12)
+    for _ in range(20):
+        n = int(rng.integers(2, 40))
+        pool = rng.poisson(1.0, n) if values == "counts" else rng.gamma(1.0, 1.0, n)
+        m = rng.integers(0, n, n)
+        if m.max() == 0:
+            continue
+        if values == "counts":  # observed sums of real neighbourhoods: many ties
+            others = np.array(
+                [pool[rng.choice(np.delete(np.arange(n), i), m[i], False)].sum() for i in range(n)]
+            )
+        else:  # no ties, so rounding cannot decide a comparison
+            others = rng.uniform(0, pool.sum(), n)
+        draws = _draw_distinct(rng, n, int(m.max()) + 1, 60)
+        ge, le = _shared_tail_counts(pool, others, m, 60, [draws[:25], draws[25:]])
+        naive_ge = np.zeros(n, dtype=int)
+        naive_le = np.zeros(n, dtype=int)
+        for i in range(n):
+            for row in draws:
+                chosen = list(row[: m[i]])
+                if i in chosen:
+                    chosen[chosen.index(i)] = row[m[i]]
+                total = pool[chosen].sum()
+                naive_ge[i] += total >= others[i]
+                naive_le[i] += total <= others[i]
+        np.testing.assert_array_equal(ge, naive_ge)
+        np.testing.assert_array_equal(le, naive_le)
+
+
 def test_float_values_take_the_sorted_path_and_match_enumeration():
     y = np.array([[0.5, 1.25, 0.0], [3.0, 0.0, 0.75], [0.0, 2.5, 1.0]])
     ge, _ = exact_tails(y, "queen")
@@ -300,6 +336,30 @@ def test_convolution_null_agrees_with_many_permutations(neighbourhood):
     permutation = conditional_permutation(y, neighbourhood, permutations=draws, seed=9).p_greater
     error = np.sqrt(np.maximum(convolution * (1 - convolution), 1e-7) / draws)
     assert np.all(np.abs(convolution - permutation) <= 5 * error + 1e-5)
+
+
+def test_a_shortened_transform_gives_the_wrap_free_p_values(monkeypatch):
+    # Skewed counts and an 81-cell band: the transform is cut from m * max + 1
+    # points to what the observed sums and the Chernoff bound need.
+    from samverka.analysis import hotspots
+
+    rng = np.random.default_rng(21)
+    y = clustered_counts(rng, rows=90, cols=90, events=9000, cell=100.0).copy()
+    y[40, 40] += 400
+    calls = []
+    original = hotspots._transform_length
+
+    def spy(pmf, m_max, shortest):
+        calls.append((original(pmf, m_max, shortest), m_max * (pmf.size - 1) + 1))
+        return calls[-1][0]
+
+    monkeypatch.setattr(hotspots, "_transform_length", spy)
+    short = gi_star(y, 500.0, cell_size=100.0, min_count=0)
+    assert calls and calls[0][0] < calls[0][1] / 3
+    monkeypatch.setattr(hotspots, "_transform_length", lambda pmf, m_max, shortest: 1 << 30)
+    full = gi_star(y, 500.0, cell_size=100.0, min_count=0)
+    np.testing.assert_allclose(short.p, full.p, rtol=1e-6, atol=1e-13)
+    np.testing.assert_array_equal(short.hot, full.hot)
 
 
 def test_convolution_null_needs_whole_counts_of_a_sane_size():

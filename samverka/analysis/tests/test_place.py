@@ -7,11 +7,22 @@ import sys
 import numpy as np
 import pytest
 
-from samverka.analysis import grid, hotspots, nearrepeat, place
+from samverka.analysis import (
+    evaluation,
+    grid,
+    hotspots,
+    nearrepeat,
+    place,
+    rates,
+    surveys,
+    timeseries,
+)
 from samverka.analysis.place import Grid, bin_events, concentration
 
 
-@pytest.mark.parametrize("module", [grid, hotspots, nearrepeat, place])
+@pytest.mark.parametrize(
+    "module", [grid, hotspots, nearrepeat, place, rates, timeseries, surveys, evaluation]
+)
 def test_docstring_examples_run(module):
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
