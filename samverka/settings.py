@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "samverka.agreements",
     "samverka.sources",
     "samverka.situation",
+    "samverka.plans",
     "samverka.audit",
 ]
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("overenskommelser/", include("samverka.agreements.urls")),
     path("kallor/", include("samverka.sources.urls")),
     path("lagesbild/", include("samverka.situation.urls")),
+    path("atgardsplan/", include("samverka.plans.urls")),
     path("logg/", include("samverka.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -685,6 +685,35 @@ def dataset_summary(dataset_ids: list[int]) -> list[dict[str, Any]]:
     ]
 
 
+def _in_sub_area(
+    events: EventArrays, kommun: Organization, sub_area: int | None
+) -> tuple[EventArrays, str]:
+    """The events with a position inside ``sub_area`` (all of them without one)."""
+    if not sub_area:
+        return events, ""
+    area = SubArea.objects.filter(pk=sub_area, kommun=kommun).first()
+    if area is None or not area.geometry:
+        inside = np.zeros(events.epoch.shape, dtype=bool)
+    else:
+        inside = events.exact_place & _polygon_mask(
+            events.latitude, events.longitude, area.geometry
+        )
+    return events.take(inside), area.name if area else ""
+
+
+def count_events(kommun: Organization, dataset_ids: list[int], filters: Filters) -> int:
+    """The number of events the overview's table by category shows as its total for
+    ``filters``: police-reported events (not EST) of the period in the chosen category
+    and area. A goal's indicator counts with this, so that its baseline equals what the
+    lägesbild showed."""
+    info = categories()
+    row_of, _keep = _grouping(filters, info)
+    events = load_events(kommun, dataset_ids, filters.start, filters.end)
+    events, _name = _in_sub_area(events, kommun, filters.sub_area)
+    counted = np.isin(events.category, np.fromiter(row_of, dtype=np.int64)) & ~events.est
+    return int(np.count_nonzero(counted))
+
+
 def build(kommun: Organization, dataset_ids: list[int], filters: Filters) -> dict[str, Any]:
     """Every figure of the overview, as JSON-safe data."""
     info = categories()
@@ -695,17 +724,7 @@ def build(kommun: Organization, dataset_ids: list[int], filters: Filters) -> dic
     )
     events = load_events(kommun, dataset_ids, earliest, filters.end)
 
-    sub_area_name = ""
-    if filters.sub_area:
-        area = SubArea.objects.filter(pk=filters.sub_area, kommun=kommun).first()
-        if area is None or not area.geometry:
-            in_area = np.zeros(events.epoch.shape, dtype=bool)
-        else:
-            in_area = events.exact_place & _polygon_mask(
-                events.latitude, events.longitude, area.geometry
-            )
-        sub_area_name = area.name if area else ""
-        events = events.take(in_area)
+    events, sub_area_name = _in_sub_area(events, kommun, filters.sub_area)
 
     category_kept = np.isin(events.category, np.fromiter(keep_categories, dtype=np.int64))
     if not filters.category:

@@ -20,8 +20,20 @@ from tests.browser.test_shell import assert_no_axe_violations
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def ensure_taxonomy() -> None:
+    """The taxonomy comes from a data migration; a transactional test before this one
+    flushed it, so load version 1 again as the migration does."""
+    from samverka.taxonomy import v1
+    from samverka.taxonomy.loading import load_version
+    from samverka.taxonomy.models import Category, TaxonomyVersion
+
+    if not TaxonomyVersion.objects.exists():
+        load_version(TaxonomyVersion, Category, v1.VERSION, v1.PUBLISHED_ON, v1.TAXONOMY)
+
+
 @pytest.fixture
 def coordinator() -> User:
+    ensure_taxonomy()
     kommun = make_kommun(
         "Oskarshamn",
         "0882",

@@ -1,0 +1,192 @@
+"""The follow-up report (PDF and DOCX) and the measures' timeline, from the same data
+as the page: :func:`samverka.plans.services.report_data`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from html import escape
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import formats
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from samverka.plans import followup, services
+from samverka.plans.models import ActionPlan, FollowUp, Measure
+
+VERDICTS = {
+    followup.REACHED: gettext_lazy("reached"),
+    followup.ON_TRACK: gettext_lazy("on track"),
+    followup.NOT_ON_TRACK: gettext_lazy("not on track"),
+    followup.CANNOT_TELL: gettext_lazy("cannot tell yet"),
+    followup.NO_DATA: gettext_lazy("no data"),
+}
+COLOURS = {
+    followup.GREEN: gettext_lazy("green"),
+    followup.YELLOW: gettext_lazy("yellow"),
+    followup.RED: gettext_lazy("red"),
+    followup.GREY: gettext_lazy("grey"),
+}
+REASONS = {
+    "done": gettext_lazy("done"),
+    "cancelled": gettext_lazy("cancelled"),
+    "overdue": gettext_lazy("past its end date and not done"),
+    "not_started_yet": gettext_lazy("starts later"),
+    "should_have_started": gettext_lazy("should have started"),
+    "paused": gettext_lazy("paused"),
+    "behind": gettext_lazy("behind its schedule"),
+    "no_recent_report": gettext_lazy("no report in the last 90 days"),
+    "on_schedule": gettext_lazy("on schedule"),
+}
+FILL = {"green": "#1e6b34", "yellow": "#8a5a00", "red": "#b3261e", "grey": "#6b7682"}
+
+
+def number(value: float | None, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    if float(value).is_integer():
+        return str(formats.number_format(value, 0, force_grouping=True))
+    return str(formats.number_format(value, digits, force_grouping=True))
+
+
+def filename(item: FollowUp, extension: str) -> str:
+    return f"uppfoljning-{slugify(item.plan.title) or 'plan'}-{item.as_of}.{extension}"
+
+
+def render_html(item: FollowUp) -> str:
+    return render_to_string(
+        "plans/follow_up_document.html",
+        {"item": item, "plan": item.plan, "data": services.report_data(item)},
+    )
+
+
+def render_pdf(item: FollowUp) -> bytes:
+    from weasyprint import HTML
+
+    return bytes(HTML(string=render_html(item)).write_pdf())
+
+
+def goal_rows(data: dict[str, Any]) -> list[list[str]]:
+    """The goals' table as the report prints it (the same columns as the page)."""
+    return [
+        [
+            goal["title"],
+            number(goal["baseline"]),
+            number(goal["current"]),
+            number(goal["target"]),
+            goal["deadline"] or "–",
+            str(VERDICTS.get(goal["verdict"], goal["verdict"])),
+        ]
+        for goal in data["goals"]
+    ]
+
+
+def measure_rows(data: dict[str, Any]) -> list[list[str]]:
+    return [
+        [
+            measure["title"],
+            measure["responsible"],
+            f"{measure['starts_on']} – {measure['ends_on'] or ''}",
+            f"{measure['progress']} %",
+            f"{COLOURS[measure['colour']]}: {REASONS[measure['reason']]}",
+        ]
+        for measure in data["measures"]
+    ]
+
+
+def render_docx(item: FollowUp) -> bytes:
+    import docx
+
+    data = services.report_data(item)
+    plan = item.plan
+    document = docx.Document()
+    title = _("Follow-up of %(plan)s") % {"plan": plan.title}
+    document.core_properties.title = title
+    document.add_heading(title, level=0)
+    document.add_paragraph(
+        _("%(kommun)s, as of %(date)s.") % {"kommun": plan.kommun, "date": data["as_of"]}
+    )
+    if item.is_approved:
+        document.add_paragraph(
+            _("Approved by the steering group on %(date)s (%(reference)s).")
+            % {"date": item.approved_on, "reference": item.decision_reference}
+        )
+    else:
+        document.add_paragraph(_("Draft: the numbers are computed anew until it is approved."))
+    if data.get("comments"):
+        document.add_heading(_("The team's comments"), level=1)
+        for paragraph in data["comments"].split("\n\n"):
+            document.add_paragraph(paragraph.strip())
+    for heading, headers, rows in (
+        (
+            _("Goals"),
+            [_("Goal"), _("Baseline"), _("Now"), _("Target"), _("Deadline"), _("Verdict")],
+            goal_rows(data),
+        ),
+        (
+            _("Measures"),
+            [_("Measure"), _("Responsible"), _("Period"), _("Progress"), _("Status")],
+            measure_rows(data),
+        ),
+    ):
+        document.add_heading(heading, level=1)
+        table = document.add_table(rows=1, cols=len(headers))
+        table.style = "Table Grid"
+        for cell, header in zip(table.rows[0].cells, headers, strict=True):
+            cell.text = str(header)
+        for row in rows:
+            for cell, value in zip(table.add_row().cells, row, strict=True):
+                cell.text = value
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def timeline_svg(plan: ActionPlan, measures: list[Measure], as_of: dt.date) -> SafeString:
+    """The measures as bars over the plan's period, coloured by their status today."""
+    if not measures:
+        return SafeString("")
+    start = min([plan.period_start, *(m.starts_on for m in measures)])
+    end = max([plan.period_end, *(m.ends_on or plan.period_end for m in measures)])
+    span = max((end - start).days, 1)
+    label_w, bar_w, row_h = 260, 560, 26
+    width, height = label_w + bar_w + 20, 40 + row_h * len(measures)
+
+    def x(day: dt.date) -> float:
+        return label_w + (day - start).days / span * bar_w
+
+    body = []
+    year = start.year
+    while dt.date(year, 1, 1) <= end:
+        tick = max(dt.date(year, 1, 1), start)
+        body.append(
+            f'<line x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="18" y2="{height}" '
+            f'stroke="#c7ced6" stroke-width="0.6"/><text x="{x(tick) + 3:.1f}" y="14" '
+            f'font-size="11" fill="#4a5560">{year}</text>'
+        )
+        year += 1
+    if start <= as_of <= end:
+        body.append(
+            f'<line x1="{x(as_of):.1f}" x2="{x(as_of):.1f}" y1="18" y2="{height}" '
+            f'stroke="#1b1f24" stroke-dasharray="3 3"/>'
+        )
+    for index, measure in enumerate(measures):
+        y = 24 + index * row_h
+        status = followup.measure_status(measure, as_of)
+        stop = measure.ends_on or end
+        body.append(
+            f'<text x="{label_w - 8}" y="{y + 15}" font-size="12" text-anchor="end" '
+            f'fill="#1b1f24">{escape(measure.title[:40])}</text>'
+            f'<rect x="{x(measure.starts_on):.1f}" y="{y + 4}" '
+            f'width="{max(x(stop) - x(measure.starts_on), 3):.1f}" height="{row_h - 10}" '
+            f'fill="{FILL[status["colour"]]}"/>'
+        )
+    title = escape(_("Timeline of the measures"))
+    return mark_safe(  # noqa: S308 - every text inside is escaped
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+        f'role="img" aria-label="{title}"><title>{title}</title>{"".join(body)}</svg>'
+    )

@@ -1,0 +1,341 @@
+"""Follow-up at any date: each goal's indicator against its baseline and target, each
+measure's status in green, yellow or red, and the evaluation of a measure in a place.
+
+Computed indicators count with :func:`samverka.situation.overview.count_events`, the
+very count the lägesbild's table shows, over the plan's sources; so a baseline equals
+what the lägesbild showed for the same category, area and period.
+
+The verdict on a goal is honest about chance, with the statistics of the lägesbild:
+
+* a count or a rate: the rate ratio of the latest period (as long as the baseline
+  period, ending on the follow-up date) to the baseline, with its exact interval
+  (:func:`samverka.analysis.rates.rate_ratio`);
+* a survey share: the difference of two proportions with Newcombe's interval
+  (:func:`samverka.analysis.surveys.difference`).
+
+"reached" needs the target met *and* a change beyond chance in the goal's direction;
+a target met within chance is "cannot tell yet", as is a change whose interval spans
+none. A change beyond chance in the goal's direction that has not met the target is
+"on track" until the deadline, "not on track" after it; a change beyond chance the
+other way is "not on track". A hand-entered indicator has no sampling error: it is
+"reached" when it meets the target, "on track" when it has come at least as far
+towards the target as the time towards the deadline has.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+from django.utils import timezone
+
+from samverka.analysis import evaluation, rates, surveys
+from samverka.plans.models import (
+    ActionPlan,
+    Direction,
+    Goal,
+    IndicatorKind,
+    Measure,
+    MeasureStatus,
+)
+from samverka.situation import overview
+from samverka.situation import services as situation
+from samverka.sources.models import Dataset, SurveyResult
+
+REACHED = "reached"
+ON_TRACK = "on_track"
+NOT_ON_TRACK = "not_on_track"
+CANNOT_TELL = "cannot_tell"
+NO_DATA = "no_data"
+
+GREEN, YELLOW, RED, GREY = "green", "yellow", "red", "grey"
+STALE_REPORT_DAYS = 90
+
+
+def plan_datasets(plan: ActionPlan) -> list[int]:
+    """The sources of the plan: those its lägesbild is built on, and those that arrived
+    since (new imports of the evidence), but none the lägesbild left out."""
+    picture = plan.situation_picture
+    left_out = picture.source_choices.filter(included=False, dataset__isnull=False)
+    return sorted(
+        situation.eligible_datasets(picture)
+        .filter(kind__in=situation.FIGURE_KINDS)
+        .exclude(pk__in=left_out.values("dataset_id"))
+        .values_list("pk", flat=True)
+    )
+
+
+def _filters(goal: Goal, start: dt.date, end: dt.date) -> overview.Filters:
+    return overview.Filters(start, end, goal.category, goal.sub_area_id)
+
+
+def _survey(goal: Goal, dataset_ids: list[int], year: int) -> tuple[float, int] | None:
+    row = (
+        SurveyResult.objects.filter(
+            dataset_id__in=dataset_ids,
+            dataset__in=Dataset.objects.in_use(),
+            kommun_id=goal.plan.kommun_id,
+            sub_area_id=goal.sub_area_id,
+            question=goal.survey_question,
+            year__lte=year,
+            share__isnull=False,
+            respondents__isnull=False,
+        )
+        .order_by("-year")
+        .values_list("share", "respondents")
+        .first()
+    )
+    if row is None or row[0] is None or not row[1]:
+        return None
+    return float(row[0]), int(row[1])
+
+
+def _population(goal: Goal, year: int) -> int:
+    return overview.populations(year).get(goal.plan.kommun_id, 0)
+
+
+def indicator_value(
+    goal: Goal, start: dt.date, end: dt.date, dataset_ids: list[int]
+) -> tuple[float | None, int | None]:
+    """The computed indicator over a period: (value, the count or respondents behind it)."""
+    if goal.indicator == IndicatorKind.SURVEY:
+        found = _survey(goal, dataset_ids, end.year)
+        return (found[0], found[1]) if found else (None, None)
+    count = overview.count_events(goal.plan.kommun, dataset_ids, _filters(goal, start, end))
+    if goal.indicator == IndicatorKind.RATE:
+        population = _population(goal, end.year)
+        if not population:
+            return None, count
+        years = ((end - start).days + 1) / 365.25
+        return count / (population * years) * 100_000, count
+    return float(count), count
+
+
+def compute_baseline(goal: Goal, on: dt.date | None = None) -> None:
+    """Set a computed goal's baseline from the plan's sources as they are on ``on``."""
+    if not goal.is_computed or goal.baseline_start is None or goal.baseline_end is None:
+        return
+    value, basis = indicator_value(
+        goal, goal.baseline_start, goal.baseline_end, plan_datasets(goal.plan)
+    )
+    goal.baseline_value = value
+    goal.baseline_basis = basis
+    goal.baseline_set_on = on or timezone.localdate()
+
+
+def _met(goal: Goal, value: float) -> bool:
+    assert goal.target_value is not None  # noqa: S101 - checked by the caller
+    if goal.direction == Direction.DECREASE:
+        return value <= goal.target_value
+    return value >= goal.target_value
+
+
+def _verdict(
+    goal: Goal, value: float, lower: float, upper: float, no_change: float, as_of: dt.date
+) -> str:
+    wanted_certain = (
+        upper < no_change if goal.direction == Direction.DECREASE else lower > no_change
+    )
+    other_certain = lower > no_change if goal.direction == Direction.DECREASE else upper < no_change
+    if _met(goal, value):
+        return REACHED if wanted_certain else CANNOT_TELL
+    if wanted_certain:
+        return NOT_ON_TRACK if goal.deadline and as_of > goal.deadline else ON_TRACK
+    if other_certain:
+        return NOT_ON_TRACK
+    return CANNOT_TELL
+
+
+def _finite(value: float | None) -> float | None:
+    return None if value is None or not math.isfinite(value) else value
+
+
+def goal_status(goal: Goal, as_of: dt.date, dataset_ids: list[int]) -> dict[str, Any]:
+    """The goal on ``as_of``: value now, baseline, target and the verdict."""
+    status: dict[str, Any] = {
+        "id": goal.pk,
+        "title": goal.title,
+        "indicator": goal.indicator,
+        "category": goal.category,
+        "sub_area": goal.sub_area.name if goal.sub_area else "",
+        "unit": goal.unit,
+        "direction": goal.direction,
+        "baseline": goal.baseline_value,
+        "baseline_start": goal.baseline_start.isoformat() if goal.baseline_start else None,
+        "baseline_end": goal.baseline_end.isoformat() if goal.baseline_end else None,
+        "target": goal.target_value,
+        "deadline": goal.deadline.isoformat() if goal.deadline else None,
+        "owner": str(goal.owner) if goal.owner else "",
+        "missing": goal.missing(),
+        "current": None,
+        "verdict": NO_DATA,
+    }
+    if goal.target_value is None or goal.baseline_value is None:
+        return status
+    if goal.indicator == IndicatorKind.MANUAL:
+        return _manual_status(goal, as_of, status)
+    assert goal.baseline_start is not None and goal.baseline_end is not None  # noqa: S101
+    length = goal.baseline_end - goal.baseline_start
+    start, end = as_of - length, as_of
+    value, basis = indicator_value(goal, start, end, dataset_ids)
+    status.update(current=value, current_start=start.isoformat(), current_end=end.isoformat())
+    if value is None or basis is None:
+        return status
+    if goal.indicator == IndicatorKind.SURVEY:
+        before_n = goal.baseline_basis or 0
+        if not before_n:
+            return status
+        now = surveys.proportion(round(value * basis), basis)
+        before = surveys.proportion(round(goal.baseline_value * before_n), before_n)
+        change = surveys.difference(now, before)
+        status.update(lower=change.lower, upper=change.upper)
+        status["verdict"] = _verdict(goal, value, change.lower, change.upper, 0.0, as_of)
+        return status
+    base_count = goal.baseline_basis
+    if base_count is None:
+        return status
+    exposure = float((end - start).days + 1)
+    base_exposure = float((goal.baseline_end - goal.baseline_start).days + 1)
+    if goal.indicator == IndicatorKind.RATE:
+        exposure *= _population(goal, end.year) or 1
+        base_exposure *= _population(goal, goal.baseline_end.year) or 1
+    ratio = rates.rate_ratio(basis, exposure, base_count, base_exposure)
+    status.update(
+        count=basis,
+        baseline_count=base_count,
+        ratio=_finite(ratio.ratio),
+        lower=_finite(ratio.lower),
+        upper=_finite(ratio.upper),
+    )
+    status["verdict"] = _verdict(goal, value, ratio.lower, ratio.upper, 1.0, as_of)
+    return status
+
+
+def _manual_status(goal: Goal, as_of: dt.date, status: dict[str, Any]) -> dict[str, Any]:
+    reading = goal.readings.filter(measured_on__lte=as_of).order_by("-measured_on", "-pk").first()
+    if reading is None:
+        return status
+    status.update(current=reading.value, current_end=reading.measured_on.isoformat())
+    assert goal.target_value is not None and goal.baseline_value is not None  # noqa: S101
+    if _met(goal, reading.value):
+        status["verdict"] = REACHED
+        return status
+    if goal.deadline and as_of > goal.deadline:
+        status["verdict"] = NOT_ON_TRACK
+        return status
+    span = goal.target_value - goal.baseline_value
+    travelled = (reading.value - goal.baseline_value) / span if span else 0.0
+    begun = goal.baseline_set_on or goal.plan.period_start
+    total = ((goal.deadline or goal.plan.period_end) - begun).days or 1
+    elapsed = min(1.0, max(0.0, (as_of - begun).days / total))
+    status["verdict"] = ON_TRACK if travelled >= elapsed else NOT_ON_TRACK
+    return status
+
+
+def measure_status(measure: Measure, as_of: dt.date) -> dict[str, Any]:
+    """Green, yellow or red by the measure's dates and its latest report."""
+    colour, reason = GREEN, "on_schedule"
+    if measure.status == MeasureStatus.DONE:
+        colour, reason = GREEN, "done"
+    elif measure.status == MeasureStatus.CANCELLED:
+        colour, reason = GREY, "cancelled"
+    elif measure.ends_on and measure.ends_on < as_of:
+        colour, reason = RED, "overdue"
+    elif measure.starts_on > as_of:
+        colour, reason = GREEN, "not_started_yet"
+    elif measure.status == MeasureStatus.PLANNED:
+        colour, reason = YELLOW, "should_have_started"
+    elif measure.status == MeasureStatus.PAUSED:
+        colour, reason = YELLOW, "paused"
+    else:
+        if measure.ends_on:
+            total = (measure.ends_on - measure.starts_on).days or 1
+            expected = min(100.0, 100.0 * (as_of - measure.starts_on).days / total)
+            if measure.progress + 25 < expected:
+                colour, reason = YELLOW, "behind"
+        if colour == GREEN and (
+            measure.reported_on is None or (as_of - measure.reported_on).days > STALE_REPORT_DAYS
+        ):
+            colour, reason = YELLOW, "no_recent_report"
+    return {
+        "id": measure.pk,
+        "title": measure.title,
+        "responsible": str(measure.responsible),
+        "responsible_person": str(measure.responsible_person or ""),
+        "starts_on": measure.starts_on.isoformat(),
+        "ends_on": measure.ends_on.isoformat() if measure.ends_on else None,
+        "status": measure.status,
+        "progress": measure.progress,
+        "progress_note": measure.progress_note,
+        "colour": colour,
+        "reason": reason,
+    }
+
+
+def evaluate(measure: Measure, as_of: dt.date, dataset_ids: list[int]) -> dict[str, Any] | None:
+    """Counts before and after in the measure's area against the comparison area, as a
+    weighted displacement difference with its interval; None without both areas."""
+    if measure.treated_area_id is None or measure.comparison_area_id is None:
+        return None
+    end = min(as_of, measure.ends_on) if measure.ends_on else as_of
+    if end <= measure.starts_on:
+        return None
+    length = end - measure.starts_on
+    before_start = measure.starts_on - length - dt.timedelta(days=1)
+    before_end = measure.starts_on - dt.timedelta(days=1)
+    kommun = measure.plan.kommun
+
+    def count(area: int | None, start: dt.date, stop: dt.date) -> int:
+        filters = overview.Filters(start, stop, measure.evaluation_category, area)
+        return overview.count_events(kommun, dataset_ids, filters)
+
+    treated = (
+        count(measure.treated_area_id, before_start, before_end),
+        count(measure.treated_area_id, measure.starts_on, end),
+    )
+    control = (
+        count(measure.comparison_area_id, before_start, before_end),
+        count(measure.comparison_area_id, measure.starts_on, end),
+    )
+    result = evaluation.weighted_displacement(treated, control)
+    return {
+        "before": [before_start.isoformat(), before_end.isoformat()],
+        "after": [measure.starts_on.isoformat(), end.isoformat()],
+        "treated": list(treated),
+        "control": list(control),
+        "wdd": result.wdd,
+        "lower": result.lower,
+        "upper": result.upper,
+        "p_value": result.p_value,
+        "verdict": result.verdict.value,
+        "treated_area": measure.treated_area.name if measure.treated_area else "",
+        "comparison_area": measure.comparison_area.name if measure.comparison_area else "",
+    }
+
+
+def follow_up(plan: ActionPlan, as_of: dt.date) -> dict[str, Any]:
+    """The whole follow-up on ``as_of``, as JSON-safe data (what a report freezes)."""
+    dataset_ids = plan_datasets(plan)
+    goals = [
+        goal_status(goal, as_of, dataset_ids)
+        for goal in plan.goals.select_related("sub_area", "owner", "plan", "plan__kommun")
+    ]
+    measures = [
+        measure_status(measure, as_of)
+        for measure in plan.measures.select_related("responsible", "responsible_person")
+    ]
+    counts: dict[str, int] = {}
+    for goal in goals:
+        counts[goal["verdict"]] = counts.get(goal["verdict"], 0) + 1
+    colours: dict[str, int] = {}
+    for measure in measures:
+        colours[measure["colour"]] = colours.get(measure["colour"], 0) + 1
+    return {
+        "as_of": as_of.isoformat(),
+        "goals": goals,
+        "measures": measures,
+        "verdicts": counts,
+        "colours": colours,
+        "sources": overview.dataset_summary(dataset_ids),
+    }

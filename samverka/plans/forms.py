@@ -1,0 +1,241 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samverka.accounts.models import User
+from samverka.agreements.models import PriorityArea
+from samverka.lib.privacy import validate_no_personal_data
+from samverka.organizations.models import Organization, SubArea
+from samverka.plans.models import ActionPlan, Goal, IndicatorKind, IndicatorReading, Measure
+from samverka.situation.models import PictureStatus, Problem, SituationPicture
+from samverka.taxonomy.models import Category
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def category_choices() -> list[tuple[str, str]]:
+    choices: list[tuple[str, str]] = [("", str(_("All categories")))]
+    for top in Category.objects.current().top_level().prefetch_related("children"):
+        choices.append((top.code, top.label))
+        choices.extend((child.code, f"– {child.label}") for child in top.children.all())
+    return choices
+
+
+class PlanForm(forms.Form):
+    situation_picture = forms.ModelChoiceField(
+        label=_("Adopted situation picture"),
+        queryset=SituationPicture.objects.none(),
+        help_text=_("The plan builds on an adopted lägesbild: its problems and its sources."),
+    )
+    title = forms.CharField(
+        label=_("Title"), max_length=300, validators=[validate_no_personal_data]
+    )
+    period_start = forms.DateField(label=_("Period from"), widget=DATE)
+    period_end = forms.DateField(label=_("Period until"), widget=DATE)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pictures = SituationPicture.objects.editable_by(user).filter(status=PictureStatus.ADOPTED)
+        self.fields["situation_picture"].queryset = pictures  # type: ignore[attr-defined]
+        year = timezone.localdate().year
+        self.fields["period_start"].initial = f"{year}-01-01"
+        self.fields["period_end"].initial = f"{year}-12-31"
+        self.fields["title"].initial = _("Åtgärdsplan %(year)s") % {"year": year}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The period ends before it starts."))
+        return data
+
+
+class GoalForm(forms.ModelForm):
+    target_change = forms.FloatField(
+        label=_("Or: change against the baseline, in per cent"),
+        required=False,
+        help_text=_("E.g. −20 for a fifth fewer; the target is then computed from the baseline."),
+    )
+
+    class Meta:
+        model = Goal
+        fields = [
+            "title",
+            "problem",
+            "priority_area",
+            "owner",
+            "indicator",
+            "category",
+            "sub_area",
+            "survey_question",
+            "unit",
+            "direction",
+            "baseline_start",
+            "baseline_end",
+            "baseline_value",
+            "target_value",
+            "deadline",
+        ]
+        widgets = {"baseline_start": DATE, "baseline_end": DATE, "deadline": DATE}
+        help_texts = {
+            "baseline_value": _(
+                "Only for an indicator entered by hand: a computed indicator's baseline is "
+                "counted from the plan's sources when the goal is saved."
+            ),
+        }
+
+    def __init__(self, *args: Any, plan: ActionPlan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        picture = plan.situation_picture
+        self.fields["problem"].queryset = Problem.objects.filter(picture=picture)  # type: ignore[attr-defined]
+        areas = PriorityArea.objects.filter(agreement=plan.agreement_id)
+        self.fields["priority_area"].queryset = areas  # type: ignore[attr-defined]
+        parties = Organization.objects.filter(agreements=plan.agreement_id)
+        self.fields["owner"].queryset = parties  # type: ignore[attr-defined]
+        self.fields["category"] = forms.ChoiceField(
+            label=_("Category"), choices=category_choices(), required=False
+        )
+        sub_areas = SubArea.objects.filter(kommun=plan.kommun_id)
+        self.fields["sub_area"].queryset = sub_areas  # type: ignore[attr-defined]
+        self.fields["sub_area"].empty_label = _("The whole municipality")  # type: ignore[attr-defined]
+        if not self.instance.pk:
+            self.initial.setdefault("baseline_start", picture.period_start)
+            self.initial.setdefault("baseline_end", picture.period_end)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("indicator")
+        if kind == IndicatorKind.SURVEY and not data.get("survey_question"):
+            self.add_error("survey_question", _("Name the survey question."))
+        if kind == IndicatorKind.MANUAL and not data.get("unit"):
+            self.add_error("unit", _("Say what is counted, e.g. “meetings held”."))
+        if kind == IndicatorKind.RATE and data.get("sub_area"):
+            self.add_error(
+                "sub_area",
+                _(
+                    "A rate per 100 000 needs the population, which is known for the whole "
+                    "municipality only."
+                ),
+            )
+        start, end = data.get("baseline_start"), data.get("baseline_end")
+        if kind != IndicatorKind.MANUAL and (start is None or end is None):
+            self.add_error("baseline_start", _("A computed indicator needs a baseline period."))
+        if start and end and end < start:
+            self.add_error("baseline_end", _("The period ends before it starts."))
+        if data.get("target_value") is not None and data.get("target_change") is not None:
+            self.add_error(
+                "target_change", _("Give either a target or a change in per cent, not both.")
+            )
+        return data
+
+
+class ReadingForm(forms.ModelForm):
+    class Meta:
+        model = IndicatorReading
+        fields = ["measured_on", "value", "note"]
+        widgets = {"measured_on": DATE}
+
+
+class MeasureForm(forms.ModelForm):
+    class Meta:
+        model = Measure
+        fields = [
+            "title",
+            "description",
+            "goals",
+            "problem",
+            "cause",
+            "responsible",
+            "responsible_person",
+            "participants",
+            "starts_on",
+            "ends_on",
+            "recurrence",
+            "status",
+            "method",
+            "evidence_base",
+            "treated_area",
+            "comparison_area",
+            "evaluation_category",
+        ]
+        widgets = {
+            "starts_on": DATE,
+            "ends_on": DATE,
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "evidence_base": forms.Textarea(attrs={"rows": 3}),
+            "goals": forms.CheckboxSelectMultiple,
+            "participants": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args: Any, plan: ActionPlan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        parties = Organization.objects.filter(agreements=plan.agreement_id)
+        self.fields["goals"].queryset = Goal.objects.filter(plan=plan)  # type: ignore[attr-defined]
+        problems = Problem.objects.filter(picture=plan.situation_picture_id)
+        self.fields["problem"].queryset = problems  # type: ignore[attr-defined]
+        self.fields["responsible"].queryset = parties  # type: ignore[attr-defined]
+        self.fields["participants"].queryset = parties  # type: ignore[attr-defined]
+        people = User.objects.filter(
+            memberships__organization__in=parties, is_active=True
+        ).distinct()
+        self.fields["responsible_person"].queryset = people  # type: ignore[attr-defined]
+        sub_areas = SubArea.objects.filter(kommun=plan.kommun_id)
+        self.fields["treated_area"].queryset = sub_areas  # type: ignore[attr-defined]
+        self.fields["comparison_area"].queryset = sub_areas  # type: ignore[attr-defined]
+        self.fields["evaluation_category"] = forms.ChoiceField(
+            label=_("Category evaluated"), choices=category_choices(), required=False
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("starts_on"), data.get("ends_on")
+        if start and end and end < start:
+            self.add_error("ends_on", _("The measure ends before it starts."))
+        person, responsible = data.get("responsible_person"), data.get("responsible")
+        if (
+            person
+            and responsible
+            and not person.memberships.filter(organization=responsible).exists()
+        ):
+            self.add_error(
+                "responsible_person",
+                _("The responsible person must belong to the responsible organization."),
+            )
+        treated, comparison = data.get("treated_area"), data.get("comparison_area")
+        if treated and comparison and treated == comparison:
+            self.add_error("comparison_area", _("Compare with another area."))
+        return data
+
+
+class ProgressForm(forms.ModelForm):
+    class Meta:
+        model = Measure
+        fields = ["status", "progress", "progress_note"]
+        widgets = {"progress_note": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_progress(self) -> int:
+        value = int(self.cleaned_data["progress"])
+        if value > 100:
+            raise forms.ValidationError(_("Progress is at most 100 %."))
+        return value
+
+
+class FollowUpForm(forms.Form):
+    as_of = forms.DateField(label=_("As of"), widget=DATE)
+    comments = forms.CharField(
+        label=_("The team's comments"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        validators=[validate_no_personal_data],
+    )
+
+
+class ApproveForm(forms.Form):
+    approved_on = forms.DateField(label=_("Approved on"), widget=DATE)
+    decision_reference = forms.CharField(label=_("Decision reference"), max_length=200)

@@ -1,0 +1,102 @@
+"""Multi-step writes of the åtgärdsplan: start, goals with computed baselines, the
+follow-up report and its approval."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from samverka.accounts.models import User
+from samverka.core.access import WRITE_ROLES, Visibility, organizations_of
+from samverka.organizations.models import Organization
+from samverka.plans import followup
+from samverka.plans.models import ActionPlan, FollowUp, FollowUpStatus, Goal
+from samverka.situation.models import SituationPicture
+
+
+@transaction.atomic
+def start_plan(
+    picture: SituationPicture,
+    title: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    by: User,
+) -> ActionPlan:
+    """A plan for the picture's agreement and kommun, shared with the parties."""
+    if not picture.is_adopted:
+        raise ValidationError(_("An action plan builds on an adopted situation picture."))
+    owner = (
+        Organization.objects.filter(agreements=picture.agreement_id)
+        .filter(pk__in=organizations_of(by, WRITE_ROLES))
+        .order_by("kind", "name")
+        .first()
+    )
+    if owner is None:
+        raise ValidationError(_("You cannot draft for this agreement."))
+    plan = ActionPlan(
+        owner=owner,
+        agreement=picture.agreement,
+        visibility=Visibility.SHARED,
+        kommun=picture.kommun,
+        situation_picture=picture,
+        title=title,
+        period_start=period_start,
+        period_end=period_end,
+        created_by=by,
+    )
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def save_goal(goal: Goal, target_change: float | None = None, on: dt.date | None = None) -> Goal:
+    """Save a goal; a computed indicator's baseline is counted from the plan's sources
+    now (when the goal is set or its indicator changes), and a target given as a change
+    in per cent is turned into a value."""
+    if goal.is_computed:
+        followup.compute_baseline(goal, on)
+    if target_change is not None and goal.baseline_value is not None:
+        goal.target_value = round(goal.baseline_value * (1 + target_change / 100), 4)
+    goal.save()
+    return goal
+
+
+def _frozen_report(plan: ActionPlan, as_of: dt.date, comments: str) -> dict[str, Any]:
+    data = followup.follow_up(plan, as_of)
+    data["comments"] = comments
+    return data
+
+
+@transaction.atomic
+def create_follow_up(plan: ActionPlan, as_of: dt.date, comments: str) -> FollowUp:
+    item = FollowUp(plan=plan, as_of=as_of, comments=comments)
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def approve_follow_up(item: FollowUp, on: dt.date, reference: str) -> FollowUp:
+    """The steering group approved the follow-up: its numbers are frozen."""
+    if item.is_approved:
+        raise ValidationError(_("The follow-up is approved already."))
+    if not reference.strip():
+        raise ValidationError({"decision_reference": _("Give the decision's reference.")})
+    item.snapshot = _frozen_report(item.plan, item.as_of, item.comments)
+    item.status = FollowUpStatus.APPROVED
+    item.approved_on = on
+    item.decision_reference = reference.strip()
+    item.save()
+    return item
+
+
+def report_data(item: FollowUp) -> dict[str, Any]:
+    """What the report shows: frozen once approved, else computed now."""
+    if item.is_approved and item.snapshot:
+        return dict(item.snapshot)
+    return _frozen_report(item.plan, item.as_of, item.comments)

@@ -1,0 +1,450 @@
+"""The åtgärdsplan and its follow-up, for every persona: goals that measure themselves,
+measures with owners, the matrix, the follow-up report and its approval."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import ClassVar
+
+import docx
+import pypdf
+from django.core import mail
+from django.core.management import call_command
+from django.test import override_settings
+from django.urls import reverse
+
+from samverka.agreements.models import PriorityArea
+from samverka.core import demo_events
+from samverka.core.access import Role
+from samverka.organizations.models import Membership, SubArea
+from samverka.plans import followup, services
+from samverka.plans.models import (
+    ActionPlan,
+    Direction,
+    FollowUp,
+    Goal,
+    IndicatorKind,
+    IndicatorReading,
+    Measure,
+    MeasureStatus,
+)
+from samverka.situation import overview
+from samverka.situation import services as situation
+from samverka.situation.models import Problem
+from samverka.situation.tests.factories import event_dataset
+from samverka.sources.models import Dataset, Event
+from samverka.testing import PERSONAS, PersonaTestCase, make_user
+
+YEAR_START, YEAR_END = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
+NO_CACHE = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+
+@override_settings(CACHES=NO_CACHE)
+class PlanTestCase(PersonaTestCase):
+    plan: ClassVar[ActionPlan]
+    area: ClassVar[SubArea]
+    problem: ClassVar[Problem]
+    police_data: ClassVar[Dataset]
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        for name, geometry in demo_events.area_boundaries("0882").items():
+            SubArea.objects.create(kommun=cls.kommun, name=name, geometry=geometry)
+        cls.area = SubArea.objects.get(kommun=cls.kommun, name="Centrum")
+        cls.police_data = event_dataset(
+            cls.lpo, cls.kommun, dt.date(2023, 1, 1), YEAR_END, agreement=cls.agreement
+        )
+        picture = situation.start_picture(
+            cls.agreement,
+            cls.kommun,
+            cls.kommun,
+            YEAR_START,
+            YEAR_END,
+            "Lägesbild 2025",
+            cls.coordinator,
+        )
+        cls.problem = Problem.objects.create(picture=picture, title="Bostadsinbrott")
+        situation.adopt(picture, dt.date(2026, 2, 10), "Styrgruppen §4", cls.coordinator)
+        cls.plan = services.start_plan(
+            picture,
+            "Åtgärdsplan 2026–2027",
+            dt.date(2026, 1, 1),
+            dt.date(2027, 12, 31),
+            cls.coordinator,
+        )
+
+    def goal(self, **fields: object) -> Goal:
+        values: dict[str, object] = {
+            "plan": self.plan,
+            "title": "Bostadsinbrotten minskar med 20 %",
+            "indicator": IndicatorKind.EVENTS,
+            "category": "theft.residential",
+            "baseline_start": YEAR_START,
+            "baseline_end": YEAR_END,
+            "deadline": dt.date(2027, 12, 31),
+            "owner": self.kommun,
+            "problem": self.problem,
+        }
+        values.update(fields)
+        return services.save_goal(Goal(**values), target_change=-20, on=dt.date(2026, 3, 1))
+
+    def url(self, name: str, *args: object) -> str:
+        return reverse(f"plans:{name}", args=[self.plan.pk, *args])
+
+
+class GoalTest(PlanTestCase):
+    def test_the_baseline_equals_the_lagesbild_count_with_the_same_filters(self) -> None:
+        goal = self.goal(sub_area=self.area)
+        shown = situation.live_figures(
+            self.plan.situation_picture,
+            overview.Filters(YEAR_START, YEAR_END, "theft.residential", self.area.pk),
+        )["categories"]["total"]
+        self.assertGreater(shown, 0)
+        self.assertEqual(goal.baseline_value, shown)
+        self.assertEqual(goal.target_value, round(shown * 0.8, 4))
+        self.assertEqual(goal.baseline_set_on, dt.date(2026, 3, 1))
+        self.assertEqual(goal.missing(), [])
+
+    def test_new_data_moves_the_current_value_and_the_verdict_follows(self) -> None:
+        goal = self.goal()
+        as_of = dt.date(2026, 12, 31)
+        before = followup.goal_status(goal, as_of, followup.plan_datasets(self.plan))
+        # No event of 2026 has been imported yet: none counted, the fall looks certain.
+        self.assertEqual(before["current"], 0)
+        self.assertEqual(before["verdict"], followup.REACHED)
+        # The events of 2026 arrive as a new import of the police's events.
+        event_dataset(
+            self.lpo, self.kommun, dt.date(2026, 1, 1), as_of, agreement=self.agreement, seed=2
+        )
+        after = followup.goal_status(goal, as_of, followup.plan_datasets(self.plan))
+        low, high = overview._bounds(dt.date(2026, 1, 1), as_of)
+        counted = Event.objects.filter(
+            occurred_at__gte=low,
+            occurred_at__lt=high,
+            category__code="theft.residential",
+            kommun=self.kommun,
+        ).count()
+        self.assertEqual(after["current"], counted)
+        self.assertGreater(counted, 0.6 * goal.baseline_value)  # type: ignore[operator]
+        self.assertNotEqual(after["verdict"], followup.REACHED)
+        self.assertIn(after["verdict"], (followup.CANNOT_TELL, followup.ON_TRACK))
+        self.assertEqual(goal.baseline_value, before["baseline"])  # the baseline stays
+
+    def test_a_goal_without_target_deadline_or_owner_is_flagged(self) -> None:
+        goal = Goal.objects.create(plan=self.plan, title="Tryggare centrum", indicator="manual")
+        missing = goal.missing()
+        self.assertEqual(len(missing), 5)
+        self.login_as("coordinator")
+        page = self.client.get(self.url("detail"))
+        self.assertContains(page, "inte SMART")
+        self.assertContains(page, "en måltidpunkt")
+
+    def test_a_hand_entered_indicator_is_judged_against_time(self) -> None:
+        goal = Goal.objects.create(
+            plan=self.plan,
+            title="SSPF-möten varje månad",
+            indicator=IndicatorKind.MANUAL,
+            unit="möten",
+            direction=Direction.INCREASE,
+            baseline_value=2,
+            baseline_set_on=dt.date(2026, 1, 1),
+            target_value=12,
+            deadline=dt.date(2026, 12, 31),
+            owner=self.kommun,
+        )
+        IndicatorReading.objects.create(goal=goal, measured_on=dt.date(2026, 7, 1), value=8)
+        status = followup.goal_status(goal, dt.date(2026, 7, 2), [])
+        self.assertEqual((status["current"], status["verdict"]), (8, followup.ON_TRACK))
+        IndicatorReading.objects.create(goal=goal, measured_on=dt.date(2026, 11, 1), value=9)
+        status = followup.goal_status(goal, dt.date(2026, 11, 2), [])
+        self.assertEqual(status["verdict"], followup.NOT_ON_TRACK)
+        IndicatorReading.objects.create(goal=goal, measured_on=dt.date(2026, 12, 1), value=12)
+        self.assertEqual(
+            followup.goal_status(goal, dt.date(2026, 12, 2), [])["verdict"], followup.REACHED
+        )
+
+    def test_the_goal_form_computes_the_baseline_and_the_target(self) -> None:
+        area = PriorityArea.objects.create(agreement=self.agreement, title="Trygga bostadsområden")
+        self.login_as("police")
+        response = self.client.post(
+            self.url("goal_add"),
+            {
+                "title": "Färre bostadsinbrott i Centrum",
+                "problem": self.problem.pk,
+                "priority_area": area.pk,
+                "owner": self.lpo.pk,
+                "indicator": IndicatorKind.EVENTS,
+                "category": "theft.residential",
+                "sub_area": self.area.pk,
+                "direction": Direction.DECREASE,
+                "baseline_start": "2025-01-01",
+                "baseline_end": "2025-12-31",
+                "target_change": "-20",
+                "deadline": "2027-12-31",
+            },
+        )
+        goal = Goal.objects.get(title="Färre bostadsinbrott i Centrum")
+        self.assertRedirects(
+            response, self.url("detail") + f"#goal-{goal.pk}", fetch_redirect_response=False
+        )
+        self.assertIsNotNone(goal.baseline_value)
+        self.assertEqual(goal.target_value, round(goal.baseline_value * 0.8, 4))  # type: ignore[operator]
+
+    def test_a_rate_is_refused_for_a_sub_area(self) -> None:
+        self.login_as("coordinator")
+        response = self.client.post(
+            self.url("goal_add"),
+            {
+                "title": "Färre inbrott per invånare",
+                "indicator": IndicatorKind.RATE,
+                "category": "theft",
+                "sub_area": self.area.pk,
+                "direction": Direction.DECREASE,
+                "baseline_start": "2025-01-01",
+                "baseline_end": "2025-12-31",
+            },
+        )
+        self.assertContains(response, "hela kommunen")
+        self.assertFalse(Goal.objects.filter(title="Färre inbrott per invånare").exists())
+
+
+class MeasureAccessTest(PlanTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.police_measure = Measure.objects.create(
+            plan=cls.plan,
+            title="Riktad närvaro kvällstid",
+            responsible=cls.lpo,
+            starts_on=dt.date(2026, 1, 1),
+            ends_on=dt.date(2026, 12, 31),
+        )
+        cls.kommun_measure = Measure.objects.create(
+            plan=cls.plan,
+            title="Bättre belysning i Centrum",
+            responsible=cls.kommun,
+            starts_on=dt.date(2026, 1, 1),
+            ends_on=dt.date(2026, 6, 30),
+        )
+        cls.kommun_measure.participants.set([cls.lpo])
+
+    def report(self, measure: Measure) -> int:
+        return self.client.post(
+            reverse("plans:measure", args=[self.plan.pk, measure.pk]),
+            {"status": MeasureStatus.ONGOING, "progress": "40", "progress_note": "Halvvägs"},
+        ).status_code
+
+    def test_the_police_updates_its_own_measures_not_the_kommuns(self) -> None:
+        self.login_as("police")
+        self.assertEqual(self.report(self.police_measure), 302)
+        self.assertEqual(self.report(self.kommun_measure), 403)
+        self.police_measure.refresh_from_db()
+        self.kommun_measure.refresh_from_db()
+        self.assertEqual((self.police_measure.progress, self.kommun_measure.progress), (40, 0))
+        self.assertEqual(
+            self.client.get(self.url("measure_edit", self.kommun_measure.pk)).status_code, 403
+        )
+
+    def test_the_kommun_updates_its_own_measures_not_the_polices(self) -> None:
+        self.login_as("coordinator")
+        self.assertEqual(self.report(self.kommun_measure), 302)
+        self.assertEqual(self.report(self.police_measure), 403)
+
+    def test_a_viewer_reads_only(self) -> None:
+        self.login_as("viewer")
+        page = self.client.get(
+            reverse("plans:measure", args=[self.plan.pk, self.kommun_measure.pk])
+        )
+        self.assertEqual(page.status_code, 200)
+        self.assertNotContains(page, "Rapportera framsteg")
+        self.assertEqual(self.report(self.kommun_measure), 403)
+        self.assertEqual(self.client.get(self.url("goal_add")).status_code, 403)
+        self.assertEqual(self.client.get(self.url("measure_add")).status_code, 403)
+
+    def test_every_persona_on_the_plan_pages(self) -> None:
+        readers = {
+            "coordinator": 200,
+            "police": 200,
+            "viewer": 200,
+            "reporter": 404,
+            "outsider": 404,
+            "admin": 404,
+            "anonymous": 302,
+        }
+        for name in ("detail", "matrix", "timeline"):
+            with self.subTest(page=name):
+                self.assert_statuses("get", self.url(name), readers)
+        self.assert_statuses(
+            "get",
+            self.url("goal_add"),
+            {**readers, "viewer": 403},
+        )
+
+    def test_the_matrix_shows_who_is_responsible_and_who_takes_part(self) -> None:
+        self.login_as("viewer")
+        page = self.client.get(self.url("matrix"))
+        rows = {row["measure"].title: row["cells"] for row in page.context["rows"]}
+        organizations = [o.name for o in page.context["organizations"]]
+        kommun_col, police_col = (
+            organizations.index("Oskarshamn"),
+            organizations.index("LPO Västervik"),
+        )
+        self.assertEqual(rows["Bättre belysning i Centrum"][kommun_col], "responsible")
+        self.assertEqual(rows["Bättre belysning i Centrum"][police_col], "participating")
+        self.assertEqual(rows["Riktad närvaro kvällstid"][police_col], "responsible")
+        self.assertEqual(rows["Riktad närvaro kvällstid"][kommun_col], "")
+
+    def test_measures_are_green_yellow_or_red_by_their_dates_and_reports(self) -> None:
+        as_of = dt.date(2026, 8, 1)
+        self.assertEqual(followup.measure_status(self.kommun_measure, as_of)["colour"], "red")
+        self.assertEqual(
+            followup.measure_status(self.police_measure, as_of)["reason"], "should_have_started"
+        )
+        self.police_measure.status = MeasureStatus.ONGOING
+        self.police_measure.progress = 55
+        self.police_measure.reported_on = dt.date(2026, 7, 15)
+        self.assertEqual(followup.measure_status(self.police_measure, as_of)["colour"], "green")
+        self.police_measure.progress = 10
+        self.assertEqual(followup.measure_status(self.police_measure, as_of)["reason"], "behind")
+        self.kommun_measure.status = MeasureStatus.DONE
+        self.assertEqual(followup.measure_status(self.kommun_measure, as_of)["colour"], "green")
+
+    def test_owners_of_overdue_measures_are_reminded_once_a_week(self) -> None:
+        person = make_user("ansvarig@test.example", "Ansa")
+        Membership.objects.create(user=person, organization=self.kommun, role=Role.MEMBER)
+        self.kommun_measure.responsible_person = person
+        self.kommun_measure.save()
+        out = io.StringIO()
+        with self.settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            import time_machine
+
+            with time_machine.travel(dt.datetime(2026, 7, 10, 8, tzinfo=dt.UTC)):
+                call_command("send_measure_reminders", stdout=out)
+                call_command("send_measure_reminders", stdout=out)
+        self.assertEqual(len(mail.outbox), 1)
+        self.assertEqual(mail.outbox[0].to, ["ansvarig@test.example"])
+        self.assertIn("Bättre belysning i Centrum", mail.outbox[0].body)
+        self.assertIn("1 measures reminded", out.getvalue())
+
+
+class EvaluationTest(PlanTestCase):
+    def test_counts_before_and_after_against_a_comparison_area(self) -> None:
+        comparison = SubArea.objects.exclude(pk=self.area.pk).filter(kommun=self.kommun).first()
+        assert comparison is not None
+        measure = Measure.objects.create(
+            plan=self.plan,
+            title="Kameraövervakning i Centrum",
+            responsible=self.lpo,
+            starts_on=dt.date(2025, 7, 1),
+            ends_on=dt.date(2025, 12, 31),
+            treated_area=self.area,
+            comparison_area=comparison,
+            evaluation_category="damage",
+        )
+        result = followup.evaluate(measure, dt.date(2026, 3, 1), followup.plan_datasets(self.plan))
+        assert result is not None
+        ids = followup.plan_datasets(self.plan)
+        after = overview.count_events(
+            self.kommun,
+            ids,
+            overview.Filters(dt.date(2025, 7, 1), YEAR_END, "damage", self.area.pk),
+        )
+        before = overview.count_events(
+            self.kommun,
+            ids,
+            overview.Filters(
+                dt.date(2025, 7, 1) - (YEAR_END - dt.date(2025, 7, 1)) - dt.timedelta(days=1),
+                dt.date(2025, 6, 30),
+                "damage",
+                self.area.pk,
+            ),
+        )
+        self.assertEqual(result["treated"], [before, after])
+        self.assertEqual(
+            result["wdd"],
+            (after - before) - (result["control"][1] - result["control"][0]),
+        )
+        self.assertLess(result["lower"], result["wdd"])
+        self.login_as("viewer")
+        page = self.client.get(measure.get_absolute_url() + "?datum=2026-03-01")
+        self.assertContains(page, "Viktad förflyttningsskillnad")
+
+
+class FollowUpReportTest(PlanTestCase):
+    def test_the_report_numbers_equal_the_page_and_freeze_on_approval(self) -> None:
+        goal = self.goal()
+        Measure.objects.create(
+            plan=self.plan,
+            title="Grannsamverkan i villaområdena",
+            responsible=self.lpo,
+            starts_on=dt.date(2026, 1, 1),
+            ends_on=dt.date(2026, 12, 31),
+            status=MeasureStatus.ONGOING,
+            progress=50,
+            reported_on=dt.date(2026, 11, 1),
+        ).goals.set([goal])
+        self.login_as("coordinator")
+        response = self.client.post(
+            self.url("follow_up_create"),
+            {
+                "as_of": "2026-12-31",
+                "comments": "Inbrotten har inte minskat i den takt vi hoppades.",
+            },
+        )
+        item = FollowUp.objects.get(plan=self.plan)
+        self.assertRedirects(
+            response, self.url("follow_up", item.pk), fetch_redirect_response=False
+        )
+        page = self.client.get(self.url("follow_up", item.pk))
+        page_goal = page.context["data"]["goals"][0]
+        document = docx.Document(
+            io.BytesIO(self.client.get(self.url("follow_up_docx", item.pk)).content)
+        )
+        goal_row = [cell.text for cell in document.tables[0].rows[1].cells]
+        from samverka.plans.documents import number
+
+        self.assertEqual(
+            goal_row[:4],
+            [
+                goal.title,
+                number(page_goal["baseline"]),
+                number(page_goal["current"]),
+                number(page_goal["target"]),
+            ],
+        )
+        pdf = "\n".join(
+            p.extract_text()
+            for p in pypdf.PdfReader(
+                io.BytesIO(self.client.get(self.url("follow_up_pdf", item.pk)).content)
+            ).pages
+        )
+        self.assertIn("Grannsamverkan i", pdf)
+        self.assertIn("Uppföljning av Åtgärdsplan 2026–2027", pdf)
+        self.assertIn(number(page_goal["baseline"]), pdf)
+        # Approval freezes: new data for the period no longer moves the report.
+        response = self.client.post(
+            self.url("follow_up", item.pk),
+            {"approved_on": "2027-01-20", "decision_reference": "Styrgruppen 2027-01-20 §2"},
+        )
+        self.assertEqual(response.status_code, 302)
+        frozen = self.client.get(self.url("follow_up", item.pk)).context["data"]["goals"][0]
+        event_dataset(
+            self.lpo,
+            self.kommun,
+            dt.date(2026, 1, 1),
+            dt.date(2026, 12, 31),
+            agreement=self.agreement,
+            seed=3,
+        )
+        live = followup.goal_status(goal, dt.date(2026, 12, 31), followup.plan_datasets(self.plan))
+        self.assertNotEqual(live["current"], frozen["current"])
+        again = self.client.get(self.url("follow_up", item.pk)).context["data"]["goals"][0]
+        self.assertEqual(again, frozen)
+
+    def test_only_parties_see_follow_ups(self) -> None:
+        item = services.create_follow_up(self.plan, dt.date(2026, 6, 30), "")
+        statuses = dict.fromkeys(PERSONAS, 404)
+        statuses.update(coordinator=200, police=200, viewer=200, anonymous=302)
+        self.assert_statuses("get", self.url("follow_up", item.pk), statuses)

@@ -1,0 +1,371 @@
+"""The åtgärdsplan: goals with indicators, measures with owners, the responsibility
+matrix, the timeline, the follow-up at any date and its report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from samverka.core.access import get_visible_or_404
+from samverka.organizations.models import Organization
+from samverka.plans import documents, followup, services
+from samverka.plans.forms import (
+    ApproveForm,
+    FollowUpForm,
+    GoalForm,
+    MeasureForm,
+    PlanForm,
+    ProgressForm,
+    ReadingForm,
+)
+from samverka.plans.models import ActionPlan, FollowUp, Goal, Measure
+from samverka.situation.models import SituationPicture
+
+
+def _visible(request: HttpRequest, pk: int) -> ActionPlan:
+    return get_visible_or_404(
+        ActionPlan.objects.select_related("kommun", "agreement", "situation_picture"),
+        request.user,
+        pk=pk,
+    )
+
+
+def _editable(request: HttpRequest, pk: int) -> ActionPlan:
+    plan = _visible(request, pk)
+    if not ActionPlan.objects.editable_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied
+    return plan
+
+
+def _measure_editable(request: HttpRequest, plan: ActionPlan, measure_pk: int) -> Measure:
+    measure = get_object_or_404(plan.measures, pk=measure_pk)
+    if not Measure.objects.editable_by(request.user).filter(pk=measure.pk).exists():
+        raise PermissionDenied
+    return measure
+
+
+def _as_of(request: HttpRequest) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.GET.get("datum", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = ActionPlan.objects.visible_to(request.user).select_related("kommun", "agreement")
+    can_start = SituationPicture.objects.editable_by(request.user).filter(status="adopted").exists()
+    return render(request, "plans/plan_list.html", {"plans": plans, "can_start": can_start})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_create(request: HttpRequest) -> HttpResponse:
+    form = PlanForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan = services.start_plan(
+                data["situation_picture"],
+                data["title"],
+                data["period_start"],
+                data["period_end"],
+                request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The action plan is started."))
+            return redirect(plan)
+    return render(request, "plans/plan_form.html", {"form": form})
+
+
+def _tree(plan: ActionPlan, statuses: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Priority areas → problems → goals → measures, in the agreement's order."""
+    goals = list(plan.goals.select_related("problem", "priority_area", "owner", "sub_area"))
+    measures = list(
+        plan.measures.select_related("responsible", "responsible_person").prefetch_related(
+            "goals", "participants"
+        )
+    )
+    by_goal: dict[int, list[Measure]] = {}
+    unlinked = []
+    for measure in measures:
+        linked = [g.pk for g in measure.goals.all()]
+        for pk in linked:
+            by_goal.setdefault(pk, []).append(measure)
+        if not linked:
+            unlinked.append(measure)
+    groups: dict[Any, dict[str, Any]] = {}
+    for goal in goals:
+        area = goal.priority_area or (goal.problem.priority_areas.first() if goal.problem else None)
+        group = groups.setdefault(area.pk if area else None, {"area": area, "problems": {}})
+        problem_group = group["problems"].setdefault(
+            goal.problem_id, {"problem": goal.problem, "goals": []}
+        )
+        problem_group["goals"].append(
+            {
+                "goal": goal,
+                "status": statuses.get(goal.pk, {}),
+                "measures": by_goal.get(goal.pk, []),
+            }
+        )
+    ordered = sorted(
+        groups.values(), key=lambda g: (g["area"] is None, g["area"].position if g["area"] else 0)
+    )
+    for group in ordered:
+        group["problems"] = list(group["problems"].values())
+    return [*ordered, {"area": None, "problems": [], "unlinked": unlinked}] if unlinked else ordered
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _visible(request, pk)
+    as_of = _as_of(request)
+    data = followup.follow_up(plan, as_of)
+    statuses = {g["id"]: g for g in data["goals"]}
+    measure_statuses = {m["id"]: m for m in data["measures"]}
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "plan": plan,
+            "as_of": as_of,
+            "data": data,
+            "tree": _tree(plan, statuses),
+            "measure_statuses": measure_statuses,
+            "can_edit": ActionPlan.objects.editable_by(request.user).filter(pk=pk).exists(),
+            "own_measures": set(
+                Measure.objects.editable_by(request.user)
+                .filter(plan=plan)
+                .values_list("pk", flat=True)
+            ),
+            "follow_ups": plan.follow_ups.all(),
+            "follow_up_form": FollowUpForm(initial={"as_of": as_of}),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_edit(request: HttpRequest, pk: int, goal_pk: int | None = None) -> HttpResponse:
+    plan = _editable(request, pk)
+    instance = get_object_or_404(plan.goals, pk=goal_pk) if goal_pk else Goal(plan=plan)
+    form = GoalForm(request.POST or None, instance=instance, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        goal = services.save_goal(form.save(commit=False), form.cleaned_data.get("target_change"))
+        messages.success(request, _("The goal is saved."))
+        if goal.missing():
+            messages.warning(
+                request,
+                _("The goal is not yet SMART: it lacks %(missing)s.")
+                % {"missing": ", ".join(goal.missing())},
+            )
+        return redirect(plan.get_absolute_url() + f"#goal-{goal.pk}")
+    return render(
+        request,
+        "plans/goal_form.html",
+        {"form": form, "plan": plan, "instance": instance if instance.pk else None},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reading_add(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
+    plan = _editable(request, pk)
+    goal = get_object_or_404(plan.goals, pk=goal_pk)
+    form = ReadingForm(request.POST or None, initial={"measured_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        reading = form.save(commit=False)
+        reading.goal = goal
+        reading.entered_by = request.user
+        reading.save()
+        messages.success(request, _("The value is saved."))
+        return redirect(plan.get_absolute_url() + f"#goal-{goal.pk}")
+    return render(request, "plans/reading_form.html", {"form": form, "plan": plan, "goal": goal})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measure_edit(request: HttpRequest, pk: int, measure_pk: int | None = None) -> HttpResponse:
+    plan = _editable(request, pk)
+    instance = _measure_editable(request, plan, measure_pk) if measure_pk else Measure(plan=plan)
+    form = MeasureForm(request.POST or None, instance=instance, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        measure = form.save()
+        messages.success(request, _("The measure is saved."))
+        return redirect(measure)
+    return render(
+        request,
+        "plans/measure_form.html",
+        {"form": form, "plan": plan, "instance": instance if instance.pk else None},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measure_detail(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
+    plan = _visible(request, pk)
+    measure = get_object_or_404(
+        plan.measures.select_related("responsible", "responsible_person", "problem"),
+        pk=measure_pk,
+    )
+    can_report = Measure.objects.editable_by(request.user).filter(pk=measure.pk).exists()
+    form = ProgressForm(request.POST or None, instance=measure)
+    if request.method == "POST":
+        if not can_report:
+            raise PermissionDenied
+        if form.is_valid():
+            with transaction.atomic():
+                updated = form.save(commit=False)
+                updated.reported_on = timezone.localdate()
+                updated.save()
+            messages.success(request, _("The progress is reported."))
+            return redirect(measure)
+    as_of = _as_of(request)
+    return render(
+        request,
+        "plans/measure_detail.html",
+        {
+            "plan": plan,
+            "measure": measure,
+            "status": followup.measure_status(measure, as_of),
+            "evaluation": followup.evaluate(measure, as_of, followup.plan_datasets(plan)),
+            "form": form if can_report else None,
+            "can_edit": can_report,
+        },
+    )
+
+
+@login_required
+def matrix(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _visible(request, pk)
+    measures = list(plan.measures.select_related("responsible").prefetch_related("participants"))
+    organizations = list(
+        Organization.objects.filter(agreements=plan.agreement_id).order_by("kind", "name")
+    )
+    known = {o.pk for o in organizations}
+    for measure in measures:
+        for org in [measure.responsible, *measure.participants.all()]:
+            if org.pk not in known:
+                organizations.append(org)
+                known.add(org.pk)
+    rows = []
+    for measure in measures:
+        participants = {o.pk for o in measure.participants.all()}
+        rows.append(
+            {
+                "measure": measure,
+                "cells": [
+                    "responsible"
+                    if org.pk == measure.responsible_id
+                    else ("participating" if org.pk in participants else "")
+                    for org in organizations
+                ],
+            }
+        )
+    return render(
+        request,
+        "plans/matrix.html",
+        {"plan": plan, "organizations": organizations, "rows": rows},
+    )
+
+
+@login_required
+def timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _visible(request, pk)
+    as_of = _as_of(request)
+    measures = list(plan.measures.select_related("responsible"))
+    return render(
+        request,
+        "plans/timeline.html",
+        {
+            "plan": plan,
+            "measures": measures,
+            "chart": documents.timeline_svg(plan, measures, as_of),
+            "statuses": {m.pk: followup.measure_status(m, as_of) for m in measures},
+        },
+    )
+
+
+@login_required
+@require_POST
+def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _editable(request, pk)
+    form = FollowUpForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect(plan.get_absolute_url() + "#follow-up")
+    item = services.create_follow_up(
+        plan, form.cleaned_data["as_of"], form.cleaned_data["comments"]
+    )
+    messages.success(request, _("The follow-up report is drafted."))
+    return redirect("plans:follow_up", pk=plan.pk, follow_up_pk=item.pk)
+
+
+def _follow_up(request: HttpRequest, pk: int, follow_up_pk: int) -> tuple[ActionPlan, FollowUp]:
+    plan = _visible(request, pk)
+    return plan, get_object_or_404(plan.follow_ups, pk=follow_up_pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def follow_up_detail(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpResponse:
+    plan, item = _follow_up(request, pk, follow_up_pk)
+    form = ApproveForm(request.POST or None, initial={"approved_on": timezone.localdate()})
+    if request.method == "POST":
+        if not ActionPlan.objects.editable_by(request.user).filter(pk=pk).exists():
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.approve_follow_up(
+                    item, form.cleaned_data["approved_on"], form.cleaned_data["decision_reference"]
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, _("The follow-up is approved; its numbers are frozen."))
+                return redirect("plans:follow_up", pk=plan.pk, follow_up_pk=item.pk)
+    can_edit = ActionPlan.objects.editable_by(request.user).filter(pk=pk).exists()
+    return render(
+        request,
+        "plans/follow_up.html",
+        {
+            "plan": plan,
+            "item": item,
+            "data": services.report_data(item),
+            "form": form if can_edit and not item.is_approved else None,
+        },
+    )
+
+
+@login_required
+def follow_up_pdf(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpResponse:
+    _plan, item = _follow_up(request, pk, follow_up_pk)
+    response = HttpResponse(documents.render_pdf(item), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{documents.filename(item, "pdf")}"'
+    return response
+
+
+@login_required
+def follow_up_docx(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpResponse:
+    _plan, item = _follow_up(request, pk, follow_up_pk)
+    response = HttpResponse(
+        documents.render_docx(item),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{documents.filename(item, "docx")}"'
+    return response
