@@ -150,6 +150,7 @@ def parent(vendor: str, ours: float) -> None:
     from samverka.organizations.models import Organization
     from samverka.sources import services
     from samverka.sources.models import Event
+    from samverka.taxonomy.models import Category
 
     call_command("load_reference_data", stdout=io.StringIO())
     if POLICE_FILE.is_file():
@@ -166,10 +167,15 @@ def parent(vendor: str, ours: float) -> None:
         "source_type, place_precision, latitude, longitude, kommun_id, place_name, description"
     )
     dataset_id = Event.objects.values_list("dataset_id", flat=True).first()
+    category = Category.objects.get(code="damage.graffiti").pk
+    # The same rows as the import's: its values (times in local time, the same positions
+    # and places), so that the indexes get the same keys in the same order.
     buffer = io.StringIO()
-    for n in range(ROWS):
+    for line_ in make_csv(ROWS).decode().splitlines()[1:]:
+        id_, day, time_, _type, lat, lon, place = line_.split(";")
         buffer.write(
-            f"{dataset_id}\tx\tb{n}\t2025-01-01 12:00:00+00\texact\t\\N\tKlotter\texact\t57.26\t16.44\t{kommun.pk}\tPlats\t\n"
+            f"{dataset_id}\tevent_table\t{id_}\t{day} {time_}:00 Europe/Stockholm\texact\t"
+            f"{category}\tKlotter\texact\t{lat}\t{lon}\t{kommun.pk}\t{place}\t\n"
         )
     text = buffer.getvalue()
     bare: dict[str, float] = {}

@@ -144,16 +144,15 @@ class EventWriter:
 
     def _send(self, payload: bytes) -> None:
         import psycopg
-        from psycopg.copy import QueuedLibpqWriter
 
         try:
             if self._copy is None:
                 self._cursor = connection.cursor()
                 raw = self._cursor.cursor
                 sql = f"COPY {_TABLE} ({', '.join(_INSERTED)}) FROM STDIN"
-                # The queued writer sends from a thread: the next chunk is read and checked
-                # while the server stores this one.
-                self._copy_context = raw.copy(sql, writer=QueuedLibpqWriter(raw))
+                # Sending blocks while the server is behind (memory stays bounded); the
+                # next chunk is read and checked meanwhile (see services._checked_ahead).
+                self._copy_context = raw.copy(sql)
                 self._copy = self._copy_context.__enter__()
             self._copy.write(payload)
         except psycopg.errors.UniqueViolation as exc:
