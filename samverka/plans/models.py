@@ -137,7 +137,10 @@ class Goal(models.Model):
         _("unit"),
         max_length=100,
         blank=True,
-        help_text=_("For an indicator entered by hand, e.g. “meetings held” or “% of schools”."),
+        help_text=_(
+            "For an indicator entered by hand, e.g. “meetings held” or "
+            "“share of schools with a safety plan”."
+        ),
     )
     direction = models.CharField(
         _("the goal is a"), max_length=16, choices=Direction.choices, default=Direction.DECREASE

@@ -7,6 +7,8 @@ withdrawn dataset's rows are left out of everything computed afterwards.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -96,6 +98,37 @@ class RejectedRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.row_number}: {self.field} {self.reason}"
+
+
+class PollRecord(models.Model):
+    """One response of the Police events API folded into a rolling dataset.
+
+    Polls of the same kommuner in the same month (local time) go into one dataset,
+    whose counts add up its polls; each response that changed something is recorded
+    here (when, its SHA-256, what it did), so the dataset's provenance stays complete.
+    """
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="polls")
+    selection = models.CharField(_("municipalities polled"), max_length=500)
+    month = models.DateField(_("month"), help_text=_("The first day of the month polled."))
+    polled_at = models.DateTimeField(_("polled"))
+    file_name = models.CharField(_("file name"), max_length=300, blank=True)
+    sha256 = models.CharField(_("SHA-256 of the response"), max_length=64)
+    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    rows_new = models.PositiveIntegerField(_("rows new"), default=0)
+    rows_updated = models.PositiveIntegerField(_("rows updated"), default=0)
+    rows_unchanged = models.PositiveIntegerField(_("rows unchanged"), default=0)
+    rows_skipped = models.PositiveIntegerField(_("rows skipped"), default=0)
+    rows_rejected = models.PositiveIntegerField(_("rows rejected"), default=0)
+
+    class Meta:
+        ordering = ["-polled_at"]
+        verbose_name = _("poll of the Police events API")
+        verbose_name_plural = _("polls of the Police events API")
+        indexes = [models.Index(fields=["selection", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.selection} {self.polled_at:%Y-%m-%d %H:%M}"
 
 
 class TimePrecision(models.TextChoices):
@@ -262,6 +295,21 @@ class ImportJob(VisibleContent):
 
     def get_absolute_url(self) -> str:
         return reverse("sources:job", kwargs={"pk": self.pk})
+
+    @property
+    def progress_path(self) -> Path:
+        """Where the worker writes the progress of a running import (see ``tasks``)."""
+        return Path(f"{self.stored_path}.progress")
+
+    @property
+    def current_progress(self) -> int:
+        """The progress in %: while the import runs, as the worker last wrote it."""
+        if self.status == JobStatus.RUNNING and self.stored_path:
+            try:
+                return min(int(self.progress_path.read_text()), 100)
+            except (OSError, ValueError):
+                pass
+        return self.progress
 
 
 class PeriodKind(models.TextChoices):

@@ -2,8 +2,11 @@
 
 The API's rules: a User-Agent is required; at most one call per 10 s and 60 an hour
 (1,440 a day); past that it answers 429; it returns at most the 500 newest events.
-Each response is imported through :func:`services.import_police_events`, so an id seen
-before is updated or left alone, and an identical response changes nothing.
+Each response is folded by :func:`services.import_police_poll` into one rolling
+dataset per selection of kommuner and month (not a dataset per response: polling every
+five minutes would make up to 288 a day): an id seen before is updated or left alone,
+an identical response changes nothing, and each response that changed something is
+recorded with its time and SHA-256 (:class:`~samverka.sources.models.PollRecord`).
 
 Everything that touches the outside world (``fetch``, ``sleep``, ``clock``, ``now``) is
 injectable so that tests run instantly and never open a socket.
@@ -29,7 +32,7 @@ from django.utils import timezone
 from samverka.core.access import Visibility
 from samverka.organizations.models import Organization, OrganizationKind
 from samverka.sources import services
-from samverka.sources.models import Dataset
+from samverka.sources.models import Dataset, PollRecord
 
 API_URL = "https://polisen.se/api/events"
 MIN_SPACING = 10.0  # seconds between two calls, whatever is asked
@@ -153,6 +156,7 @@ class RoundResult:
     url: str
     file_name: str = ""
     dataset: Dataset | None = None
+    poll: PollRecord | None = None  # what this response did; None when identical
     already_imported: bool = False
     error: str = ""
 
@@ -267,18 +271,21 @@ class PoliceEventsClient:
         except (RateLimited, FetchFailed) as exc:
             result.error = str(exc)
             return result
-        result.file_name = f"polisen-api-{self.now().astimezone(dt.UTC):%Y-%m-%dT%H:%M:%SZ}.json"
+        polled_at = self.now()
+        result.file_name = f"polisen-api-{polled_at.astimezone(dt.UTC):%Y-%m-%dT%H:%M:%SZ}.json"
         try:
-            imported = services.import_police_events(
+            imported = services.import_police_poll(
                 body,
-                file_name=result.file_name,
+                kommuner=kommuner,
                 owner=self.owner,
-                title=f"Police events API: {', '.join(kommuner)}",
+                polled_at=polled_at,
+                file_name=result.file_name,
             )
         except services.ImportError_ as exc:
             result.error = f"the response could not be imported: {exc}"
             return result
         result.dataset = imported.dataset
+        result.poll = imported.poll
         result.already_imported = imported.already_imported
         if not imported.already_imported:
             publish(imported.dataset)

@@ -13,23 +13,26 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+import pyarrow.compute as pc
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverka.accounts.models import User
-from samverka.lib.privacy import find_personal_data
 from samverka.organizations.models import County, Organization, OrganizationKind, SubArea
 from samverka.sources import police
+from samverka.sources.event_table import CheckedChunk, ChunkChecker
 from samverka.sources.models import (
     ColumnMapping,
     Dataset,
     DatasetStatus,
     PeriodKind,
     PlacePrecision,
+    PollRecord,
     Population,
     RejectedRow,
     SourceKind,
@@ -38,8 +41,20 @@ from samverka.sources.models import (
     TimePrecision,
     TypeMapping,
 )
-from samverka.sources.tabular import SUPPRESSED, Table, TableError, parse_number, read_table
-from samverka.sources.writing import EventRow, write_events
+from samverka.sources.tabular import (
+    SUPPRESSED,
+    Chunk,
+    IrregularTable,
+    Table,
+    TableError,
+    is_xlsx,
+    parse_number,
+    read_chunks,
+    read_csv_header,
+    read_table,
+    row_chunks,
+)
+from samverka.sources.writing import AlreadyStored, EventRow, EventWriter, WriteCounts, write_events
 from samverka.taxonomy.models import Category
 
 Progress = Callable[[int, int], None]  # (done, total)
@@ -70,18 +85,24 @@ def _open_table(
         table = read_table(data, file_name)
     except TableError as exc:
         raise ImportError_(f"{file_name}: {exc}") from exc
-    missing = [c or "?" for c in required if not c or c not in table.columns]
-    missing += [c for c in optional if c and c not in table.columns]
+    _check_columns(table.columns, file_name, required, optional)
+    return table
+
+
+def _check_columns(
+    columns: Sequence[str], file_name: str, required: Sequence[str], optional: Sequence[str]
+) -> None:
+    missing = [c or "?" for c in required if not c or c not in columns]
+    missing += [c for c in optional if c and c not in columns]
     if missing:
         raise ImportError_(
             _("%(file)s has no column %(columns)s (it has: %(present)s).")
             % {
                 "file": file_name,
                 "columns": ", ".join(missing),
-                "present": ", ".join(table.columns),
+                "present": ", ".join(columns),
             }
         )
-    return table
 
 
 def _kommun_of_area(area: str, kommuner: dict[str, int]) -> int | None:
@@ -179,19 +200,27 @@ def places() -> tuple[dict[str, int], dict[str, int]]:
     return kommuner, counties
 
 
-def import_police_events(
-    data: bytes,
-    *,
-    file_name: str,
-    owner: Organization,
-    user: User | None = None,
-    title: str = "",
-    progress: Progress | None = None,
-) -> ImportResult:
-    """Import a saved response or export of the Police events API (JSON, optionally gzip)."""
-    digest = sha256(data)
-    if (earlier := _earlier(SourceKind.POLICE_EVENTS, owner, digest)) is not None:
-        return earlier
+@dataclass
+class PoliceRead:
+    """A response or export of the Police events API, read and checked."""
+
+    rows: list[EventRow]  # one per id: its newest version
+    rejected: list[Rejection]
+    total: int
+    skipped: int  # summaries
+
+    @property
+    def older_versions(self) -> int:
+        return self.total - self.skipped - len(self.rejected) - len(self.rows)
+
+    def period(self) -> tuple[dt.date | None, dt.date | None]:
+        times = [r.occurred_at for r in self.rows]
+        return (min(times).date(), max(times).date()) if times else (None, None)
+
+
+def read_police_events(data: bytes, file_name: str, progress: Progress | None = None) -> PoliceRead:
+    """Parse and check every record (no writing); ``progress(n, 2 * total)`` as it goes,
+    the second half being the writing's."""
     try:
         records = json.loads(_decompress(data))
     except (ValueError, OSError) as exc:
@@ -202,9 +231,6 @@ def import_police_events(
         records = records.get("events") or records.get("data") or []
     if not isinstance(records, list):
         raise ImportError_(_("%(file)s holds no list of events.") % {"file": file_name})
-
-    # Reading and checking every row comes first, outside the transaction, so that its
-    # progress can be seen; the writing is one transaction.
     lookup = category_lookup(SourceKind.POLICE_EVENTS)
     kommuner, counties = places()
     rows: dict[str, EventRow] = {}
@@ -213,7 +239,7 @@ def import_police_events(
     total = len(records)
     for number, record in enumerate(records, start=1):
         if progress and number % 5000 == 0:
-            progress(number, total)
+            progress(number, 2 * total)
         if isinstance(record, dict) and police.is_summary(record):
             skipped += 1
             continue
@@ -225,7 +251,39 @@ def import_police_events(
         previous = rows.get(row.external_id)
         if previous is None or _newer_or_same(row, previous):
             rows[row.external_id] = row  # the newest version of an id wins
+    return PoliceRead(list(rows.values()), rejected, total, skipped)
 
+
+def _write_police(
+    dataset: Dataset, read: PoliceRead, progress: Progress | None = None
+) -> WriteCounts:
+    total = read.total
+
+    def written(n: int) -> None:
+        if progress:
+            progress(total + n * total // max(len(read.rows), 1), 2 * total)
+
+    return write_events(dataset.pk, SourceKind.POLICE_EVENTS, read.rows, progress=written)
+
+
+def import_police_events(
+    data: bytes,
+    *,
+    file_name: str,
+    owner: Organization,
+    user: User | None = None,
+    title: str = "",
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import a saved response or export of the Police events API (JSON, optionally gzip).
+
+    Reading and checking every record comes first, outside the transaction; then the
+    writing, in one transaction. Progress covers both (half each).
+    """
+    digest = sha256(data)
+    if (earlier := _earlier(SourceKind.POLICE_EVENTS, owner, digest)) is not None:
+        return earlier
+    read = read_police_events(data, file_name, progress)
     with transaction.atomic():
         dataset = _new_dataset(
             SourceKind.POLICE_EVENTS,
@@ -235,22 +293,116 @@ def import_police_events(
             owner,
             user,
         )
-        counts = write_events(dataset.pk, SourceKind.POLICE_EVENTS, list(rows.values()))
-        times = [r.occurred_at for r in rows.values()]
+        counts = _write_police(dataset, read, progress)
         _finish(
             dataset,
-            rejected,
-            read=total,
+            read.rejected,
+            read=read.total,
             imported=counts.new,
-            period=(min(times).date(), max(times).date()) if times else (None, None),
+            period=read.period(),
             updated=counts.updated,
             # Older versions of an id in the same file count as unchanged, like stored ones.
-            unchanged=counts.unchanged + (total - skipped - len(rejected) - len(rows)),
-            skipped=skipped,
+            unchanged=counts.unchanged + read.older_versions,
+            skipped=read.skipped,
         )
     if progress:
-        progress(total, total)
+        progress(2 * read.total, 2 * read.total)
     return ImportResult(dataset)
+
+
+@dataclass
+class PollImport:
+    dataset: Dataset
+    poll: PollRecord | None  # None: the response was seen before, nothing changed
+
+    @property
+    def already_imported(self) -> bool:
+        return self.poll is None
+
+
+def import_police_poll(
+    data: bytes,
+    *,
+    kommuner: Sequence[str],
+    owner: Organization,
+    polled_at: dt.datetime,
+    file_name: str,
+) -> PollImport:
+    """Fold one response of the live API into the rolling dataset of its kommuner and month.
+
+    The polls of the same kommuner in the same month (local time) make one dataset:
+    each response that differs from the last adds its new events and newer versions,
+    adds its counts to the dataset's, and is recorded as a :class:`PollRecord` (time,
+    SHA-256, counts). A response identical to one imported before changes nothing.
+    A withdrawn dataset is not added to: the next poll starts a new one.
+    """
+    digest = sha256(data)
+    if (earlier := _earlier(SourceKind.POLICE_EVENTS, owner, digest)) is not None:
+        return PollImport(earlier.dataset, None)
+    selection = ";".join(kommuner)
+    month = timezone.localtime(polled_at).date().replace(day=1)
+    read = read_police_events(data, file_name)
+    with transaction.atomic():
+        latest = (
+            PollRecord.objects.select_for_update()
+            .filter(
+                selection=selection,
+                month=month,
+                dataset__owner=owner,
+                dataset__kind=SourceKind.POLICE_EVENTS,
+                dataset__withdrawn_at__isnull=True,
+            )
+            .select_related("dataset")
+            .first()
+        )
+        if latest is not None:
+            dataset = latest.dataset
+        else:
+            dataset = _new_dataset(
+                SourceKind.POLICE_EVENTS,
+                f"Police events API: {', '.join(kommuner)}, {month:%Y-%m}",
+                file_name,
+                digest,
+                owner,
+                None,
+            )
+        counts = _write_police(dataset, read)
+        poll = PollRecord.objects.create(
+            dataset=dataset,
+            selection=selection,
+            month=month,
+            polled_at=polled_at,
+            file_name=file_name[:300],
+            sha256=digest,
+            rows_read=read.total,
+            rows_new=counts.new,
+            rows_updated=counts.updated,
+            rows_unchanged=counts.unchanged + read.older_versions,
+            rows_skipped=read.skipped,
+            rows_rejected=len(read.rejected),
+        )
+        RejectedRow.objects.bulk_create(
+            [
+                RejectedRow(dataset=dataset, row_number=n, field=f, reason=f"{file_name}: {r}")
+                for n, f, r in read.rejected
+            ]
+        )
+        start, end = read.period()
+        if start and end:
+            dataset.period_start = min(filter(None, [dataset.period_start, start]))
+            dataset.period_end = max(filter(None, [dataset.period_end, end]))
+        dataset.file_name = file_name[:300]
+        dataset.sha256 = digest  # the last response: an identical next one changes nothing
+        dataset.rows_read += poll.rows_read
+        dataset.rows_imported += poll.rows_new
+        dataset.rows_updated += poll.rows_updated
+        dataset.rows_unchanged += poll.rows_unchanged
+        dataset.rows_skipped += poll.rows_skipped
+        dataset.rows_rejected += poll.rows_rejected
+        dataset.status = DatasetStatus.DONE
+        dataset.progress = 100
+        dataset.save()
+    return PollImport(dataset, poll)
 
 
 def _newer_or_same(row: EventRow, previous: EventRow) -> bool:
@@ -781,32 +933,48 @@ def import_event_table(
 ) -> ImportResult:
     """A table with one event per row (a police extract, the kommun's own reports, EST).
 
-    Streams: rows are checked and written in batches inside one transaction, so a
-    file of a million rows needs no more memory than one of a thousand.
+    Streams: the file is read in chunks of columns (pyarrow), each chunk checked column
+    by column (:mod:`samverka.sources.event_table`) and written at once
+    (:mod:`samverka.sources.writing`), all inside one transaction; memory follows the
+    chunk, not the file. Progress is reported after each chunk is read and checked,
+    and after it is written.
     """
     kind = mapping.kind if mapping.kind == SourceKind.EST else SourceKind.EVENT_TABLE
     digest = sha256(data)
     if (earlier := _earlier(kind, owner, digest)) is not None:
         return earlier
-    table = _open_table(
-        data,
-        file_name,
-        [mapping.date_column, mapping.category_column],
-        [
-            mapping.time_column,
-            mapping.x_column,
-            mapping.y_column,
-            mapping.place_column,
-            mapping.id_column,
-            mapping.description_column,
-        ],
+    required = [mapping.date_column, mapping.category_column]
+    optional = [
+        mapping.time_column,
+        mapping.x_column,
+        mapping.y_column,
+        mapping.place_column,
+        mapping.id_column,
+        mapping.description_column,
+    ]
+    if is_xlsx(data, file_name):
+        table = _open_table(data, file_name, required, optional)
+        columns, size_hint = table.columns, table.size_hint
+        del table
+    else:  # only the header: the rows are read in chunks
+        try:
+            columns, size_hint = read_csv_header(data)
+        except TableError as exc:
+            raise ImportError_(f"{file_name}: {exc}") from exc
+        _check_columns(columns, file_name, required, optional)
+    checker = ChunkChecker(
+        mapping,
+        dict(Category.objects.current().values_list("code", "pk")),
+        timezone.get_current_timezone(),
+        digest,
     )
-    categories = dict(Category.objects.current().values_list("code", "pk"))
-    zone = timezone.get_current_timezone()
-    rejected: list[Rejection] = []
-    read = imported = updated = unchanged = 0
-    first: dt.datetime | None = None
-    last: dt.datetime | None = None
+    total = max(size_hint or 0, 1)
+
+    def chunks(exact: bool) -> Iterator[Chunk]:
+        if not exact:
+            return read_chunks(data, file_name, columns)
+        return row_chunks(_open_table(data, file_name, []))
+
     with transaction.atomic():
         dataset = _new_dataset(
             kind,
@@ -816,137 +984,90 @@ def import_event_table(
             owner,
             user,
         )
-        batch: dict[str, EventRow] = {}
-
-        def flush() -> None:
-            nonlocal imported, updated, unchanged
-            counts = write_events(dataset.pk, kind, list(batch.values()))
-            imported, updated, unchanged = (
-                imported + counts.new,
-                updated + counts.updated,
-                unchanged + counts.unchanged,
-            )
-            batch.clear()
-
-        for number, row in _rows(table, file_name):
-            read += 1
+        exact, direct = False, True
+        while True:
+            # A savepoint per attempt: a file the fast reader cannot read exactly is read
+            # again row by row, and a direct COPY that meets stored ids becomes a merge.
             try:
-                event = _table_event(row, number, mapping, categories, zone, digest)
-            except _RowError as exc:
-                rejected.append((number, exc.field, exc.reason))
-                continue
-            batch[event.external_id] = event
-            first = event.occurred_at if first is None else min(first, event.occurred_at)
-            last = event.occurred_at if last is None else max(last, event.occurred_at)
-            if len(batch) >= 5000:
-                flush()
-                if progress:
-                    progress(read, read + 1)
-        flush()
+                with transaction.atomic():
+                    outcome = _write_event_chunks(
+                        dataset, kind, chunks(exact), checker, direct, progress, total, file_name
+                    )
+                break
+            except IrregularTable:
+                exact = True
+            except AlreadyStored:
+                direct = False
+        counts, rejected, read, first, last, duplicates = outcome
+        zone = timezone.get_current_timezone()
         _finish(
             dataset,
             rejected,
             read=read,
-            imported=imported,
-            period=(first.date(), last.date()) if first and last else (None, None),
-            updated=updated,
-            unchanged=unchanged,
+            imported=counts.new,
+            period=(first.astimezone(zone).date(), last.astimezone(zone).date())
+            if first and last
+            else (None, None),
+            updated=counts.updated,
+            # Earlier rows of an id repeated in the same file count as unchanged.
+            unchanged=counts.unchanged + duplicates,
         )
     if progress:
-        progress(read, read)
+        progress(total, total)
     return ImportResult(dataset)
 
 
-_DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d")
+def _checked_ahead(
+    chunks: Iterator[Chunk], checker: ChunkChecker
+) -> Iterator[tuple[int, CheckedChunk]]:
+    """(rows, checked chunk), the next chunk read and checked in a thread while the
+    caller writes this one (pyarrow and the database release the GIL as they work)."""
+
+    def step() -> tuple[int, CheckedChunk] | None:
+        chunk = next(chunks, None)
+        return None if chunk is None else (len(chunk), checker.check(chunk))
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="check") as pool:
+        future = pool.submit(step)
+        while (item := future.result()) is not None:
+            future = pool.submit(step)
+            yield item
 
 
-def _parse_date(text: str) -> dt.date:
-    raw = text.strip()[:10] if "T" in text or " " in text.strip() else text.strip()
-    if len(raw) == 10 and raw[4] == "-":
-        try:
-            return dt.date.fromisoformat(raw)  # the usual case, and the quickest
-        except ValueError:
-            pass
-    for fmt in _DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(raw, fmt).date()  # noqa: DTZ007  (a date, no zone)
-        except ValueError:
-            continue
-    raise ValueError(f"not a date: {text!r}")
-
-
-def _parse_time(text: str) -> dt.time:
-    match = re.fullmatch(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?", text.strip())
-    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
-        raise ValueError(f"not a time: {text!r}")
-    return dt.time(int(match[1]), int(match[2]), int(match[3] or 0))
-
-
-def _table_event(
-    row: dict[str, str],
-    number: int,
-    mapping: ColumnMapping,
-    categories: dict[str, int],
-    zone: dt.tzinfo,
-    digest: str,
-) -> EventRow:
-    from samverka.lib.geo import pair_to_wgs84
-
-    date_text = row[mapping.date_column]
+def _write_event_chunks(
+    dataset: Dataset,
+    kind: str,
+    chunks: Iterator[Chunk],
+    checker: ChunkChecker,
+    direct: bool,
+    progress: Progress | None,
+    total: int,
+    file_name: str,
+) -> tuple[WriteCounts, list[Rejection], int, dt.datetime | None, dt.datetime | None, int]:
+    writer = EventWriter(dataset.pk, kind, direct=direct, expected_rows=total)
+    rejected: list[Rejection] = []
+    read = done = duplicates = 0
+    first: dt.datetime | None = None
+    last: dt.datetime | None = None
     try:
-        day = _parse_date(date_text)
-        # A date column may carry the time too ("2024-03-01 21:40").
-        time_text = row[mapping.time_column] if mapping.time_column else ""
-        if not time_text and re.search(r"\d[T ]\d{1,2}[:.]\d{2}", date_text):
-            time_text = re.split(r"[T ]", date_text.strip(), maxsplit=1)[1]
-        at = _parse_time(time_text) if time_text.strip() else None
-    except ValueError as exc:
-        field = (
-            mapping.time_column
-            if "time" in str(exc) and mapping.time_column
-            else mapping.date_column
-        )
-        raise _RowError(field, str(exc)) from None
-    occurred = dt.datetime.combine(day, at or dt.time(12, 0), tzinfo=zone)
-    source_category = row[mapping.category_column].strip()
-    if source_category in mapping.categories:
-        code = mapping.categories[source_category]
-    elif source_category in categories:  # already a code of the taxonomy
-        code = source_category
-    else:
-        raise _RowError(
-            mapping.category_column, f"the category {source_category!r} is not in the mapping"
-        )
-    latitude = longitude = None
-    precision = PlacePrecision.KOMMUN
-    if mapping.x_column and mapping.y_column:
-        x_text, y_text = row[mapping.x_column], row[mapping.y_column]
-        if x_text.strip() or y_text.strip():
-            try:
-                latitude, longitude = pair_to_wgs84(
-                    float(x_text.replace(",", ".").replace(" ", "")),
-                    float(y_text.replace(",", ".").replace(" ", "")),
-                )
-            except ValueError as exc:
-                raise _RowError(mapping.x_column, str(exc)) from None
-            precision = PlacePrecision.EXACT
-    description = row[mapping.description_column].strip() if mapping.description_column else ""
-    found = find_personal_data(description)
-    if found:
-        raise _RowError(mapping.description_column, "contains personal data: " + ", ".join(found))
-    external_id = row[mapping.id_column].strip() if mapping.id_column else ""
-    return EventRow(
-        external_id=external_id or f"{digest[:16]}-{number}",
-        occurred_at=occurred,
-        time_precision=TimePrecision.EXACT if at else TimePrecision.DAY,
-        published_at=None,
-        category_id=categories.get(code) if code else None,
-        source_type=source_category[:120],
-        place_precision=precision,
-        latitude=latitude,
-        longitude=longitude,
-        kommun_id=mapping.kommun_id,
-        county_id=None,
-        place_name=(row[mapping.place_column].strip() if mapping.place_column else "")[:200],
-        description=description,
-    )
+        for size, checked in _checked_ahead(chunks, checker):
+            rejected.extend(checked.rejected)
+            read += checked.read
+            duplicates += checked.duplicates
+            if len(checked.events):
+                low, high = pc.min_max(checked.events["occurred_at"]).values()
+                first = low.as_py() if first is None else min(first, low.as_py())
+                last = high.as_py() if last is None else max(last, high.as_py())
+            if progress:
+                progress(min(done + size // 2, total - 1), total)
+            writer.write(checked.events)
+            done += size
+            if progress:
+                progress(min(done, total - 1), total)
+        counts = writer.close()
+    except BaseException as exc:
+        writer.abort(exc)  # an open COPY must end before the savepoint can roll back
+        if isinstance(exc, TableError):
+            raise ImportError_(f"{file_name}: {exc}") from exc
+        raise
+    return counts, rejected, read, first, last, duplicates

@@ -4,15 +4,25 @@ CSV from Swedish Excel comes as UTF-8 with or without a byte-order mark, or as
 Windows-1252; separated by commas or semicolons (or tabs); with decimal commas and
 spaces between thousands. Rows are streamed, numbered as a person sees them in the
 file (the header is row 1), and returned as dictionaries by column name.
+
+Large tables are read in chunks of columns instead (:func:`read_chunks`): pyarrow's CSV
+reader turns a million rows into string columns in a fraction of a second, with memory
+bounded by the chunk; a file it cannot read exactly as the row reader would (rows with
+too few or too many cells, a cut-off last row) raises :class:`IrregularTable`, and the
+caller reads it again with :func:`row_chunks`, which numbers and pads rows as above.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
 
 SUPPRESSED = {"..", "…", ".", "x", "X"}
 
@@ -21,10 +31,35 @@ class TableError(ValueError):
     """The file as a whole cannot be read as a table."""
 
 
+class IrregularTable(Exception):
+    """The fast column reader cannot read this file exactly; read it row by row."""
+
+
 @dataclass
 class Table:
     columns: list[str]
     rows: Iterator[tuple[int, dict[str, str]]]
+    size_hint: int | None = field(default=None)  # about how many rows, for progress
+
+
+@dataclass
+class Chunk:
+    """Consecutive rows of a table as columns of strings, with their row numbers.
+
+    Cells may still carry the spaces around them (the row reader strips them; the
+    column reader leaves that to the caller, who strips the columns it uses).
+    """
+
+    numbers: np.ndarray  # int64, as a person sees them in the file
+    columns: dict[str, pa.Array]
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def row(self, index: int) -> dict[str, str]:
+        return {
+            name: (values[index].as_py() or "").strip() for name, values in self.columns.items()
+        }
 
 
 def decode(data: bytes) -> str:
@@ -35,6 +70,42 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         return data.decode("cp1252")
+
+
+def csv_encoding(data: bytes) -> str:
+    """The encoding :func:`decode` would read ``data`` with, found without decoding it whole."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    step = 1 << 20
+    try:
+        for start in range(0, len(data), step):
+            decoder.decode(data[start : start + step])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
+def is_xlsx(data: bytes, file_name: str) -> bool:
+    return file_name.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK"
+
+
+def read_csv_header(data: bytes) -> tuple[list[str], int]:
+    """The header of a CSV file as :func:`read_csv` reads it, and about how many rows
+    follow; reads only the beginning of the file (memory stays that of the bytes)."""
+    encoding = csv_encoding(data)
+    head = data[:65536].decode(encoding, errors="ignore")
+    if not head.strip() and not data.strip():
+        raise TableError("the file is empty")
+    reader = csv.reader(io.StringIO(head, newline=""), delimiter=_delimiter(head[:4096]))
+    try:
+        header = [c.strip() for c in next(reader)]
+    except (csv.Error, StopIteration) as exc:
+        raise TableError(f"not a CSV table: {exc}") from exc
+    if len(set(header)) != len(header) or not all(header):
+        raise TableError("the first row must name every column, each once")
+    return header, data.count(b"\n")
 
 
 def _delimiter(sample: str) -> str:
@@ -57,6 +128,7 @@ def read_csv(data: bytes) -> Table:
         raise TableError("the first row must name every column, each once")
 
     cut_off = not text.endswith(("\n", "\r"))
+    size_hint = text.count("\n")
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         previous: tuple[int, list[str]] | None = None
@@ -76,7 +148,7 @@ def read_csv(data: bytes) -> Table:
             name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(header)
         }
 
-    return Table(header, rows())
+    return Table(header, rows(), size_hint)
 
 
 def read_xlsx(data: bytes) -> Table:
@@ -113,7 +185,8 @@ def read_xlsx(data: bytes) -> Table:
                 },
             )
 
-    return Table([h for h in header if h], rows())
+    size_hint = sheet.max_row - 1 if isinstance(sheet.max_row, int) else None
+    return Table([h for h in header if h], rows(), size_hint)
 
 
 def read_table(data: bytes, file_name: str) -> Table:
@@ -145,3 +218,92 @@ def parse_number(text: str) -> float | None:
     if not _NUMBER.match(cleaned):
         raise ValueError(f"not a number: {text!r}")
     return float(cleaned)
+
+
+CHUNK_ROWS = 100_000
+CHUNK_BYTES = 8 << 20
+
+
+def row_chunks(table: Table, rows: int = CHUNK_ROWS) -> Iterator[Chunk]:
+    """The rows of ``table`` (any reader) gathered into chunks of columns."""
+    numbers: list[int] = []
+    cells: dict[str, list[str]] = {name: [] for name in table.columns}
+    for number, row in table.rows:
+        numbers.append(number)
+        for name, values in cells.items():
+            values.append(row.get(name, ""))
+        if len(numbers) >= rows:
+            yield _chunk(numbers, cells)
+            numbers, cells = [], {name: [] for name in table.columns}
+    if numbers:
+        yield _chunk(numbers, cells)
+
+
+def _chunk(numbers: list[int], cells: dict[str, list[str]]) -> Chunk:
+    return Chunk(
+        np.array(numbers, dtype=np.int64),
+        {name: pa.array(values, type=pa.string()) for name, values in cells.items()},
+    )
+
+
+def read_chunks(data: bytes, file_name: str, header: list[str]) -> Iterator[Chunk]:
+    """A CSV file's rows as chunks of string columns, read by pyarrow.
+
+    ``header`` is the first row as :func:`read_csv` read it. Raises
+    :class:`IrregularTable` (before yielding the chunk concerned) where the result
+    could differ from :func:`read_csv`'s: XLSX, rows of the wrong length, a broken file.
+    """
+    import pyarrow.csv as pv
+
+    if is_xlsx(data, file_name):
+        raise IrregularTable("not CSV")
+    encoding = csv_encoding(data)
+    if encoding == "utf-8-sig":
+        body = data[3:]
+    elif encoding == "utf-8":
+        body = data
+    else:
+        body = data.decode("cp1252").encode("utf-8")
+    first_line = body[:4096].decode("utf-8", errors="replace")
+    irregular: list[object] = []
+
+    def on_invalid_row(row: object) -> str:
+        irregular.append(row)
+        return "skip"
+
+    try:
+        reader = pv.open_csv(
+            pa.BufferReader(body),
+            read_options=pv.ReadOptions(
+                use_threads=False, block_size=CHUNK_BYTES, skip_rows=1, column_names=header
+            ),
+            parse_options=pv.ParseOptions(
+                delimiter=_delimiter(first_line),
+                quote_char='"',
+                double_quote=True,
+                escape_char=False,
+                newlines_in_values=True,
+                ignore_empty_lines=False,  # an empty line is a row of empty cells, and counts
+                invalid_row_handler=on_invalid_row,
+            ),
+            convert_options=pv.ConvertOptions(
+                column_types={name: pa.string() for name in header},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        number = 2
+        for batch in reader:
+            if irregular:
+                raise IrregularTable("rows of the wrong length")
+            if batch.num_rows == 0:
+                continue
+            yield Chunk(
+                np.arange(number, number + batch.num_rows, dtype=np.int64),
+                {name: batch.column(i) for i, name in enumerate(header)},
+            )
+            number += batch.num_rows
+        if irregular:
+            raise IrregularTable("rows of the wrong length")
+    except pa.ArrowException as exc:
+        raise IrregularTable(str(exc)) from exc

@@ -1,22 +1,38 @@
 """Writing many events fast, the same result on SQLite and PostgreSQL.
 
-Rows are compared with what is stored under the same (source, id): new ones are
-inserted (PostgreSQL ``COPY``; SQLite multi-row ``INSERT``), newer versions replace
-older ones, the rest are counted as unchanged. Never a save per row.
+Events come as pyarrow tables of :data:`SCHEMA` (one row per external id), chunk by
+chunk. A row whose (source, id) is not stored yet is inserted; a newer version (a
+later publication time) of a stored one replaces it; the rest count as unchanged.
+Never a save per row:
+
+- PostgreSQL: the chunks are encoded column-wise in ``COPY``'s text format and sent
+  in one ``COPY`` straight into the table (:class:`EventWriter` with ``direct``); when
+  an id turns out to be stored already, the caller rolls back to its savepoint and
+  writes again with ``direct=False``: each chunk is copied into a temporary table and
+  merged with ``INSERT … ON CONFLICT DO UPDATE … WHERE newer``.
+- SQLite: one prepared ``INSERT … ON CONFLICT DO UPDATE … WHERE newer`` run over the
+  chunk's rows (``executemany``). When an import brings at least as many rows as the
+  table holds, the table's plain (not unique) indexes are dropped first and created
+  again at the end, inside the same transaction: building an index by sorting is
+  several times quicker than inserting into it row by row.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
+from itertools import repeat
 from operator import attrgetter
+from typing import Any
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from django.db import connection
 
 from samverka.sources.models import Event
-
-BATCH = 5000
 
 
 @dataclass(frozen=True)
@@ -37,14 +53,38 @@ class EventRow:
 
 
 COLUMNS = [f.name for f in fields(EventRow)]
-DATETIME_INDEXES = [COLUMNS.index("occurred_at"), COLUMNS.index("published_at")]
-
-
-def _sqlite_datetime(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
-
-
 UPDATABLE = [c for c in COLUMNS if c != "external_id"]
+_TIMESTAMP = pa.timestamp("us", "UTC")
+SCHEMA = pa.schema(
+    [
+        ("external_id", pa.string()),
+        ("occurred_at", _TIMESTAMP),
+        ("time_precision", pa.string()),
+        ("published_at", _TIMESTAMP),
+        ("category_id", pa.int64()),
+        ("source_type", pa.string()),
+        ("place_precision", pa.string()),
+        ("latitude", pa.float64()),
+        ("longitude", pa.float64()),
+        ("kommun_id", pa.int64()),
+        ("county_id", pa.int64()),
+        ("place_name", pa.string()),
+        ("description", pa.string()),
+    ]
+)
+assert SCHEMA.names == COLUMNS  # noqa: S101  (the two lists must not drift apart)
+
+
+def rows_to_table(rows: Sequence[EventRow]) -> pa.Table:
+    """Event rows as a table of :data:`SCHEMA` (aware datetimes become UTC instants)."""
+    values = list(zip(*map(attrgetter(*COLUMNS), rows), strict=True)) if rows else []
+    return pa.table(
+        {
+            name: pa.array(values[i] if values else [], type=SCHEMA.field(name).type)
+            for i, name in enumerate(COLUMNS)
+        },
+        schema=SCHEMA,
+    )
 
 
 @dataclass
@@ -53,68 +93,260 @@ class WriteCounts:
     updated: int = 0
     unchanged: int = 0
 
-
-def _insert(dataset_id: int, source: str, rows: Sequence[EventRow]) -> None:
-    if not rows:
-        return
-    if connection.vendor == "postgresql":
-        columns = ["dataset_id", "source", *COLUMNS]
-        sql = f"COPY {Event._meta.db_table} ({', '.join(columns)}) FROM STDIN"
-        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row([dataset_id, source, *(getattr(row, c) for c in COLUMNS)])
-        return
-    # SQLite: one prepared INSERT run over all rows. Datetimes are stored as Django's
-    # SQLite backend stores them: UTC, without zone, "YYYY-MM-DD HH:MM:SS[.ffffff]".
-    columns = ["dataset_id", "source", *COLUMNS]
-    values = attrgetter(*COLUMNS)
-    params = []
-    for row in rows:
-        fields = list(values(row))
-        for index in DATETIME_INDEXES:
-            if fields[index] is not None:
-                fields[index] = _sqlite_datetime(fields[index])
-        params.append((dataset_id, source, *fields))
-    placeholders = ", ".join(["%s"] * len(columns))
-    # Table and column names come from the model, never from input.
-    sql = f"INSERT INTO {Event._meta.db_table} ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+    def add(self, other: WriteCounts) -> None:
+        self.new += other.new
+        self.updated += other.updated
+        self.unchanged += other.unchanged
 
 
-def _update(dataset_id: int, source: str, rows: Sequence[tuple[int, EventRow]]) -> None:
-    if not rows:
-        return
-    objects = [
-        Event(pk=pk, dataset_id=dataset_id, source=source, **row.__dict__) for pk, row in rows
+class AlreadyStored(Exception):
+    """A direct ``COPY`` met an id stored before: write again with ``direct=False``."""
+
+
+_TABLE = Event._meta.db_table
+_INSERTED = ["dataset_id", "source", *COLUMNS]
+_NEWER = "{new}.published_at IS NOT NULL AND ({old}.published_at IS NULL OR {new}.published_at > {old}.published_at)"  # noqa: E501
+
+
+class EventWriter:
+    """Writes chunks of events for one dataset and source; :meth:`close` gives the counts.
+
+    Must run inside a transaction (the caller's savepoint, see the module's doc).
+    """
+
+    def __init__(
+        self, dataset_id: int, source: str, *, direct: bool = True, expected_rows: int = 0
+    ) -> None:
+        self.dataset_id = dataset_id
+        self.expected_rows = expected_rows
+        self._dropped_indexes: list[str] | None = None
+        self.source = source
+        self.postgresql = connection.vendor == "postgresql"
+        self.direct = direct and self.postgresql
+        self.counts = WriteCounts()
+        self._copy: Any = None
+        self._copy_context: Any = None
+        self._cursor: Any = None
+
+    def write(self, events: pa.Table) -> None:
+        """Write one chunk: ids unique within it (see ``event_table.last_of_each_id``)."""
+        if len(events) == 0:
+            return
+        if not self.postgresql:
+            if self._dropped_indexes is None:
+                self._dropped_indexes = _sqlite_drop_indexes(self.expected_rows)
+            self.counts.add(_sqlite_upsert(self.dataset_id, self.source, events))
+        elif self.direct:
+            self._send(_copy_text(events, self.dataset_id, self.source))
+            self.counts.new += len(events)
+        else:
+            self.counts.add(_postgresql_merge(self.dataset_id, self.source, events))
+
+    def _send(self, payload: bytes) -> None:
+        import psycopg
+
+        try:
+            if self._copy is None:
+                self._cursor = connection.cursor()
+                raw = self._cursor.cursor
+                sql = f"COPY {_TABLE} ({', '.join(_INSERTED)}) FROM STDIN"
+                # Sending blocks while the server is behind (memory stays bounded); the
+                # next chunk is read and checked meanwhile (see services._checked_ahead).
+                self._copy_context = raw.copy(sql)
+                self._copy = self._copy_context.__enter__()
+            self._copy.write(payload)
+        except psycopg.errors.UniqueViolation as exc:
+            self.abort(exc)
+            raise AlreadyStored from exc
+
+    def abort(self, exc: BaseException) -> None:
+        """End an open ``COPY`` after a failure, so that the savepoint can roll back."""
+        context, self._copy, self._copy_context = self._copy_context, None, None
+        if context is not None:
+            # The COPY failed already, or its caller did: that error is the one raised.
+            with contextlib.suppress(Exception):
+                context.__exit__(type(exc), exc, exc.__traceback__)
+        if self._cursor is not None:
+            self._cursor.close()
+            self._cursor = None
+
+    def close(self) -> WriteCounts:
+        import psycopg
+
+        if self._dropped_indexes:
+            with connection.cursor() as cursor:
+                for sql in self._dropped_indexes:
+                    cursor.execute(sql)
+            self._dropped_indexes = []
+
+        if self._copy_context is not None:
+            context, self._copy, self._copy_context = self._copy_context, None, None
+            try:
+                context.__exit__(None, None, None)
+            except psycopg.errors.UniqueViolation as exc:
+                raise AlreadyStored from exc
+            finally:
+                self._cursor.close()
+                self._cursor = None
+        return self.counts
+
+
+def write_events(
+    dataset_id: int,
+    source: str,
+    rows: Sequence[EventRow],
+    progress: Callable[[int], None] | None = None,
+    batch: int = 10_000,
+) -> WriteCounts:
+    """Insert or update ``rows`` (ids unique within the call) for ``source``.
+
+    Runs its own savepoint so that a direct ``COPY`` meeting stored ids can start again
+    as a merge; ``progress(rows written)`` after each batch.
+    """
+    from django.db import transaction
+
+    for direct in (True, False):
+        try:
+            with transaction.atomic():
+                writer = EventWriter(dataset_id, source, direct=direct)
+                for start in range(0, len(rows), batch):
+                    writer.write(rows_to_table(rows[start : start + batch]))
+                    if progress:
+                        progress(min(start + batch, len(rows)))
+                return writer.close()
+        except AlreadyStored:
+            continue
+    raise AssertionError("unreachable: the merge never raises AlreadyStored")
+
+
+# --- PostgreSQL ----------------------------------------------------------------------
+
+
+def _escape(values: pa.Array) -> pa.Array:
+    """Text for COPY's text format: backslash, tab, newline and carriage return escaped."""
+    if not pc.any(pc.match_substring_regex(values, r"[\\\t\n\r]")).as_py():
+        return values
+    for raw, escaped in (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r")):
+        values = pc.replace_substring(values, raw, escaped)
+    return values
+
+
+def _copy_text(events: pa.Table, dataset_id: int, source: str) -> bytes:
+    """The chunk in COPY's text format, built column-wise (no Python loop over rows)."""
+    n = len(events)
+    columns: list[pa.Array] = [
+        pa.repeat(pa.scalar(str(dataset_id)), n),
+        pa.repeat(pa.scalar(_escape(pa.array([source]))[0].as_py()), n),
     ]
-    Event.objects.bulk_update(objects, ["dataset_id", *UPDATABLE], batch_size=500)
+    for name in COLUMNS:
+        values = events[name].combine_chunks()
+        is_text = pa.types.is_string(values.type)
+        text = _escape(values) if is_text else pc.cast(values, pa.string())
+        if values.null_count:
+            text = pc.fill_null(text, "\\N")
+        columns.append(text)
+    lines = pc.binary_join_element_wise(*columns, "\t")
+    lines = pc.binary_join_element_wise(lines, "\n", "")
+    _validity, offsets_buffer, data = lines.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[lines.offset :]
+    start, end = int(offsets[0]), int(offsets[len(lines)])
+    return data.slice(start, end - start).to_pybytes()
 
 
-def write_events(dataset_id: int, source: str, rows: Sequence[EventRow]) -> WriteCounts:
-    """Insert or update ``rows`` (unique ids within the call) for ``source``."""
+_STAGING = "samverka_event_staging"
+
+
+def _postgresql_merge(dataset_id: int, source: str, events: pa.Table) -> WriteCounts:
+    columns = ", ".join(COLUMNS)
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in ["dataset_id", *UPDATABLE])
+    newer = _NEWER.format(new="EXCLUDED", old=_TABLE)
+    with connection.cursor() as cursor:
+        cursor.execute(  # names from the model and this module, never from input
+            f"CREATE TEMP TABLE IF NOT EXISTS {_STAGING} ON COMMIT DROP AS "  # noqa: S608
+            f"SELECT {', '.join(_INSERTED)} FROM {_TABLE} WITH NO DATA"
+        )
+        cursor.execute(f"TRUNCATE {_STAGING}")
+        with cursor.cursor.copy(f"COPY {_STAGING} ({', '.join(_INSERTED)}) FROM STDIN") as copy:
+            copy.write(_copy_text(events, dataset_id, source))
+        # Names come from the model and this module, never from input.
+        cursor.execute(
+            f"WITH written AS (INSERT INTO {_TABLE} ({', '.join(_INSERTED)}) "  # noqa: S608
+            f"SELECT dataset_id, source, {columns} FROM {_STAGING} "
+            f"ON CONFLICT (source, external_id) DO UPDATE SET {updates} WHERE {newer} "
+            "RETURNING (xmax = 0) AS inserted) "
+            "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) "
+            "FROM written"
+        )
+        new, updated = cursor.fetchone()
+    return WriteCounts(new, updated, len(events) - new - updated)
+
+
+# --- SQLite --------------------------------------------------------------------------
+
+
+def _sqlite_drop_indexes(expected_rows: int) -> list[str]:
+    """Drop the events' plain indexes when the import is at least as large as the table;
+    the statements that create them again."""
+    if expected_rows < 20_000:
+        return []
+    connection.ensure_connection()
+    raw = connection.connection
+    (stored,) = raw.execute(f"SELECT coalesce(max(id), 0) FROM {_TABLE}").fetchone()  # noqa: S608
+    if stored > expected_rows:
+        return []
+    indexes = raw.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+        "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
+        (_TABLE,),
+    ).fetchall()
+    for name, _sql in indexes:
+        raw.execute(f'DROP INDEX "{name}"')
+    return [sql for _name, sql in indexes]
+
+
+def _sqlite_datetimes(values: pa.ChunkedArray) -> list[str | None]:
+    """As Django's SQLite backend stores datetimes: UTC, no zone, "YYYY-MM-DD HH:MM:SS[.ffffff]"."""
+    micros = pc.cast(values, pa.int64()).to_numpy(zero_copy_only=False)
+    seconds = pc.cast(values, pa.timestamp("s", "UTC"), safe=False)
+    whole = pc.utf8_slice_codeunits(pc.cast(seconds, pa.string()), 0, 19)
+    text: list[str | None] = whole.to_pylist()
+    if values.null_count == 0:
+        fractions = np.flatnonzero(micros % 1_000_000)
+    else:
+        valid = pc.is_valid(values).to_numpy(zero_copy_only=False)
+        fractions = np.flatnonzero(valid & (np.nan_to_num(micros) % 1_000_000 != 0))
+    for i in fractions.tolist():
+        text[i] = f"{text[i]}.{int(micros[i]) % 1_000_000:06d}"
+    return text
+
+
+def _sqlite_upsert(dataset_id: int, source: str, events: pa.Table) -> WriteCounts:
+    # Python values for 20,000 rows at a time: memory follows that, not the chunk.
     counts = WriteCounts()
-    for start in range(0, len(rows), BATCH):
-        batch = rows[start : start + BATCH]
-        stored = {
-            external_id: (pk, published_at)
-            for external_id, pk, published_at in Event.objects.filter(
-                source=source, external_id__in=[r.external_id for r in batch]
-            ).values_list("external_id", "pk", "published_at")
-        }
-        new: list[EventRow] = []
-        newer: list[tuple[int, EventRow]] = []
-        for row in batch:
-            if row.external_id not in stored:
-                new.append(row)
-                continue
-            pk, published_at = stored[row.external_id]
-            if row.published_at and (published_at is None or row.published_at > published_at):
-                newer.append((pk, row))
-            else:
-                counts.unchanged += 1
-        _insert(dataset_id, source, new)
-        _update(dataset_id, source, newer)
-        counts.new += len(new)
-        counts.updated += len(newer)
+    for start in range(0, len(events), 20_000):
+        counts.add(_sqlite_upsert_batch(dataset_id, source, events.slice(start, 20_000)))
     return counts
+
+
+def _sqlite_upsert_batch(dataset_id: int, source: str, events: pa.Table) -> WriteCounts:
+    values = []
+    for name in COLUMNS:
+        if pa.types.is_timestamp(events.schema.field(name).type):
+            values.append(_sqlite_datetimes(events[name]))
+        else:
+            values.append(events[name].to_pylist())
+    params = zip(repeat(dataset_id), repeat(source), *values)
+    placeholders = ", ".join(["?"] * len(_INSERTED))
+    updates = ", ".join(f"{c} = excluded.{c}" for c in ["dataset_id", *UPDATABLE])
+    newer = _NEWER.format(new="excluded", old=_TABLE)
+    # Names come from the model and this module, never from input.
+    sql = (
+        f"INSERT INTO {_TABLE} ({', '.join(_INSERTED)}) VALUES ({placeholders}) "  # noqa: S608
+        f"ON CONFLICT (source, external_id) DO UPDATE SET {updates} WHERE {newer}"
+    )
+    connection.ensure_connection()
+    raw = connection.connection
+    (before,) = raw.execute(f"SELECT coalesce(max(id), 0) FROM {_TABLE}").fetchone()  # noqa: S608
+    changed = raw.executemany(sql, params).rowcount
+    (new,) = raw.execute(f"SELECT count(*) FROM {_TABLE} WHERE id > ?", (before,)).fetchone()  # noqa: S608
+    return WriteCounts(new, changed - new, len(events) - changed)

@@ -298,3 +298,23 @@ def test_grid_cell_refuses_coordinates_outside_sweden() -> None:
         grid_cell(57.2, 16.4, 1000)
     with pytest.raises(ValueError, match="easting must be a finite number"):
         grid_cell(6_500_000.0, math.nan, 1000)
+
+
+def test_pairs_to_wgs84_agrees_with_the_scalar_function() -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(4)
+    lat = rng.uniform(55.5, 68.5, 500)
+    lon = rng.uniform(11.5, 23.5, 500)
+    metres = np.array([geo.wgs84_to_sweref99tm(a, b) for a, b in zip(lat, lon, strict=True)])
+    x = np.concatenate([lat, lon, metres[:, 1], [57.26, 99.0, 57.26, np.nan]])
+    y = np.concatenate([lon, lat, metres[:, 0], [6347769.0, 99.0, 16.44, 16.44]])
+    got_lat, got_lon, ok = geo.pairs_to_wgs84(x, y)
+    for i, (a, b) in enumerate(zip(x, y, strict=True)):
+        try:
+            want = geo.pair_to_wgs84(a, b)
+        except ValueError:
+            assert not ok[i]
+            continue
+        assert ok[i]
+        np.testing.assert_allclose((got_lat[i], got_lon[i]), want, rtol=0, atol=1e-9)

@@ -69,7 +69,7 @@ class Migration(migrations.Migration):
                 ('indicator', models.CharField(choices=[('events', 'Number of events'), ('rate', 'Events per 100 000 inhabitants'), ('survey', 'Share in a survey'), ('manual', 'Entered by hand')], default='events', max_length=16, verbose_name='indicator')),
                 ('category', models.CharField(blank=True, help_text='A main category or a subcategory of the common taxonomy.', max_length=64, verbose_name='category')),
                 ('survey_question', models.CharField(blank=True, max_length=300, verbose_name='survey question')),
-                ('unit', models.CharField(blank=True, help_text='For an indicator entered by hand, e.g. “meetings held” or “% of schools”.', max_length=100, verbose_name='unit')),
+                ('unit', models.CharField(blank=True, help_text='For an indicator entered by hand, e.g. “meetings held” or “share of schools with a safety plan”.', max_length=100, verbose_name='unit')),
                 ('direction', models.CharField(choices=[('decrease', 'Decrease'), ('increase', 'Increase')], default='decrease', max_length=16, verbose_name='the goal is a')),
                 ('baseline_start', models.DateField(blank=True, null=True, verbose_name='baseline from')),
                 ('baseline_end', models.DateField(blank=True, null=True, verbose_name='baseline until')),

@@ -1,11 +1,19 @@
 """Tables of events through a mapping: dates, times, categories, WGS 84 or SWEREF 99 TM."""
 
+import tempfile
+from io import StringIO
+from pathlib import Path
+from unittest import mock
+
+import pyarrow as pa
+from django.core.management import call_command
 from django.test import TestCase
 
 from samverka.lib.geo import wgs84_to_sweref99tm
 from samverka.organizations.models import County
-from samverka.sources import services
+from samverka.sources import services, tabular
 from samverka.sources.models import ColumnMapping, Dataset, Event, PlacePrecision, SourceKind
+from samverka.sources.writing import EventWriter
 from samverka.testing import make_kommun
 
 HEADER = "id;datum;tid;typ;lat;lon;plats;beskrivning\n"
@@ -91,3 +99,64 @@ class EventTableTest(TestCase):
             (HEADER + rows).encode(), file_name="igen.csv", mapping=self.mapping, owner=self.kommun
         )
         self.assertTrue(again.already_imported)
+
+    def test_progress_is_reported_while_reading_and_while_writing(self) -> None:
+        rows = "".join(f"p{n};2026-01-{1 + n % 28:02d};12:00;Klotter;;;;\n" for n in range(6000))
+        seen: list[tuple[int, int]] = []
+        written: list[int] = []
+        original = EventWriter.write
+
+        def write(writer: EventWriter, events: pa.Table) -> None:
+            written.append(len(seen))  # how many reports came before this chunk's writing
+            original(writer, events)
+
+        with (
+            mock.patch.object(tabular, "CHUNK_BYTES", 16_384),
+            mock.patch.object(EventWriter, "write", write),
+        ):
+            dataset = services.import_event_table(
+                (HEADER + rows).encode(),
+                file_name="p.csv",
+                mapping=self.mapping,
+                owner=self.kommun,
+                progress=lambda done, total: seen.append((done, total)),
+            ).dataset
+        self.assertEqual(dataset.rows_imported, 6000)
+        self.assertGreater(len(written), 5)  # several chunks
+        done = [d for d, _total in seen]
+        self.assertEqual(done, sorted(done))
+        self.assertEqual(seen[-1][0], seen[-1][1])
+        # A report before each chunk is written and one after: the bar moves during both.
+        self.assertGreaterEqual(len(set(done)), 2 * len(written))
+        self.assertTrue(all(0 < d < seen[-1][1] for d in done[:-1]))
+
+    def test_an_irregular_file_is_read_row_by_row_with_the_same_result(self) -> None:
+        text = HEADER + (
+            "r1;2026-03-01;12:00;Klotter;;;;\n"
+            "\n"
+            "r2;2026-03-02;12:00;Klotter\n"  # too few cells: padded, as Excel writes them
+            ";;;;;;;\n"
+            "r3;2026-03-03;12:00;Klotter;;;;;extra\n"
+            "r4;2026-13-03;12:00;Klotter;;;;\n"
+        )
+        dataset = self.run_import(text)
+        self.assertEqual((dataset.rows_read, dataset.rows_imported), (4, 3))
+        self.assertEqual([(r.row_number, r.field) for r in dataset.rejected.all()], [(7, "datum")])
+
+    def test_the_command_imports_and_names_rejected_rows(self) -> None:
+        with tempfile.TemporaryDirectory() as directory:
+            path = Path(directory) / "est.csv"
+            path.write_text(HEADER + "k1;2026-03-01;12:00;Klotter;;;;\nk2;x;;Klotter;;;;\n")
+            out = StringIO()
+            call_command(
+                "import_event_table",
+                str(path),
+                "--mapping",
+                "EST-export",
+                "--owner",
+                self.kommun.slug,
+                stdout=out,
+                stderr=StringIO(),
+            )
+        self.assertIn("2 read, 1 new, 0 updated, 0 unchanged, 1 rejected", out.getvalue())
+        self.assertIn("row 3, datum: not a date: 'x'", out.getvalue())

@@ -1,6 +1,7 @@
 """Polling the Police events API: limits, back-off, 404, network errors. Never the network."""
 
 import datetime as dt
+import hashlib
 import json
 import urllib.error
 import urllib.parse
@@ -15,8 +16,8 @@ from django.test import TestCase
 
 from samverka.core.access import Visibility
 from samverka.organizations.models import County, Organization, OrganizationKind
-from samverka.sources import polling
-from samverka.sources.models import Dataset, Event
+from samverka.sources import polling, services
+from samverka.sources.models import Dataset, Event, PollRecord
 from samverka.testing import make_kommun
 
 START = dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.UTC)
@@ -283,6 +284,56 @@ class PollingTest(TestCase):
         out, _err = self.command(world, "--kommun", "Oskarshamn", "--rounds", "2")
         self.assertIn("3 read, 1 new, 1 updated, 1 unchanged", out)
         self.assertEqual(Event.objects.count(), 3)
+        self.assertEqual(Dataset.objects.count(), 1)
+
+    def test_polls_of_a_month_fold_into_one_dataset_with_a_log_of_each_response(self) -> None:
+        first, second = [rec(1), rec(2)], [rec(3), rec(2, datetime="2026-11-22 10:15:00 +01:00")]
+        world = FakeWorld(ok(first), ok(second), ok(second))
+        self.command(world, "--kommun", "Oskarshamn", "--rounds", "3", "--interval", "300")
+        dataset = Dataset.objects.get()
+        self.assertEqual(
+            (dataset.rows_read, dataset.rows_imported, dataset.rows_updated), (4, 3, 1)
+        )
+        self.assertEqual(dataset.rows_unchanged, 0)
+        self.assertEqual(dataset.title, "Police events API: Oskarshamn, 2026-11")
+        self.assertEqual(dataset.file_name, "polisen-api-2026-11-22T10:05:00Z.json")
+        self.assertEqual(dataset.sha256, hashlib.sha256(ok(second)[2]).hexdigest())
+        polls = list(PollRecord.objects.order_by("polled_at"))
+        self.assertEqual(
+            [(p.sha256, p.rows_new, p.rows_updated, p.polled_at) for p in polls],
+            [
+                # polled_at is when the answer came (the fake fetch takes 0.5 s)
+                (hashlib.sha256(ok(first)[2]).hexdigest(), 2, 0, START + dt.timedelta(seconds=0.5)),
+                (
+                    hashlib.sha256(ok(second)[2]).hexdigest(),
+                    1,
+                    1,
+                    START + dt.timedelta(seconds=300.5),
+                ),
+            ],
+        )
+        self.assertEqual({p.dataset_id for p in polls}, {dataset.pk})
+        self.assertEqual(set(Event.objects.values_list("dataset", flat=True)), {dataset.pk})
+
+    def test_a_new_month_or_a_withdrawn_dataset_starts_a_new_dataset(self) -> None:
+        world = FakeWorld(ok([rec(1)]))
+        client = self.poller(world)
+        november = client.poll_once(["Oskarshamn"]).dataset
+        world.time += 40 * 86400  # into December
+        world.responses = [ok([rec(1), rec(2)])]
+        december = client.poll_once(["Oskarshamn"]).dataset
+        self.assertNotEqual(november, december)
+        assert december is not None
+        self.assertEqual(december.title, "Police events API: Oskarshamn, 2027-01")
+        services.withdraw(december, reason="test")
+        world.responses = [ok([rec(3)])]
+        again = client.poll_once(["Oskarshamn"]).dataset
+        self.assertNotIn(again, (november, december))
+        # Another selection of kommuner has its own dataset.
+        world.responses = [ok([rec(4, place="Västervik")])]
+        other = client.poll_once(["Västervik"]).dataset
+        self.assertNotIn(other, (november, december, again))
+        self.assertEqual(Dataset.objects.count(), 4)
 
     def test_a_full_response_warns_that_events_may_be_missed(self) -> None:
         world = FakeWorld(ok([rec(n) for n in range(1, polling.MAX_EVENTS + 1)]))

@@ -1,14 +1,18 @@
 """Source pages for every persona: upload, follow, read, withdraw, map types."""
 
 import json
+import tempfile
+from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from samverka.core.access import Visibility
 from samverka.sources import services
 from samverka.sources.models import Dataset, Event, ImportJob, JobStatus, SourceKind
+from samverka.sources.tasks import JobProgress
 from samverka.taxonomy.models import Category
 from samverka.testing import PERSONAS, PersonaTestCase
 
@@ -70,6 +74,44 @@ class UploadTest(PersonaTestCase):
         page = self.client.get(job.get_absolute_url())
         self.assertContains(page, "Klar")
         self.assertContains(page, dataset.get_absolute_url())
+
+    def test_a_running_job_shows_the_progress_the_worker_wrote_inside_its_transaction(
+        self,
+    ) -> None:
+        self.login_as("coordinator")
+        with tempfile.TemporaryDirectory() as directory:
+            job = ImportJob.objects.create(
+                kind=SourceKind.POLICE_EVENTS,
+                owner=self.kommun,
+                file_name="stor.json",
+                stored_path=str(Path(directory) / "x.upload"),
+                created_by=self.coordinator,
+                status=JobStatus.RUNNING,
+            )
+            progress = JobProgress(job)
+            with transaction.atomic():  # as inside the import's transaction
+                for done in (10, 10, 40, 70):
+                    progress(done, 100)
+            self.assertEqual(progress.reported, [9, 38, 66])  # 0–95 %, each change once
+            self.assertContains(self.client.get(job.get_absolute_url()), 'value="66"')
+            progress.remove()
+            self.assertFalse(job.progress_path.exists())
+
+    def test_an_import_reports_progress_while_reading_and_while_writing(self) -> None:
+        seen: list[tuple[int, int]] = []
+        records = [rec(n) for n in range(1, 12_001)]
+        services.import_police_events(
+            json.dumps(records).encode(),
+            file_name="p.json",
+            owner=self.kommun,
+            progress=lambda done, total: seen.append((done, total)),
+        )
+        total = seen[-1][1]
+        self.assertEqual(total, 2 * len(records))
+        reading = [d for d, _t in seen if d <= len(records)]
+        writing = [d for d, _t in seen if len(records) < d < total]
+        self.assertGreaterEqual(len(reading), 2)
+        self.assertGreaterEqual(len(writing), 1)
 
     def test_an_unreadable_file_fails_with_its_reason_and_saves_nothing(self) -> None:
         self.login_as("police")

@@ -16,7 +16,8 @@ class Command(BaseCommand):
     help = (
         "Poll the live Police events API (polisen.se/api/events) for some kommuner and import "
         "each response. Keeps to the API's limits (one call per 10 s, 60 an hour), backs off on "
-        "HTTP 429, stops on HTTP 404. Use --once from cron."
+        "HTTP 429, stops on HTTP 404. Use --once from cron. The polls of the same kommuner in "
+        "the same month fold into one rolling dataset; each changed response is logged."
     )
     # For tests: call_command(..., fetch=..., sleep=..., clock=..., now=...).
     stealth_options = ("fetch", "sleep", "clock", "now")
@@ -130,7 +131,7 @@ class Command(BaseCommand):
             then = "; trying again next round" if retry else ""
             self.stderr.write(f"{stamp}: {result.error}{then}")
             return
-        dataset = result.dataset
+        dataset, poll = result.dataset, result.poll
         if dataset is None:  # never: a round without an error has a dataset
             return
         if result.already_imported:
@@ -138,14 +139,15 @@ class Command(BaseCommand):
                 f"{stamp}: response identical to dataset {dataset.pk}: 0 new rows, nothing changed."
             )
             return
+        if poll is None:  # never: a response not seen before is recorded
+            return
         self.stdout.write(
-            f"{stamp}: dataset {dataset.pk}: {dataset.rows_read} read, "
-            f"{dataset.rows_imported} new, "
-            f"{dataset.rows_updated} updated, {dataset.rows_unchanged} unchanged, "
-            f"{dataset.rows_skipped} skipped (summaries), {dataset.rows_rejected} rejected"
+            f"{stamp}: dataset {dataset.pk}: {poll.rows_read} read, {poll.rows_new} new, "
+            f"{poll.rows_updated} updated, {poll.rows_unchanged} unchanged, "
+            f"{poll.rows_skipped} skipped (summaries), {poll.rows_rejected} rejected"
         )
-        if dataset.rows_read >= polling.MAX_EVENTS:
+        if poll.rows_read >= polling.MAX_EVENTS:
             self.stderr.write(
-                f"Warning: the response holds {dataset.rows_read} events, the API's maximum; "
+                f"Warning: the response holds {poll.rows_read} events, the API's maximum; "
                 "older events may have been missed. Poll more often or fewer kommuner at a time."
             )
