@@ -261,6 +261,8 @@ def load_generated(years: int = 5, seed: int = 1) -> int:
                     kind=SourceKind.SURVEY,
                     title=survey_title,
                     owner=kommun,
+                    agreement=agreement,
+                    visibility=Visibility.SHARED if agreement else Visibility.INTERNAL,
                     file_name="demo_events.py",
                     status=DatasetStatus.DONE,
                     progress=100,
@@ -287,6 +289,10 @@ def load_generated(years: int = 5, seed: int = 1) -> int:
 
 
 PICTURE_TITLE = "Lägesbild %(year)s (demo)"
+NOTICES_LEFT_OUT = (
+    "Polisens webbnotiser är ett urval av samma händelser som de polisanmälda "
+    "händelserna; de skulle räknas två gånger."
+)
 
 
 def load_situation_pictures() -> int:
@@ -297,6 +303,7 @@ def load_situation_pictures() -> int:
     from samverka.situation import overview as situation_overview
     from samverka.situation import services as situation
     from samverka.situation.models import Problem, SituationPicture
+    from samverka.sources.models import SourceKind
 
     year = timezone.localdate().year - 1
     title = PICTURE_TITLE % {"year": year}
@@ -322,6 +329,16 @@ def load_situation_pictures() -> int:
             )
             if not situation.used_dataset_ids(picture):
                 continue
+            # The police's public notices overlap the generated police-reported events:
+            # the demo picture leaves them out, as a coordinator would, and says why.
+            choices = {
+                dataset.pk: (
+                    dataset.kind != SourceKind.POLICE_EVENTS,
+                    "" if dataset.kind != SourceKind.POLICE_EVENTS else NOTICES_LEFT_OUT,
+                )
+                for dataset in situation.eligible_datasets(picture)
+            }
+            situation.set_sources(picture, choices)
             hotspot = demo_events.KOMMUNER[seed_kommun.code].hotspot
             problem = Problem.objects.create(
                 picture=picture,

@@ -54,7 +54,7 @@ def number(value: float | None, digits: int = 1) -> str:
 
 
 def filename(item: FollowUp, extension: str) -> str:
-    return f"uppfoljning-{slugify(item.plan.title) or 'plan'}-{item.as_of}.{extension}"
+    return f"uppfoljning-{slugify(item.plan.title)[:80] or 'plan'}-{item.as_of}.{extension}"
 
 
 def render_html(item: FollowUp) -> str:
@@ -105,7 +105,7 @@ def render_docx(item: FollowUp) -> bytes:
     plan = item.plan
     document = docx.Document()
     title = _("Follow-up of %(plan)s") % {"plan": plan.title}
-    document.core_properties.title = title
+    document.core_properties.title = title[:255]  # Word's limit
     document.add_heading(title, level=0)
     document.add_paragraph(
         _("%(kommun)s, as of %(date)s.") % {"kommun": plan.kommun, "date": data["as_of"]}

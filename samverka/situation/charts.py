@@ -69,7 +69,7 @@ def category_chart(table: dict[str, Any], title: str) -> SafeString:
     width, height = label_w + bar_w + 70, 30 + row_h * len(rows)
     body = [
         f'<text x="{label_w}" y="14" font-size="11" fill="{MUTED}">'
-        + escape(_("per 100 000 inhabitants") if use_rates else _("events"))
+        + escape(_("per 100 000 inhabitants and year") if use_rates else _("events"))
         + "</text>"
     ]
     for index, row in enumerate(rows):
@@ -258,6 +258,22 @@ def grid_map(data: dict[str, Any], title: str, *, density: bool = False) -> Safe
                 f'<rect x="{px(east0 + c * size):.1f}" y="{py(north0 + (r + 1) * size):.1f}" '
                 f'width="{side:.1f}" height="{side:.1f}" fill="none" stroke="{ALERT}" '
                 f'stroke-width="2"/>'
+            )
+    for area in data.get("areas") or []:
+        for ring in area["rings"]:
+            points = " ".join(f"{px(e):.1f},{py(n):.1f}" for e, n in ring)
+            body.append(
+                f'<polygon points="{points}" fill="none" stroke="{INK}" stroke-width="0.8" '
+                f'stroke-dasharray="4 3"/>'
+            )
+        ring = max(area["rings"], key=len)
+        cx = sum(e for e, _n in ring) / len(ring)
+        cy = sum(n for _e, n in ring) / len(ring)
+        if min_x <= cx <= max_x and min_y <= cy <= max_y:
+            body.append(
+                f'<text x="{px(cx):.1f}" y="{py(cy):.1f}" font-size="12" text-anchor="middle" '
+                f'fill="{INK}" stroke="#fff" stroke-width="3" paint-order="stroke">'
+                f"{escape(area['name'])}</text>"
             )
     body.append(
         f'<line x1="10" x2="{10 + 1000 * scale:.1f}" y1="{height - 10}" y2="{height - 10}" '

@@ -37,7 +37,7 @@ class Outline:
 
 def outline(picture: SituationPicture, user: AnyUser) -> Outline:
     figures = services.figures(picture)
-    choices = list(picture.source_choices.select_related("dataset", "dataset__owner"))
+    choices = services.source_list(picture)
     problems = sorted(
         picture.problems.prefetch_related("priority_areas", "evidence"),
         key=lambda p: (-p.score, p.pk),
@@ -46,8 +46,8 @@ def outline(picture: SituationPicture, user: AnyUser) -> Outline:
     return Outline(
         picture=picture,
         figures=figures,
-        sources_used=[c for c in choices if c.included],
-        sources_left_out=[c for c in choices if not c.included],
+        sources_used=[c for c in choices if c["included"]],
+        sources_left_out=[c for c in choices if not c["included"]],
         inputs=list(picture.inputs.visible_to(user).select_related("owner")),
         problems=problems,
         priority_areas=areas,
@@ -55,7 +55,7 @@ def outline(picture: SituationPicture, user: AnyUser) -> Outline:
 
 
 def filename(picture: SituationPicture, extension: str) -> str:
-    return f"{slugify(picture.title) or 'lagesbild'}-v{picture.version}.{extension}"
+    return f"{slugify(picture.title)[:80] or 'lagesbild'}-v{picture.version}.{extension}"
 
 
 def render_html(picture: SituationPicture, user: AnyUser) -> str:
@@ -129,7 +129,7 @@ def render_docx(picture: SituationPicture, user: AnyUser) -> bytes:
     figures = doc.figures
     drawn = chart_context(figures)
     document = docx.Document()
-    document.core_properties.title = picture.title
+    document.core_properties.title = picture.title[:255]  # Word's limit
     document.add_heading(picture.title, level=0)
     document.add_paragraph(
         f"{picture.kommun} · {formats.date_format(picture.period_start)}–"
@@ -152,17 +152,21 @@ def render_docx(picture: SituationPicture, user: AnyUser) -> bytes:
 
     document.add_heading(_("Sources"), level=1)
     for choice in doc.sources_used:
-        document.add_paragraph(str(choice), style="List Bullet")
+        period = f"{choice['period_start']} – {choice['period_end']}".strip(" –")
+        details = ", ".join(part for part in (choice["owner"], period) if part)
+        document.add_paragraph(
+            f"{choice['name']} ({details})" if details else choice["name"], style="List Bullet"
+        )
     if doc.sources_left_out:
         document.add_heading(_("Sources left out"), level=2)
         for choice in doc.sources_left_out:
-            document.add_paragraph(f"{choice}: {choice.reason}", style="List Bullet")
+            document.add_paragraph(f"{choice['name']}: {choice['reason']}", style="List Bullet")
 
     document.add_heading(_("Reported events by category"), level=1)
     headers = [
         _("Category"),
         _("Events"),
-        _("Per 100 000"),
+        _("Per 100 000 and year"),
         _("Comparable, the municipality"),
         _("County"),
         _("Sweden"),
@@ -238,34 +242,31 @@ def render_docx(picture: SituationPicture, user: AnyUser) -> bytes:
 
 
 def concentration_sentence(concentration: dict[str, Any]) -> str:
-    top = concentration.get("top") or 0.05
-    events_in_top = concentration.get("events_in_top")
-    half = concentration.get("places_for_half")
-    parts = []
-    if events_in_top is not None:
-        parts.append(
-            _("%(events)s %% of the events happened in the busiest %(places)s %% of places")
-            % {
-                "events": formats.number_format(events_in_top * 100, 0),
-                "places": formats.number_format(top * 100, 0),
-            }
-        )
-    if half is not None:
-        parts.append(
-            _("half of them in %(share)s %% of the places")
-            % {"share": formats.number_format(half * 100, 1)}
-        )
+    """How concentrated the events are, in squares: "Half of the events happened in
+    9 of the 189 squares with any event; the 10 busiest held 41 %"."""
     size = int(concentration.get("cell_size") or 0)
-    return (
-        "; ".join(parts) + " " + _("(places: squares of %(size)s × %(size)s m).") % {"size": size}
-    )
+    with_events = concentration.get("places_with_events") or 0
+    half = concentration.get("squares_for_half")
+    if half is None:  # figures frozen before squares were counted
+        return ""
+    return _(
+        "Half of the events happened in %(half)s of the %(squares)s squares "
+        "(%(size)s × %(size)s m) with any event; the %(top)s busiest squares held "
+        "%(share)s %% of them."
+    ) % {
+        "half": half,
+        "squares": with_events,
+        "size": size,
+        "top": concentration.get("top_squares"),
+        "share": formats.number_format((concentration.get("events_in_top_squares") or 0) * 100, 0),
+    }
 
 
 def chart_context(figures: dict[str, Any]) -> dict[str, Any]:
     """The charts of the overview as SVG, for the page and the PDF alike."""
     return {
         "category_svg": charts.category_chart(
-            figures.get("categories", {}), _("Events per 100 000 inhabitants by category")
+            figures.get("categories", {}), _("Events per 100 000 inhabitants and year by category")
         ),
         "month_svg": charts.month_chart(figures.get("months", {}), _("Events per month")),
         "heatmap_svg": charts.heatmap(

@@ -35,6 +35,14 @@ class PictureForm(forms.Form):
         self.user = user
         agreements = Agreement.objects.editable_by(user).order_by("title")
         self.fields["agreement"].queryset = agreements  # type: ignore[attr-defined]
+        kommuner = Organization.objects.filter(
+            kind=OrganizationKind.KOMMUN, agreements__in=agreements
+        ).distinct()
+        self.fields["kommun"].queryset = kommuner  # type: ignore[attr-defined]
+        if agreements.count() == 1:
+            self.fields["agreement"].initial = agreements.first()
+        if kommuner.count() == 1:
+            self.fields["kommun"].initial = kommuner.first()
         last_year = timezone.localdate().year - 1
         self.fields["period_start"].initial = dt.date(last_year, 1, 1)
         self.fields["period_end"].initial = dt.date(last_year, 12, 31)
@@ -212,6 +220,16 @@ class AdoptForm(forms.Form):
 
 
 class PublishForm(forms.Form):
+    figures = forms.MultipleChoiceField(
+        label=_("Figures to publish"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            ("categories", _("Reported events by category")),
+            ("months", _("Events per month")),
+            ("map", _("Map of hot spots (squares with at least five events)")),
+        ],
+    )
     text = forms.CharField(
         label=_("Public summary"),
         widget=forms.Textarea(attrs={"rows": 8}),

@@ -260,7 +260,7 @@ class Problem(models.Model):
 
 
 class FigureKind(models.TextChoices):
-    CATEGORIES = "categories", _("Reported crime by category")
+    CATEGORIES = "categories", _("Reported events by category")
     MONTHS = "months", _("Events per month")
     WEEKDAY_HOUR = "weekday_hour", _("Weekday and hour")
     HOTSPOTS = "hotspots", _("Hot spots")
@@ -294,6 +294,11 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_figure_display()} ({self.problem})"
+
+    @property
+    def html_prefix(self) -> str:
+        """Keeps the ids of a pinned figure apart from the overview's on the same page."""
+        return f"evidence-{self.pk}-"
 
 
 class PublishedSummary(VisibleContent):

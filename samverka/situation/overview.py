@@ -35,10 +35,11 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db.models import Count, F, Func, IntegerField, QuerySet
+from django.db.models import Count, F, Func, IntegerField, Min, QuerySet
+from django.utils import timezone
 
 from samverka.analysis import place, rates, surveys, timeseries
-from samverka.lib.dates import stockholm_local
+from samverka.lib.dates import add_months, stockholm_local
 from samverka.lib.geo import wgs84_to_sweref99tm_arrays
 from samverka.organizations.models import Organization, SubArea
 from samverka.sources.models import (
@@ -311,6 +312,8 @@ def _category_table(
     info: dict[int, CategoryInfo],
     row_of: dict[int, int],
     population: dict[int, int],
+    *,
+    compare_previous: bool = True,
 ) -> dict[str, Any]:
     police = ~events.est
     current = events.category[in_period & police]
@@ -402,6 +405,9 @@ def _category_table(
                     rates.Verdict.INCREASE: "higher",
                     rates.Verdict.DECREASE: "lower",
                 }.get(versus.verdict, "unclear")
+        if not compare_previous:
+            rows.append(entry)
+            continue
         ratio = rates.rate_ratio(count, days, before.get(row, 0), days)
         entry["change"] = {
             "ratio": _finite(ratio.ratio),
@@ -516,11 +522,22 @@ def _map(
         "alpha": gi.alpha,
         "min_count": MIN_HOTSPOT_COUNT,
         "boundary": _boundary(kommun),
+        "areas": _area_outlines(kommun),
         "density": _density_levels(density),
         "density_bandwidth": DENSITY_BANDWIDTH,
         "top": _top_places(kommun, counts, gi, positioned_total=int(np.count_nonzero(positioned))),
     }
+    ordered = np.sort(counts.counts.ravel())[::-1]
+    cumulative = np.cumsum(ordered)
+    total = int(cumulative[-1]) if cumulative.size else 0
     concentration = {
+        # In squares, not in shares of a rectangle drawn around the events: the count
+        # of squares holding half of the events does not depend on where the map ends.
+        "squares_for_half": int(np.searchsorted(cumulative, total / 2) + 1) if total else 0,
+        "top_squares": TOP_PLACES,
+        "events_in_top_squares": float(cumulative[min(TOP_PLACES, cumulative.size) - 1] / total)
+        if total
+        else 0.0,
         "events": conc.events,
         "places": conc.places,
         "places_with_events": conc.places_with_events,
@@ -592,6 +609,22 @@ def _top_places(
             }
         )
     return top
+
+
+def _area_outlines(kommun: Organization) -> list[dict[str, Any]]:
+    """The kommun's sub-areas in SWEREF 99 TM, for the map's outlines and names."""
+    outlines = []
+    for area in SubArea.objects.filter(kommun=kommun).order_by("name"):
+        geometry = area.geometry or {}
+        polygons = (
+            [geometry.get("coordinates", [])]
+            if geometry.get("type") == "Polygon"
+            else geometry.get("coordinates", [])
+        )
+        rings = [_project_ring(polygon[0]) for polygon in polygons if polygon and polygon[0]]
+        if rings:
+            outlines.append({"name": area.name, "rings": rings})
+    return outlines
 
 
 def _boundary(kommun: Organization) -> list[list[list[float]]]:
@@ -714,6 +747,28 @@ def count_events(kommun: Organization, dataset_ids: list[int], filters: Filters)
     return int(np.count_nonzero(counted))
 
 
+def coverage_start(kommun: Organization, dataset_ids: list[int]) -> tuple[dt.date | None, str]:
+    """The first day from which every chosen police source has data about the kommun,
+    and the title of the source that starts last: before that day, counts would grow
+    only because a source begins, not because crime does."""
+    firsts = list(
+        _event_query(dataset_ids)
+        .exclude(source=SourceKind.EST)
+        .filter(kommun=kommun)
+        .order_by()
+        .values_list("dataset_id", "dataset__title", "dataset__period_start")
+        .annotate(first=Min("occurred_at"))
+    )
+    if not firsts:
+        return None, ""
+    starts = []
+    for _dataset, title, declared, first in firsts:
+        day = timezone.localtime(first).date()
+        starts.append((min(day, declared) if declared else day, title))
+    start, title = max(starts)
+    return start, title
+
+
 def build(kommun: Organization, dataset_ids: list[int], filters: Filters) -> dict[str, Any]:
     """Every figure of the overview, as JSON-safe data."""
     info = categories()
@@ -736,13 +791,26 @@ def build(kommun: Organization, dataset_ids: list[int], filters: Filters) -> dic
     police = ~events.est
 
     population = populations(filters.end.year)
+    covered_from, last_source = coverage_start(kommun, dataset_ids)
+    label = next((c for c in info.values() if c.code == filters.category), None)
     figures: dict[str, Any] = {
         "filters": filters.as_dict(),
+        "category_label_sv": label.label_sv if label else "",
+        "category_label_en": label.label_en if label else "",
         "sub_area_name": sub_area_name,
         "kommun": kommun.name,
-        "previous": {"start": previous_start.isoformat(), "end": previous_end.isoformat()},
+        "previous": {
+            "start": previous_start.isoformat(),
+            "end": previous_end.isoformat(),
+            # The change is shown only when every source covers the earlier period.
+            "covered": covered_from is not None and covered_from <= previous_start,
+            "covered_from": covered_from.isoformat() if covered_from else None,
+            "last_source": last_source,
+        },
         "sources": dataset_summary(dataset_ids),
     }
+    if not figures["previous"]["covered"]:
+        in_previous = np.zeros(in_previous.shape, dtype=bool)
     figures["categories"] = _category_table(
         kommun,
         dataset_ids,
@@ -752,14 +820,19 @@ def build(kommun: Organization, dataset_ids: list[int], filters: Filters) -> dic
         in_previous,
         info,
         row_of,
-        population,
+        {} if filters.sub_area else population,  # no population is known for a sub-area
+        compare_previous=figures["previous"]["covered"],
     )
     chosen = category_kept & police
+    baseline_from = dt.date(filters.start.year - BASELINE_YEARS, filters.start.month, 1)
+    if covered_from is not None and covered_from > baseline_from:
+        # The baseline starts with the first whole month every source covers.
+        baseline_from = add_months(covered_from.replace(day=1), 0 if covered_from.day == 1 else 1)
     figures["months"] = _months(
         events,
-        chosen & (events.epoch < period_high),
+        chosen & (events.epoch < period_high) & (events.epoch >= _epoch(baseline_from)),
         filters,
-        dt.date(filters.start.year - BASELINE_YEARS, filters.start.month, 1),
+        min(baseline_from, filters.start.replace(day=1)),
     )
     figures["weekday_hour"] = _weekday_hour(events, chosen & in_period)
     figures["map"], figures["concentration"] = _map(kommun, events, chosen & in_period)

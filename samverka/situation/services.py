@@ -25,9 +25,13 @@ from samverka.situation.models import (
     PublishedSummary,
     QualitativeInput,
     SituationPicture,
+    SituationPictureQuerySet,
     SourceChoice,
 )
 from samverka.sources.models import Dataset, Event, SourceKind, Statistic, SurveyResult
+
+# The figures a public summary may show.
+PUBLISHABLE = ("categories", "months", "map")
 
 # The kinds of dataset a lägesbild draws figures from.
 FIGURE_KINDS = (SourceKind.POLICE_EVENTS, SourceKind.EVENT_TABLE, SourceKind.EST, SourceKind.SURVEY)
@@ -128,11 +132,12 @@ def set_sources(
         raise ValidationError(errors)
     saved = []
     for dataset_id, (included, reason) in choices.items():
-        choice, _created = SourceChoice.objects.update_or_create(
-            picture=picture,
-            dataset_id=dataset_id,
-            defaults={"included": included, "reason": "" if included else reason.strip()},
-        )
+        choice = SourceChoice.objects.filter(picture=picture, dataset_id=dataset_id).first()
+        choice = choice or SourceChoice(picture=picture, dataset_id=dataset_id)
+        choice.included = included
+        choice.reason = "" if included else reason.strip()
+        choice.full_clean()  # the reason is screened for personal data
+        choice.save()
         saved.append(choice)
     picture.save(update_fields=["updated_at"])
     return saved
@@ -215,8 +220,8 @@ def figure_data(figures: dict[str, Any], figure: str) -> dict[str, Any]:
         FigureKind.EST: ("est",),
     }[FigureKind(figure)]
     data = {key: figures.get(key) for key in keys}
-    data["sources"] = figures.get("sources", [])
-    data["filters"] = figures.get("filters", {})
+    for key in ("sources", "filters", "previous", "category_label_sv", "category_label_en"):
+        data[key] = figures.get(key, [] if key == "sources" else {})
     data["sub_area_name"] = figures.get("sub_area_name", "")
     data["kommun"] = figures.get("kommun", "")
     return data
@@ -250,6 +255,25 @@ def pin(
     return evidence
 
 
+def frozen_sources(picture: SituationPicture) -> list[dict[str, Any]]:
+    """The source list as it reads on adoption (titles and periods can change later)."""
+    return [
+        {
+            "name": str(choice),
+            "included": choice.included,
+            "reason": choice.reason,
+            "owner": str(choice.dataset.owner) if choice.dataset else "",
+            "period_start": choice.dataset.period_start.isoformat()
+            if choice.dataset and choice.dataset.period_start
+            else "",
+            "period_end": choice.dataset.period_end.isoformat()
+            if choice.dataset and choice.dataset.period_end
+            else "",
+        }
+        for choice in picture.source_choices.select_related("dataset", "dataset__owner")
+    ]
+
+
 @transaction.atomic
 def adopt(picture: SituationPicture, on: dt.date, reference: str, by: User) -> SituationPicture:
     """Adopt (fastställ) the picture: its figures are frozen from now on."""
@@ -258,9 +282,14 @@ def adopt(picture: SituationPicture, on: dt.date, reference: str, by: User) -> S
         raise ValidationError({"decision_reference": _("Give the decision's reference.")})
     if not picture.source_choices.filter(included=True).exists():
         raise ValidationError(_("A situation picture needs at least one source."))
+    if on < picture.period_start or on > timezone.localdate():
+        raise ValidationError(
+            {"adopted_on": _("The adoption date lies between the start of the period and today.")}
+        )
     default = overview.Filters(picture.period_start, picture.period_end)
     picture.snapshot = {
         "overview": overview.build(picture.kommun, used_dataset_ids(picture), default),
+        "sources": frozen_sources(picture),
         "frozen_at": timezone.now().isoformat(),
     }
     picture.status = PictureStatus.ADOPTED
@@ -269,6 +298,16 @@ def adopt(picture: SituationPicture, on: dt.date, reference: str, by: User) -> S
     picture.adopted_by = by
     picture.save()
     return picture
+
+
+def versions_of(picture: SituationPicture) -> SituationPictureQuerySet:
+    """Every version of the picture: the same agreement, kommun and period."""
+    return SituationPicture.objects.filter(
+        agreement=picture.agreement_id,
+        kommun=picture.kommun_id,
+        period_start=picture.period_start,
+        period_end=picture.period_end,
+    )
 
 
 @transaction.atomic
@@ -284,13 +323,7 @@ def new_version(picture: SituationPicture, by: User) -> SituationPicture:
         period_end=picture.period_end,
         title=picture.title,
         summary=picture.summary,
-        version=(
-            SituationPicture.objects.filter(
-                agreement=picture.agreement, kommun=picture.kommun
-            ).aggregate(top=Max("version"))["top"]
-            or 0
-        )
-        + 1,
+        version=(versions_of(picture).aggregate(top=Max("version"))["top"] or 0) + 1,
         previous=picture,
         created_by=by,
     )
@@ -328,16 +361,31 @@ def new_version(picture: SituationPicture, by: User) -> SituationPicture:
 
 
 @transaction.atomic
-def publish_summary(picture: SituationPicture, text: str, by: User) -> PublishedSummary:
-    """Publish the public summary of an adopted picture: the text, the figures by
-    category and month, and the map without any cell of few events."""
+def publish_summary(
+    picture: SituationPicture,
+    text: str,
+    by: User,
+    figures_to_publish: list[str] | None = None,
+) -> PublishedSummary:
+    """Publish the public summary of an adopted picture: the text and the figures the
+    coordinator chose (by category, by month, the map), the map without any cell of few
+    events."""
+    figures_to_publish = list(figures_to_publish if figures_to_publish is not None else PUBLISHABLE)
     if not picture.is_adopted:
         raise ValidationError(_("Only an adopted situation picture can be published."))
     frozen = picture.snapshot.get("overview", {})
     public_figures = overview.scrub_for_public(
         {
             key: frozen[key]
-            for key in ("categories", "months", "map", "sources", "filters", "kommun")
+            for key in [
+                *figures_to_publish,
+                "sources",
+                "filters",
+                "kommun",
+                "previous",
+                "category_label_sv",
+                "category_label_en",
+            ]
             if key in frozen
         }
     )
@@ -356,28 +404,63 @@ def publish_summary(picture: SituationPicture, text: str, by: User) -> Published
     return summary
 
 
+def _problem_fields(problem: Any) -> dict[str, Any]:
+    return {
+        "description": problem.description,
+        "offender": problem.offender,
+        "place": problem.place,
+        "target": problem.target,
+        "why_here_now": problem.why_here_now,
+        "score": problem.score,
+        "areas": sorted(str(area) for area in problem.priority_areas.all()),
+    }
+
+
+def source_list(picture: SituationPicture) -> list[dict[str, Any]]:
+    """The picture's sources as it shows them: frozen on adoption, else as they are."""
+    if picture.is_adopted and "sources" in picture.snapshot:
+        return list(picture.snapshot["sources"])
+    return frozen_sources(picture)
+
+
 def compare(old: SituationPicture, new: SituationPicture) -> dict[str, Any]:
-    """What changed between two versions: numbers by category, problems and texts."""
+    """What changed between two versions: numbers by category, problems (named, dropped
+    or changed in their causes, ranking or priority areas), sources, sections, texts."""
     old_rows = {r["code"]: r for r in figures(old).get("categories", {}).get("rows", [])}
     new_rows = {r["code"]: r for r in figures(new).get("categories", {}).get("rows", [])}
     numbers = []
-    for code in sorted(set(old_rows) | set(new_rows)):
+    for code in set(old_rows) | set(new_rows):
         before, after = old_rows.get(code), new_rows.get(code)
         row = after or before or {}
-        numbers.append(
-            {
-                "label_sv": row["label_sv"],
-                "label_en": row["label_en"],
-                "old": before["count"] if before else None,
-                "new": after["count"] if after else None,
-            }
-        )
-    old_problems = {p.title for p in old.problems.all()}
-    new_problems = {p.title for p in new.problems.all()}
+        if (before or {}).get("count") != (after or {}).get("count"):
+            numbers.append(
+                {
+                    "label_sv": row["label_sv"],
+                    "label_en": row["label_en"],
+                    "old": before["count"] if before else None,
+                    "new": after["count"] if after else None,
+                }
+            )
+    numbers.sort(key=lambda n: n["label_sv"])
+    old_problems = {p.title: _problem_fields(p) for p in old.problems.all()}
+    new_problems = {p.title: _problem_fields(p) for p in new.problems.all()}
+    old_sources = {s["name"] for s in source_list(old) if s["included"]}
+    new_sources = {s["name"] for s in source_list(new) if s["included"]}
+    old_inputs = {i.title for i in old.inputs.all()}
+    new_inputs = {i.title for i in new.inputs.all()}
     return {
-        "numbers": [n for n in numbers if n["old"] != n["new"]],
-        "problems_added": sorted(new_problems - old_problems),
-        "problems_removed": sorted(old_problems - new_problems),
+        "numbers": numbers,
+        "problems_added": sorted(set(new_problems) - set(old_problems)),
+        "problems_removed": sorted(set(old_problems) - set(new_problems)),
+        "problems_changed": sorted(
+            title
+            for title in set(old_problems) & set(new_problems)
+            if old_problems[title] != new_problems[title]
+        ),
+        "sources_added": sorted(new_sources - old_sources),
+        "sources_removed": sorted(old_sources - new_sources),
+        "inputs_added": sorted(new_inputs - old_inputs),
+        "inputs_removed": sorted(old_inputs - new_inputs),
         "summary_changed": old.summary != new.summary,
         "old_summary": old.summary,
         "new_summary": new.summary,

@@ -24,5 +24,6 @@ urlpatterns = [
     path("<int:pk>/publicera/", views.publish, name="publish"),
     path("<int:pk>/lagesbild.pdf", views.picture_pdf, name="pdf"),
     path("<int:pk>/lagesbild.docx", views.picture_docx, name="docx"),
+    path("publik/", views.public_list, name="public_list"),
     path("publik/<int:pk>/", views.public_summary, name="public"),
 ]

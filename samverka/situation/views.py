@@ -143,6 +143,9 @@ def _context(request: HttpRequest, picture: SituationPicture) -> dict[str, Any]:
     can_edit = SituationPicture.objects.editable_by(request.user).filter(pk=picture.pk).exists()
     return {
         "picture": picture,
+        "filter_errors": [str(e) for errors in filter_form.errors.values() for e in errors]
+        if filter_form.is_bound
+        else [],
         "filter_form": filter_form,
         "filters": filters,
         "figures": figures,
@@ -169,10 +172,11 @@ def picture_detail(request: HttpRequest, pk: int) -> HttpResponse:
         inputs=picture.inputs.visible_to(request.user).select_related("owner"),
         can_coordinate=can_coordinate,
         adopt_form=AdoptForm(),
-        versions=SituationPicture.objects.visible_to(request.user)
-        .filter(agreement=picture.agreement, kommun=picture.kommun)
+        versions=services.versions_of(picture)
+        .visible_to(request.user)
         .exclude(pk=picture.pk)
         .order_by("-version"),
+        frozen_sources=services.source_list(picture) if picture.is_adopted else None,
         published=PublishedSummary.objects.filter(picture=picture).first(),
         input_kinds=InputKind,
     )
@@ -370,6 +374,8 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
     if not other_pk or not str(other_pk).isdigit():
         raise Http404
     other = _visible(request, int(other_pk))
+    if not services.versions_of(picture).filter(pk=other.pk).exists():
+        raise Http404
     older, newer = sorted((picture, other), key=lambda p: (p.version, p.pk))
     return render(
         request,
@@ -394,6 +400,17 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The public summary is published."))
         return redirect(summary)
     return render(request, "situation/publish_form.html", {"form": form, "picture": picture})
+
+
+def public_list(request: HttpRequest) -> HttpResponse:
+    """Every published summary anyone may read."""
+    summaries = (
+        PublishedSummary.objects.visible_to(request.user)
+        .filter(visibility=Visibility.PUBLIC, published_at__isnull=False)
+        .select_related("picture", "picture__kommun")
+        .order_by("picture__kommun__name", "-picture__period_start")
+    )
+    return render(request, "situation/public_list.html", {"summaries": summaries})
 
 
 def public_summary(request: HttpRequest, pk: int) -> HttpResponse:

@@ -116,7 +116,9 @@ def test_a_coordinator_builds_adopts_and_downloads_a_situation_picture(
     problem = Problem.objects.get(title="Inbrott under mörka månader")
     evidence = Evidence.objects.get(problem=problem)
     assert evidence.filters["category"] == "theft"
-    expect(page.locator(f"#problem-{problem.pk}")).to_contain_text("Anmälda brott per kategori")
+    expect(page.locator(f"#problem-{problem.pk}")).to_contain_text(
+        "Anmälda händelser per kategori · 2025-01-01 – 2025-12-31 · Stöld och inbrott"
+    )
     assert_no_axe_violations(page)
 
     # Adopt: the figures are frozen.

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 from django.utils import formats
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 
 from samverka.situation.documents import chart_context
 
@@ -101,3 +101,24 @@ def sources_named(figures: dict[str, Any], kinds: str) -> str:
         for s in figures.get("sources", [])
         if s.get("kind") in wanted
     )
+
+
+_VERDICTS = {
+    "ökning": gettext_lazy("increase"),
+    "minskning": gettext_lazy("decrease"),
+    "ingen säker förändring": gettext_lazy("no certain change"),
+}
+
+
+@register.filter
+def change_verdict(value: str) -> str:
+    """The analysis core's verdict (in Swedish) in the current language."""
+    return str(_VERDICTS.get(value, value))
+
+
+@register.simple_tag
+def filter_category(figures: dict[str, Any]) -> str:
+    """The chosen category of a figure's filters, by its label."""
+    english = (get_language() or "sv").startswith("en")
+    label = figures.get("category_label_en" if english else "category_label_sv")
+    return str(label or figures.get("filters", {}).get("category", ""))

@@ -593,11 +593,17 @@ class AdoptionTest(WorkspaceTestCase):
         self.assertEqual(self.client.get(self.url("detail")).status_code, 302)
         self.login_as("coordinator")
         response = self.client.post(
-            self.url("publish"), {"text": "Bostadsinbrotten minskar, klottret ökar."}
+            self.url("publish"),
+            {
+                "text": "Bostadsinbrotten minskar, klottret ökar.",
+                "figures": ["categories", "map"],
+            },
         )
         summary = PublishedSummary.objects.get(picture=self.picture)
         self.assertRedirects(response, summary.get_absolute_url(), fetch_redirect_response=False)
         self.client.logout()
+        index = self.client.get(reverse("situation:public_list"))
+        self.assertContains(index, summary.get_absolute_url())
         page = self.client.get(summary.get_absolute_url())
         self.assertContains(page, "Bostadsinbrotten minskar")
         self.assertNotContains(page, 'name="figure"')
@@ -620,6 +626,9 @@ class AdoptionTest(WorkspaceTestCase):
             "get",
             reverse("situation:public", args=[summary.pk]),
             dict.fromkeys(PERSONAS, 404),
+        )
+        self.assertNotContains(
+            self.client.get(reverse("situation:public_list")), summary.get_absolute_url()
         )
 
 
@@ -691,7 +700,7 @@ class CreateTest(WorkspaceTestCase):
             },
         )
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "inte part")
+        self.assertContains(response, "Välj ett giltigt alternativ")
         self.assertContains(response, "slutar innan den börjar")
         self.assertFalse(SituationPicture.objects.filter(title="Fel kommun").exists())
 
@@ -707,3 +716,119 @@ class QueryCountTest(WorkspaceTestCase):
 
 
 QUERIES = 24
+
+
+@override_settings(CACHES=NO_CACHE)
+class HonestFiguresTest(WorkspaceTestCase):
+    def test_no_change_is_claimed_when_a_source_begins_inside_the_period_before(self) -> None:
+        # The police dataset starts in 2022: a picture of 2022 has nothing to compare with.
+        early = services.start_picture(
+            self.agreement,
+            self.kommun,
+            self.kommun,
+            dt.date(2022, 1, 1),
+            dt.date(2022, 12, 31),
+            "Lägesbild 2022",
+            self.coordinator,
+        )
+        figures = services.figures(early)
+        self.assertFalse(figures["previous"]["covered"])
+        self.assertTrue(all("change" not in row for row in figures["categories"]["rows"]))
+        self.assertEqual(figures["months"]["baseline_months"], 0)
+        self.login_as("coordinator")
+        self.assertContains(self.client.get(early.get_absolute_url()), "Ingen jämförelse")
+        # 2025 has whole earlier years in every source.
+        self.assertTrue(services.figures(self.picture)["previous"]["covered"])
+
+    def test_control_limits_start_with_the_first_whole_month_of_data(self) -> None:
+        later = services.start_picture(
+            self.agreement,
+            self.kommun,
+            self.kommun,
+            dt.date(2024, 1, 1),
+            dt.date(2024, 12, 31),
+            "Lägesbild 2024",
+            self.coordinator,
+        )
+        self.assertEqual(services.figures(later)["months"]["baseline_months"], 24)
+
+    def test_a_sub_area_shows_counts_not_rates_of_the_whole_kommun(self) -> None:
+        area = SubArea.objects.create(
+            kommun=self.kommun,
+            name="Hela stan",
+            geometry={
+                "type": "Polygon",
+                "coordinates": [
+                    [[16.0, 57.0], [17.0, 57.0], [17.0, 57.6], [16.0, 57.6], [16.0, 57.0]]
+                ],
+            },
+        )
+        table = services.figures(
+            self.picture, overview.Filters(YEAR_START, YEAR_END, sub_area=area.pk)
+        )["categories"]
+        self.assertGreater(table["total"], 0)
+        self.assertEqual(table["population"], 0)
+        self.assertTrue(all("kommun" not in row for row in table["rows"]))
+
+    def test_a_reason_with_personal_data_is_refused(self) -> None:
+        self.login_as("coordinator")
+        response = self.client.post(
+            self.url("sources"),
+            {
+                f"use-{self.police_data.pk}": "on",
+                f"reason-{self.est_data.pk}": "Fråga Anna på 070-123 45 67",
+            },
+            follow=True,
+        )
+        self.assertContains(response, "telefonnummer")
+        self.assertTrue(
+            SourceChoice.objects.get(picture=self.picture, dataset=self.est_data).included
+        )
+
+    def test_adoption_before_the_period_or_in_the_future_is_refused(self) -> None:
+        self.login_as("coordinator")
+        for day in ("2024-06-01", "2099-01-01"):
+            self.client.post(self.url("adopt"), {"adopted_on": day, "decision_reference": "§4"})
+            self.picture.refresh_from_db()
+            self.assertEqual(self.picture.status, PictureStatus.DRAFT)
+
+    def test_the_adopted_source_list_does_not_change_with_the_datasets(self) -> None:
+        services.adopt(self.picture, dt.date(2026, 2, 10), "§4", self.coordinator)
+        title = self.police_data.title
+        Dataset.objects.filter(pk=self.police_data.pk).update(title="Omdöpt efteråt")
+        names = [s["name"] for s in services.source_list(self.picture)]
+        self.assertIn(title, names)
+        self.assertNotIn("Omdöpt efteråt", names)
+
+    def test_versions_are_those_of_the_same_period(self) -> None:
+        other_year = services.start_picture(
+            self.agreement,
+            self.kommun,
+            self.kommun,
+            dt.date(2024, 1, 1),
+            dt.date(2024, 12, 31),
+            "Lägesbild 2024",
+            self.coordinator,
+        )
+        self.assertEqual(list(services.versions_of(self.picture)), [self.picture])
+        self.login_as("coordinator")
+        response = self.client.get(self.url("compare") + f"?med={other_year.pk}")
+        self.assertEqual(response.status_code, 404)
+
+    def test_compare_names_problems_whose_causes_changed(self) -> None:
+        Problem.objects.create(picture=self.picture, title="Klotter", place="Tunnlar")
+        services.adopt(self.picture, dt.date(2026, 2, 10), "§4", self.coordinator)
+        draft = services.new_version(self.picture, self.coordinator)
+        draft.problems.filter(title="Klotter").update(place="Tunnlar och busskurer")
+        changes = services.compare(self.picture, draft)
+        self.assertEqual(changes["problems_changed"], ["Klotter"])
+        self.assertEqual(changes["problems_added"], [])
+
+    def test_the_coordinator_chooses_what_is_published(self) -> None:
+        services.adopt(self.picture, dt.date(2026, 2, 10), "§4", self.coordinator)
+        summary = services.publish_summary(
+            self.picture, "Kort sammanfattning", self.coordinator, ["categories"]
+        )
+        self.assertIn("categories", summary.figures)
+        self.assertNotIn("map", summary.figures)
+        self.assertNotIn("months", summary.figures)
