@@ -357,3 +357,151 @@ def load_situation_pictures() -> int:
             )
             started += 1
     return started
+
+
+PLAN_TITLE = "Åtgärdsplan %(start)s–%(end)s (demo)"
+ADOPTED_TITLE = "Lägesbild %(year)s (demo, fastställd)"
+
+
+def load_action_plans() -> int:
+    """For each seed kommun with generated events: the lägesbild of two years ago,
+    adopted, and an action plan on it with a goal counted from the events, a goal
+    entered by hand and a measure for each party. Returns the number of plans made."""
+    from samverka.core import demo_events
+    from samverka.organizations.models import SubArea
+    from samverka.plans import services as plans
+    from samverka.plans.models import (
+        ActionPlan,
+        Direction,
+        Goal,
+        IndicatorKind,
+        IndicatorReading,
+        Measure,
+        MeasureStatus,
+        Method,
+    )
+    from samverka.situation import services as situation
+    from samverka.situation.models import Problem
+    from samverka.sources.models import SourceKind
+
+    today = timezone.localdate()
+    base_year = today.year - 2
+    made = 0
+    for seed_kommun in SEEDS:
+        kommun = Organization.objects.get(municipality_code=seed_kommun.code)
+        lpo = Organization.objects.get(slug=seed_kommun.lpo_slug)
+        agreement = Agreement.objects.filter(parties=kommun).first()
+        title = PLAN_TITLE % {"start": base_year + 1, "end": base_year + 2}
+        if agreement is None or ActionPlan.objects.filter(kommun=kommun, title=title).exists():
+            continue
+        coordinator = User.objects.get(email=f"samordnare.{kommun.slug}@demo.example")
+        hotspot = demo_events.KOMMUNER[seed_kommun.code].hotspot
+        area = SubArea.objects.filter(kommun=kommun, name=hotspot.area).first()
+        with transaction.atomic(), acting_as(coordinator, label="demo data"):
+            picture = situation.start_picture(
+                agreement,
+                kommun,
+                kommun,
+                dt.date(base_year, 1, 1),
+                dt.date(base_year, 12, 31),
+                ADOPTED_TITLE % {"year": base_year},
+                coordinator,
+            )
+            if not situation.used_dataset_ids(picture):
+                continue
+            situation.set_sources(
+                picture,
+                {
+                    dataset.pk: (
+                        dataset.kind != SourceKind.POLICE_EVENTS,
+                        "" if dataset.kind != SourceKind.POLICE_EVENTS else NOTICES_LEFT_OUT,
+                    )
+                    for dataset in situation.eligible_datasets(picture)
+                },
+            )
+            problem = Problem.objects.create(
+                picture=picture,
+                title=f"Fler händelser i {hotspot.area}",
+                frequency=2,
+                trend=3,
+                concentration=3,
+                place="Skymda gångvägar och dålig belysning.",
+            )
+            situation.adopt(
+                picture, dt.date(base_year + 1, 2, 15), "Styrgruppen, protokoll § 3", coordinator
+            )
+            plan = plans.start_plan(
+                picture,
+                title,
+                dt.date(base_year + 1, 1, 1),
+                dt.date(base_year + 2, 12, 31),
+                coordinator,
+            )
+            counted = plans.save_goal(
+                Goal(
+                    plan=plan,
+                    title=f"Händelserna i {hotspot.area} minskar med 20 %",
+                    problem=problem,
+                    owner=kommun,
+                    indicator=IndicatorKind.EVENTS,
+                    category=hotspot.category,
+                    sub_area=area,
+                    direction=Direction.DECREASE,
+                    baseline_start=picture.period_start,
+                    baseline_end=picture.period_end,
+                    deadline=plan.period_end,
+                ),
+                target_change=-20,
+                on=dt.date(base_year + 1, 2, 20),
+            )
+            walks = Goal.objects.create(
+                plan=plan,
+                title="Trygghetsvandringar i alla stadsdelar",
+                owner=kommun,
+                indicator=IndicatorKind.MANUAL,
+                unit="genomförda vandringar",
+                direction=Direction.INCREASE,
+                baseline_value=1,
+                baseline_set_on=dt.date(base_year + 1, 2, 20),
+                target_value=len(demo_events.KOMMUNER[seed_kommun.code].areas),
+                deadline=plan.period_end,
+            )
+            IndicatorReading.objects.create(
+                goal=walks, measured_on=dt.date(base_year + 1, 10, 1), value=2
+            )
+            lighting = Measure.objects.create(
+                plan=plan,
+                title=f"Belysning och röjning i {hotspot.area}",
+                problem=problem,
+                cause="Skymda gångvägar och dålig belysning",
+                responsible=kommun,
+                responsible_person=coordinator,
+                starts_on=dt.date(base_year + 1, 3, 1),
+                ends_on=dt.date(base_year + 1, 11, 30),
+                status=MeasureStatus.DONE,
+                progress=100,
+                reported_on=dt.date(base_year + 1, 12, 1),
+                method=Method.LIGHTING,
+                treated_area=area,
+                comparison_area=SubArea.objects.filter(kommun=kommun)
+                .exclude(name=hotspot.area)
+                .first(),
+                evaluation_category=hotspot.category,
+            )
+            lighting.goals.set([counted])
+            lighting.participants.set([lpo])
+            patrol = Measure.objects.create(
+                plan=plan,
+                title=f"Riktad närvaro kvällstid i {hotspot.area}",
+                problem=problem,
+                responsible=lpo,
+                starts_on=dt.date(base_year + 1, 4, 1),
+                ends_on=dt.date(base_year + 2, 12, 31),
+                status=MeasureStatus.ONGOING,
+                progress=40,
+                reported_on=today - dt.timedelta(days=30),
+                method=Method.PATROL,
+            )
+            patrol.goals.set([counted])
+            made += 1
+    return made

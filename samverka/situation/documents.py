@@ -200,7 +200,11 @@ def render_docx(picture: SituationPicture, user: AnyUser) -> bytes:
             cells = table.add_row().cells
             cells[0].text = label
             cells[1].text = str(months["observed"][index])
-            cells[2].text = str(months["expected"][index]) if months.get("expected") else "–"
+            cells[2].text = (
+                str(formats.number_format(months["expected"][index], 1))
+                if months.get("expected")
+                else "–"
+            )
             cells[3].text = str(months["upper"][index]) if months.get("upper") else "–"
 
     if drawn["heatmap_svg"]:
@@ -211,6 +215,50 @@ def render_docx(picture: SituationPicture, user: AnyUser) -> bytes:
         document.add_heading(_("Places and hot spots"), level=1)
         _add_chart(document, drawn["map_svg"])
         document.add_paragraph(concentration_sentence(concentration))
+
+    top = (figures.get("map") or {}).get("top") or []
+    if top:
+        _table(
+            document,
+            _("The busiest places"),
+            [_("Square (SWEREF 99 TM, centre)"), _("Area"), _("Events"), _("Hot spot")],
+            [
+                [
+                    f"N {row['north']}, E {row['east']}",
+                    row["area"] or "–",
+                    str(row["count"]),
+                    _("yes") if row["hot"] else _("no"),
+                ]
+                for row in top
+            ],
+        )
+    survey_rows = (figures.get("surveys") or {}).get("rows") or []
+    if survey_rows:
+        document.add_heading(_("Survey results"), level=1)
+        _table(
+            document,
+            "",
+            [_("Area"), _("Question"), _("Year"), _("Respondents"), _("Share")],
+            [
+                [
+                    row["area"] or "–",
+                    row["question"],
+                    str(row["year"]),
+                    str(row.get("respondents") or "–"),
+                    _share(row),
+                ]
+                for row in survey_rows
+            ],
+        )
+    est = figures.get("est") or {}
+    if est.get("total"):
+        document.add_heading(_("EST reports"), level=1)
+        _table(
+            document,
+            "",
+            [_("Category"), _("Reports")],
+            [[_label(row), str(row["count"])] for row in est["rows"]],
+        )
 
     for item in doc.inputs:
         document.add_heading(f"{item.get_kind_display()}: {item.title}", level=1)
@@ -236,9 +284,35 @@ def render_docx(picture: SituationPicture, user: AnyUser) -> bytes:
         areas = ", ".join(str(area) for area in problem.priority_areas.all())
         if areas:
             document.add_paragraph(_("Priority areas: %(areas)s") % {"areas": areas})
+    if doc.priority_areas:
+        document.add_heading(_("Priority areas of the agreement"), level=1)
+        for area in doc.priority_areas:
+            document.add_paragraph(str(area), style="List Bullet")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _share(row: dict[str, Any]) -> str:
+    if row.get("share") is None:
+        return str(row.get("index", "–"))
+    return (
+        f"{formats.number_format(row['share'] * 100, 0)} % "
+        f"({formats.number_format(row['lower'] * 100, 0)}–"
+        f"{formats.number_format(row['upper'] * 100, 0)} %)"
+    )
+
+
+def _table(document: Any, heading: str, headers: list[str], rows: list[list[str]]) -> None:
+    if heading:
+        document.add_heading(heading, level=2)
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for cell, header in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = str(header)
+    for row in rows:
+        for cell, value in zip(table.add_row().cells, row, strict=True):
+            cell.text = value
 
 
 def concentration_sentence(concentration: dict[str, Any]) -> str:

@@ -53,6 +53,18 @@ def test_the_demo_prints_its_logins_and_loads_twice_without_duplicates() -> None
     assert set(exact.values_list("kommun__municipality_code", flat=True).distinct()) == {
         seed.code for seed in demo.SEEDS
     }
+    # A draft lägesbild per kommun, and an adopted one with an action plan on it.
+    from samverka.plans.models import ActionPlan, Goal, Measure
+    from samverka.situation.models import SituationPicture
+
+    work = (
+        SituationPicture.objects.filter(status="draft").count(),
+        SituationPicture.objects.filter(status="adopted").count(),
+        ActionPlan.objects.count(),
+        Goal.objects.count(),
+        Measure.objects.count(),
+    )
+    assert work == (5, 5, 5, 10, 10)
     assert "0 new rows, nothing changed" in load_all()
     assert (
         User.objects.count(),
@@ -60,6 +72,13 @@ def test_the_demo_prints_its_logins_and_loads_twice_without_duplicates() -> None
         Agreement.objects.count(),
         Event.objects.count(),
     ) == counts
+    assert (
+        SituationPicture.objects.filter(status="draft").count(),
+        SituationPicture.objects.filter(status="adopted").count(),
+        ActionPlan.objects.count(),
+        Goal.objects.count(),
+        Measure.objects.count(),
+    ) == work
 
 
 def test_each_seed_kommun_has_a_coordinator_and_its_lpo_a_kommunpolis() -> None:

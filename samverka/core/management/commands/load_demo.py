@@ -49,6 +49,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Generated demo events with positions: {written} new")
             started = demo.load_situation_pictures()
             self.stdout.write(f"Draft situation pictures started: {started}")
+            plans = demo.load_action_plans()
+            self.stdout.write(f"Action plans on adopted situation pictures: {plans}")
         self.stdout.write(
             self.style.SUCCESS(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
         )
