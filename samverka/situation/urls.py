@@ -9,6 +9,11 @@ urlpatterns = [
     path("<int:pk>/", views.picture_detail, name="detail"),
     path("<int:pk>/sammanfattning/", views.summary_edit, name="summary"),
     path("<int:pk>/kallor/", views.sources_edit, name="sources"),
+    path(
+        "<int:pk>/kallor/<int:choice_pk>/ta-bort/",
+        views.other_source_delete,
+        name="other_source_delete",
+    ),
     path("<int:pk>/underlag/ny/", views.input_edit, name="input_add"),
     path("<int:pk>/underlag/<int:input_pk>/", views.input_edit, name="input_edit"),
     path("<int:pk>/problem/nytt/", views.problem_edit, name="problem_add"),

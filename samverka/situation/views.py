@@ -223,6 +223,17 @@ def sources_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+@_redirecting
+def other_source_delete(request: HttpRequest, pk: int, choice_pk: int) -> HttpResponse:
+    """Remove a source outside samverka from the list of those left out."""
+    picture = _editable(request, pk)
+    get_object_or_404(picture.source_choices, pk=choice_pk, dataset__isnull=True).delete()
+    messages.success(request, _("The source is removed from the list."))
+    return redirect(picture.get_absolute_url() + "#sources")
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 @_redirecting
 def input_edit(request: HttpRequest, pk: int, input_pk: int | None = None) -> HttpResponse:

@@ -59,6 +59,8 @@ def test_form_errors_are_announced_and_tied_to_their_fields(
     page.get_by_label("Lösenord").fill("fel-lösenord")
     page.get_by_role("button", name="Logga in").click()
     expect(page.get_by_role("alert")).to_contain_text("Rätta till följande")
+    # Focus moves to the summary of errors, where each error links to its field.
+    expect(page.get_by_role("alert")).to_be_focused()
     assert_no_axe_violations(page)
 
 

@@ -285,6 +285,14 @@ class SourcesTest(WorkspaceTestCase):
         )
         response = self.client.get(self.url("detail"))
         self.assertContains(response, "Genomfördes inte 2025")
+        other = SourceChoice.objects.get(picture=self.picture, name="Skolans trivselenkät")
+        self.client.post(self.url("other_source_delete", other.pk))
+        self.assertFalse(SourceChoice.objects.filter(pk=other.pk).exists())
+        # A dataset's choice is not removed this way.
+        dataset_choice = SourceChoice.objects.get(picture=self.picture, dataset=self.est_data)
+        self.assertEqual(
+            self.client.post(self.url("other_source_delete", dataset_choice.pk)).status_code, 404
+        )
 
     def test_a_viewer_cannot_change_the_sources(self) -> None:
         self.assert_statuses(

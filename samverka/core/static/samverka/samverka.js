@@ -1,0 +1,7 @@
+// After a form comes back with errors, move the focus to its summary, so that keyboard
+// and screen-reader users start where the errors are listed (each links to its field).
+(function () {
+  "use strict";
+  var summary = document.querySelector(".error-summary[tabindex]");
+  if (summary) { summary.focus(); }
+})();
