@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -437,23 +438,26 @@ def load_action_plans() -> int:
                 dt.date(base_year + 2, 12, 31),
                 coordinator,
             )
-            counted = plans.save_goal(
-                Goal(
-                    plan=plan,
-                    title=f"Händelserna i {hotspot.area} minskar med 20 %",
-                    problem=problem,
-                    owner=kommun,
-                    indicator=IndicatorKind.EVENTS,
-                    category=hotspot.category,
-                    sub_area=area,
-                    direction=Direction.DECREASE,
-                    baseline_start=picture.period_start,
-                    baseline_end=picture.period_end,
-                    deadline=plan.period_end,
-                ),
-                target_change=-20,
-                on=dt.date(base_year + 1, 2, 20),
+            counted = Goal(
+                plan=plan,
+                title=f"Händelserna i {hotspot.area} minskar med 20 %",
+                problem=problem,
+                owner=kommun,
+                indicator=IndicatorKind.EVENTS,
+                category=hotspot.category,
+                sub_area=area,
+                direction=Direction.DECREASE,
+                baseline_start=picture.period_start,
+                baseline_end=picture.period_end,
+                deadline=plan.period_end,
             )
+            try:
+                with transaction.atomic():
+                    plans.save_goal(counted, target_change=-20, on=dt.date(base_year + 1, 2, 20))
+            except ValidationError:  # no events in the baseline: the goal waits for a target
+                counted.pk = None
+                counted.target_value = None
+                counted.save()
             walks = Goal.objects.create(
                 plan=plan,
                 title="Trygghetsvandringar i alla stadsdelar",

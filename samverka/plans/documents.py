@@ -23,6 +23,7 @@ VERDICTS = {
     followup.ON_TRACK: gettext_lazy("on track"),
     followup.NOT_ON_TRACK: gettext_lazy("not on track"),
     followup.CANNOT_TELL: gettext_lazy("cannot tell yet"),
+    followup.TOO_EARLY: gettext_lazy("too early to tell"),
     followup.NO_DATA: gettext_lazy("no data"),
 }
 COLOURS = {

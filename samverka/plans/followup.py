@@ -41,13 +41,16 @@ from samverka.plans.models import (
 )
 from samverka.situation import overview
 from samverka.situation import services as situation
-from samverka.sources.models import Dataset, SurveyResult
+from samverka.sources.models import Dataset, Event, SourceKind, SurveyResult
 
 REACHED = "reached"
 ON_TRACK = "on_track"
 NOT_ON_TRACK = "not_on_track"
 CANNOT_TELL = "cannot_tell"
+TOO_EARLY = "too_early"
 NO_DATA = "no_data"
+# The latest period must be at least this long (and after the baseline) for a verdict.
+MIN_DAYS = 90
 
 GREEN, YELLOW, RED, GREY = "green", "yellow", "red", "grey"
 STALE_REPORT_DAYS = 90
@@ -151,8 +154,44 @@ def _finite(value: float | None) -> float | None:
     return None if value is None or not math.isfinite(value) else value
 
 
-def goal_status(goal: Goal, as_of: dt.date, dataset_ids: list[int]) -> dict[str, Any]:
-    """The goal on ``as_of``: value now, baseline, target and the verdict."""
+def _category_labels(code: str) -> dict[str, str]:
+    from samverka.taxonomy.models import Category
+
+    found = Category.objects.current().filter(code=code).values_list("label_sv", "label_en")
+    label = found.first() if code else None
+    return {
+        "category_label_sv": label[0] if label else "",
+        "category_label_en": label[1] if label else "",
+    }
+
+
+def data_end(plan: ActionPlan, dataset_ids: list[int]) -> dt.date | None:
+    """The last day with a police-reported event of the kommun in the plan's sources."""
+    from django.db.models import Max
+
+    last = (
+        Event.objects.in_use()
+        .filter(dataset_id__in=dataset_ids, kommun_id=plan.kommun_id)
+        .exclude(source=SourceKind.EST)
+        .aggregate(last=Max("occurred_at"))["last"]
+    )
+    return timezone.localtime(last).date() if last else None
+
+
+def goal_status(
+    goal: Goal,
+    as_of: dt.date,
+    dataset_ids: list[int],
+    last_day: dt.date | None | bool = False,
+) -> dict[str, Any]:
+    """The goal on ``as_of``: value now, baseline, target and the verdict.
+
+    The latest period ends on ``as_of`` or on the last day the sources have data,
+    whichever is earlier; it is as long as the baseline period but never reaches back
+    into it. A count over a shorter period is scaled up to the baseline's length to be
+    read against the target (and says so); under :data:`MIN_DAYS` days there is no
+    verdict yet.
+    """
     status: dict[str, Any] = {
         "id": goal.pk,
         "title": goal.title,
@@ -160,6 +199,7 @@ def goal_status(goal: Goal, as_of: dt.date, dataset_ids: list[int]) -> dict[str,
         "category": goal.category,
         "sub_area": goal.sub_area.name if goal.sub_area else "",
         "unit": goal.unit,
+        "survey_question": goal.survey_question,
         "direction": goal.direction,
         "baseline": goal.baseline_value,
         "baseline_start": goal.baseline_start.isoformat() if goal.baseline_start else None,
@@ -167,6 +207,9 @@ def goal_status(goal: Goal, as_of: dt.date, dataset_ids: list[int]) -> dict[str,
         "target": goal.target_value,
         "deadline": goal.deadline.isoformat() if goal.deadline else None,
         "owner": str(goal.owner) if goal.owner else "",
+        "sub_area_name": goal.sub_area.name if goal.sub_area else "",
+        **_category_labels(goal.category),
+        "baseline_set_on": goal.baseline_set_on.isoformat() if goal.baseline_set_on else None,
         "missing": goal.missing(),
         "current": None,
         "verdict": NO_DATA,
@@ -176,33 +219,33 @@ def goal_status(goal: Goal, as_of: dt.date, dataset_ids: list[int]) -> dict[str,
     if goal.indicator == IndicatorKind.MANUAL:
         return _manual_status(goal, as_of, status)
     assert goal.baseline_start is not None and goal.baseline_end is not None  # noqa: S101
-    length = goal.baseline_end - goal.baseline_start
-    start, end = as_of - length, as_of
-    value, basis = indicator_value(goal, start, end, dataset_ids)
-    status.update(current=value, current_start=start.isoformat(), current_end=end.isoformat())
-    if value is None or basis is None:
-        return status
     if goal.indicator == IndicatorKind.SURVEY:
-        before_n = goal.baseline_basis or 0
-        if not before_n:
-            return status
-        now = surveys.proportion(round(value * basis), basis)
-        before = surveys.proportion(round(goal.baseline_value * before_n), before_n)
-        change = surveys.difference(now, before)
-        status.update(lower=change.lower, upper=change.upper)
-        status["verdict"] = _verdict(goal, value, change.lower, change.upper, 0.0, as_of)
+        return _survey_status(goal, as_of, dataset_ids, status)
+    if last_day is False:
+        last_day = data_end(goal.plan, dataset_ids)
+    end = min(as_of, last_day) if isinstance(last_day, dt.date) else as_of
+    length = goal.baseline_end - goal.baseline_start
+    start = max(goal.baseline_end + dt.timedelta(days=1), end - length)
+    days = (end - start).days + 1
+    base_days = (goal.baseline_end - goal.baseline_start).days + 1
+    status.update(current_start=start.isoformat(), current_end=end.isoformat(), days=days)
+    if days < MIN_DAYS:
+        status["verdict"] = TOO_EARLY
         return status
+    value, basis = indicator_value(goal, start, end, dataset_ids)
     base_count = goal.baseline_basis
-    if base_count is None:
+    if value is None or basis is None or base_count is None:
         return status
-    exposure = float((end - start).days + 1)
-    base_exposure = float((goal.baseline_end - goal.baseline_start).days + 1)
+    if goal.indicator == IndicatorKind.EVENTS:
+        value = basis * base_days / days  # scaled to the baseline period's length
+    status.update(current=value, count=basis, scaled=days != base_days)
+    exposure = float(days)
+    base_exposure = float(base_days)
     if goal.indicator == IndicatorKind.RATE:
         exposure *= _population(goal, end.year) or 1
         base_exposure *= _population(goal, goal.baseline_end.year) or 1
     ratio = rates.rate_ratio(basis, exposure, base_count, base_exposure)
     status.update(
-        count=basis,
         baseline_count=base_count,
         ratio=_finite(ratio.ratio),
         lower=_finite(ratio.lower),
@@ -212,7 +255,51 @@ def goal_status(goal: Goal, as_of: dt.date, dataset_ids: list[int]) -> dict[str,
     return status
 
 
+def _survey_status(
+    goal: Goal, as_of: dt.date, dataset_ids: list[int], status: dict[str, Any]
+) -> dict[str, Any]:
+    """A survey after the baseline's year against the baseline's, with Newcombe's interval."""
+    assert goal.baseline_end is not None and goal.baseline_value is not None  # noqa: S101
+    found = _survey(goal, dataset_ids, as_of.year)
+    year = _survey_year(goal, dataset_ids, as_of.year)
+    if found is None or year is None or year <= goal.baseline_end.year:
+        status["verdict"] = TOO_EARLY
+        return status
+    value, respondents = found
+    status.update(current=value, current_end=str(year), count=respondents)
+    before_n = goal.baseline_basis or 0
+    if not before_n:
+        return status
+    now = surveys.proportion(round(value * respondents), respondents)
+    before = surveys.proportion(round(goal.baseline_value * before_n), before_n)
+    change = surveys.difference(now, before)
+    status.update(lower=change.lower, upper=change.upper)
+    status["verdict"] = _verdict(goal, value, change.lower, change.upper, 0.0, as_of)
+    return status
+
+
+def _survey_year(goal: Goal, dataset_ids: list[int], year: int) -> int | None:
+    found: int | None = (
+        SurveyResult.objects.filter(
+            dataset_id__in=dataset_ids,
+            kommun_id=goal.plan.kommun_id,
+            sub_area_id=goal.sub_area_id,
+            question=goal.survey_question,
+            year__lte=year,
+            share__isnull=False,
+        )
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+    return found
+
+
 def _manual_status(goal: Goal, as_of: dt.date, status: dict[str, Any]) -> dict[str, Any]:
+    begun = goal.baseline_set_on or goal.plan.period_start
+    if as_of < begun:
+        status["verdict"] = TOO_EARLY
+        return status
     reading = goal.readings.filter(measured_on__lte=as_of).order_by("-measured_on", "-pk").first()
     if reading is None:
         return status
@@ -226,36 +313,49 @@ def _manual_status(goal: Goal, as_of: dt.date, status: dict[str, Any]) -> dict[s
         return status
     span = goal.target_value - goal.baseline_value
     travelled = (reading.value - goal.baseline_value) / span if span else 0.0
-    begun = goal.baseline_set_on or goal.plan.period_start
     total = ((goal.deadline or goal.plan.period_end) - begun).days or 1
     elapsed = min(1.0, max(0.0, (as_of - begun).days / total))
     status["verdict"] = ON_TRACK if travelled >= elapsed else NOT_ON_TRACK
     return status
 
 
+def _as_reported(measure: Measure, as_of: dt.date) -> tuple[str, int, dt.date | None]:
+    """Status, progress and report date of the measure as they stood on ``as_of``: from
+    its latest report by then (planned and 0 % before its first report)."""
+    reports = list(measure.reports.all())
+    if not reports:
+        return measure.status, measure.progress, measure.reported_on
+    earlier = [r for r in reports if r.reported_on <= as_of]
+    if not earlier:
+        return MeasureStatus.PLANNED, 0, None
+    latest = max(earlier, key=lambda r: (r.reported_on, r.pk))
+    return latest.status, latest.progress, latest.reported_on
+
+
 def measure_status(measure: Measure, as_of: dt.date) -> dict[str, Any]:
-    """Green, yellow or red by the measure's dates and its latest report."""
+    """Green, yellow or red by the measure's dates and its reports up to ``as_of``."""
+    status, progress, reported_on = _as_reported(measure, as_of)
     colour, reason = GREEN, "on_schedule"
-    if measure.status == MeasureStatus.DONE:
+    if status == MeasureStatus.DONE:
         colour, reason = GREEN, "done"
-    elif measure.status == MeasureStatus.CANCELLED:
+    elif status == MeasureStatus.CANCELLED:
         colour, reason = GREY, "cancelled"
     elif measure.ends_on and measure.ends_on < as_of:
         colour, reason = RED, "overdue"
     elif measure.starts_on > as_of:
         colour, reason = GREEN, "not_started_yet"
-    elif measure.status == MeasureStatus.PLANNED:
+    elif status == MeasureStatus.PLANNED:
         colour, reason = YELLOW, "should_have_started"
-    elif measure.status == MeasureStatus.PAUSED:
+    elif status == MeasureStatus.PAUSED:
         colour, reason = YELLOW, "paused"
     else:
         if measure.ends_on:
             total = (measure.ends_on - measure.starts_on).days or 1
             expected = min(100.0, 100.0 * (as_of - measure.starts_on).days / total)
-            if measure.progress + 25 < expected:
+            if progress + 25 < expected:
                 colour, reason = YELLOW, "behind"
         if colour == GREEN and (
-            measure.reported_on is None or (as_of - measure.reported_on).days > STALE_REPORT_DAYS
+            reported_on is None or (as_of - reported_on).days > STALE_REPORT_DAYS
         ):
             colour, reason = YELLOW, "no_recent_report"
     return {
@@ -265,9 +365,9 @@ def measure_status(measure: Measure, as_of: dt.date) -> dict[str, Any]:
         "responsible_person": str(measure.responsible_person or ""),
         "starts_on": measure.starts_on.isoformat(),
         "ends_on": measure.ends_on.isoformat() if measure.ends_on else None,
-        "status": measure.status,
-        "progress": measure.progress,
-        "progress_note": measure.progress_note,
+        "status": status,
+        "progress": progress,
+        "progress_note": measure.progress_note if reported_on == measure.reported_on else "",
         "colour": colour,
         "reason": reason,
     }
@@ -317,13 +417,16 @@ def evaluate(measure: Measure, as_of: dt.date, dataset_ids: list[int]) -> dict[s
 def follow_up(plan: ActionPlan, as_of: dt.date) -> dict[str, Any]:
     """The whole follow-up on ``as_of``, as JSON-safe data (what a report freezes)."""
     dataset_ids = plan_datasets(plan)
+    last_day = data_end(plan, dataset_ids)
     goals = [
-        goal_status(goal, as_of, dataset_ids)
+        goal_status(goal, as_of, dataset_ids, last_day)
         for goal in plan.goals.select_related("sub_area", "owner", "plan", "plan__kommun")
     ]
     measures = [
         measure_status(measure, as_of)
-        for measure in plan.measures.select_related("responsible", "responsible_person")
+        for measure in plan.measures.select_related(
+            "responsible", "responsible_person"
+        ).prefetch_related("reports")
     ]
     counts: dict[str, int] = {}
     for goal in goals:
@@ -338,4 +441,5 @@ def follow_up(plan: ActionPlan, as_of: dt.date) -> dict[str, Any]:
         "verdicts": counts,
         "colours": colours,
         "sources": overview.dataset_summary(dataset_ids),
+        "data_end": last_day.isoformat() if last_day else None,
     }

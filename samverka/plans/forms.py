@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverka.accounts.models import User
 from samverka.agreements.models import PriorityArea
+from samverka.core.access import WRITE_ROLES, organizations_of
 from samverka.lib.privacy import validate_no_personal_data
 from samverka.organizations.models import Organization, SubArea
 from samverka.plans.models import ActionPlan, Goal, IndicatorKind, IndicatorReading, Measure
@@ -140,6 +141,12 @@ class ReadingForm(forms.ModelForm):
         fields = ["measured_on", "value", "note"]
         widgets = {"measured_on": DATE}
 
+    def clean_measured_on(self) -> Any:
+        day = self.cleaned_data["measured_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("A value cannot be measured in the future."))
+        return day
+
 
 class MeasureForm(forms.ModelForm):
     class Meta:
@@ -172,19 +179,39 @@ class MeasureForm(forms.ModelForm):
             "participants": forms.CheckboxSelectMultiple,
         }
 
-    def __init__(self, *args: Any, plan: ActionPlan, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, plan: ActionPlan, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.plan = plan
         parties = Organization.objects.filter(agreements=plan.agreement_id)
+        if user is not None:
+            # A party takes responsibility for a measure itself: the others only take part.
+            own = parties.filter(pk__in=organizations_of(user, WRITE_ROLES))
+            self.fields["responsible"].queryset = own  # type: ignore[attr-defined]
+            self.fields["responsible"].help_text = _(
+                "Your own organization; the other parties can be participants, and take "
+                "on their own measures themselves."
+            )
+        else:
+            self.fields["responsible"].queryset = parties  # type: ignore[attr-defined]
         self.fields["goals"].queryset = Goal.objects.filter(plan=plan)  # type: ignore[attr-defined]
         problems = Problem.objects.filter(picture=plan.situation_picture_id)
         self.fields["problem"].queryset = problems  # type: ignore[attr-defined]
-        self.fields["responsible"].queryset = parties  # type: ignore[attr-defined]
         self.fields["participants"].queryset = parties  # type: ignore[attr-defined]
         people = User.objects.filter(
             memberships__organization__in=parties, is_active=True
         ).distinct()
         self.fields["responsible_person"].queryset = people  # type: ignore[attr-defined]
+        party_ids = set(parties.values_list("pk", flat=True))
+
+        def with_organization(person: User) -> str:
+            own = [
+                str(m.organization)
+                for m in person.memberships.select_related("organization")
+                if m.organization_id in party_ids
+            ]
+            return f"{person} ({', '.join(own)})"
+
+        self.fields["responsible_person"].label_from_instance = with_organization  # type: ignore[attr-defined]
         sub_areas = SubArea.objects.filter(kommun=plan.kommun_id)
         self.fields["treated_area"].queryset = sub_areas  # type: ignore[attr-defined]
         self.fields["comparison_area"].queryset = sub_areas  # type: ignore[attr-defined]
@@ -228,6 +255,13 @@ class ProgressForm(forms.ModelForm):
 
 class FollowUpForm(forms.Form):
     as_of = forms.DateField(label=_("As of"), widget=DATE)
+
+    def clean_as_of(self) -> Any:
+        day = self.cleaned_data["as_of"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("A follow-up report is made of what has happened."))
+        return day
+
     comments = forms.CharField(
         label=_("The team's comments"),
         required=False,

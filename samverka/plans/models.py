@@ -348,6 +348,33 @@ class Measure(models.Model):
         return reverse("plans:measure", args=[self.plan_id, self.pk])
 
 
+class MeasureReport(models.Model):
+    """A report of a measure's progress: its history, so that a follow-up at an earlier
+    date shows the measure as it was reported then."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="reports")
+    reported_on = models.DateField(_("reported on"))
+    status = models.CharField(_("status"), max_length=16, choices=MeasureStatus.choices)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"))
+    note = models.TextField(_("report"), blank=True, validators=[validate_no_personal_data])
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reported by"),
+    )
+
+    class Meta:
+        ordering = ["measure", "-reported_on", "-pk"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.reported_on}"
+
+
 class FollowUpStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     APPROVED = "approved", _("Approved by the steering group")

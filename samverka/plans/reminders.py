@@ -32,8 +32,10 @@ class ReminderResult:
 
 
 def overdue(today: dt.date) -> list[Measure]:
+    """Measures past their end date, and planned ones a week past their start, not done."""
+    late_start = Q(status=MeasureStatus.PLANNED, starts_on__lt=today - AGAIN_AFTER)
     return list(
-        Measure.objects.filter(ends_on__lt=today)
+        Measure.objects.filter(Q(ends_on__lt=today) | late_start)
         .exclude(status__in=(MeasureStatus.DONE, MeasureStatus.CANCELLED))
         .filter(Q(reminded_on__isnull=True) | Q(reminded_on__lte=today - AGAIN_AFTER))
         .select_related("plan", "responsible", "responsible_person")

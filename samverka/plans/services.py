@@ -8,13 +8,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from samverka.accounts.models import User
 from samverka.core.access import WRITE_ROLES, Visibility, organizations_of
 from samverka.organizations.models import Organization
 from samverka.plans import followup
-from samverka.plans.models import ActionPlan, FollowUp, FollowUpStatus, Goal
+from samverka.plans.models import ActionPlan, Direction, FollowUp, FollowUpStatus, Goal
 from samverka.situation.models import SituationPicture
 
 
@@ -53,15 +54,51 @@ def start_plan(
     return plan
 
 
+# What defines a computed indicator: its baseline is counted again only when one changes.
+DEFINITION = (
+    "indicator",
+    "category",
+    "sub_area",
+    "survey_question",
+    "baseline_start",
+    "baseline_end",
+)
+
+
 @transaction.atomic
-def save_goal(goal: Goal, target_change: float | None = None, on: dt.date | None = None) -> Goal:
-    """Save a goal; a computed indicator's baseline is counted from the plan's sources
-    now (when the goal is set or its indicator changes), and a target given as a change
-    in per cent is turned into a value."""
-    if goal.is_computed:
+def save_goal(
+    goal: Goal,
+    target_change: float | None = None,
+    on: dt.date | None = None,
+    *,
+    recount: bool = True,
+) -> Goal:
+    """Save a goal. A computed indicator's baseline is counted from the plan's sources
+    when the goal is set and when its definition changes (``recount``), never on other
+    edits: it is the baseline of the day the goal was set. A target given as a change in
+    per cent is turned into a value; a target on the wrong side of the baseline for the
+    goal's direction is refused."""
+    if goal.is_computed and (recount or goal.baseline_value is None):
         followup.compute_baseline(goal, on)
+    elif goal.baseline_set_on is None:
+        goal.baseline_set_on = on or timezone.localdate()
     if target_change is not None and goal.baseline_value is not None:
         goal.target_value = round(goal.baseline_value * (1 + target_change / 100), 4)
+    if goal.target_value is not None and goal.baseline_value is not None:
+        wrong_way = (
+            goal.target_value >= goal.baseline_value
+            if goal.direction == Direction.DECREASE
+            else goal.target_value <= goal.baseline_value
+        )
+        if wrong_way:
+            message = (
+                _("A decrease needs a target below the baseline (%(baseline)s).")
+                if goal.direction == Direction.DECREASE
+                else _("An increase needs a target above the baseline (%(baseline)s).")
+            ) % {"baseline": formats.number_format(round(goal.baseline_value, 2), 2)}
+            raise ValidationError(
+                {"target_change" if target_change is not None else "target_value": message}
+            )
     goal.save()
     return goal
 

@@ -28,7 +28,7 @@ from samverka.plans.forms import (
     ProgressForm,
     ReadingForm,
 )
-from samverka.plans.models import ActionPlan, FollowUp, Goal, Measure
+from samverka.plans.models import ActionPlan, FollowUp, Goal, Measure, MeasureReport
 from samverka.situation.models import SituationPicture
 
 
@@ -161,9 +161,23 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def goal_edit(request: HttpRequest, pk: int, goal_pk: int | None = None) -> HttpResponse:
     plan = _editable(request, pk)
     instance = get_object_or_404(plan.goals, pk=goal_pk) if goal_pk else Goal(plan=plan)
+    counted = (instance.baseline_value, instance.baseline_basis, instance.baseline_set_on)
     form = GoalForm(request.POST or None, instance=instance, plan=plan)
     if request.method == "POST" and form.is_valid():
-        goal = services.save_goal(form.save(commit=False), form.cleaned_data.get("target_change"))
+        recount = not instance.pk or bool(set(form.changed_data) & set(services.DEFINITION))
+        goal = form.save(commit=False)
+        if goal.is_computed and not recount:
+            # A computed baseline is not typed in: it stays as counted when it was set.
+            goal.baseline_value, goal.baseline_basis, goal.baseline_set_on = counted
+        try:
+            goal = services.save_goal(goal, form.cleaned_data.get("target_change"), recount=recount)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return render(
+                request,
+                "plans/goal_form.html",
+                {"form": form, "plan": plan, "instance": instance if instance.pk else None},
+            )
         messages.success(request, _("The goal is saved."))
         if goal.missing():
             messages.warning(
@@ -200,7 +214,7 @@ def reading_add(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
 def measure_edit(request: HttpRequest, pk: int, measure_pk: int | None = None) -> HttpResponse:
     plan = _editable(request, pk)
     instance = _measure_editable(request, plan, measure_pk) if measure_pk else Measure(plan=plan)
-    form = MeasureForm(request.POST or None, instance=instance, plan=plan)
+    form = MeasureForm(request.POST or None, instance=instance, plan=plan, user=request.user)
     if request.method == "POST" and form.is_valid():
         measure = form.save()
         messages.success(request, _("The measure is saved."))
@@ -230,6 +244,14 @@ def measure_detail(request: HttpRequest, pk: int, measure_pk: int) -> HttpRespon
                 updated = form.save(commit=False)
                 updated.reported_on = timezone.localdate()
                 updated.save()
+                MeasureReport.objects.create(
+                    measure=updated,
+                    reported_on=updated.reported_on,
+                    status=updated.status,
+                    progress=updated.progress,
+                    note=updated.progress_note,
+                    reported_by=request.user,  # type: ignore[misc]
+                )
             messages.success(request, _("The progress is reported."))
             return redirect(measure)
     as_of = _as_of(request)
@@ -243,6 +265,7 @@ def measure_detail(request: HttpRequest, pk: int, measure_pk: int) -> HttpRespon
             "evaluation": followup.evaluate(measure, as_of, followup.plan_datasets(plan)),
             "form": form if can_report else None,
             "can_edit": can_report,
+            "reports": measure.reports.select_related("reported_by"),
         },
     )
 
@@ -250,7 +273,12 @@ def measure_detail(request: HttpRequest, pk: int, measure_pk: int) -> HttpRespon
 @login_required
 def matrix(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _visible(request, pk)
-    measures = list(plan.measures.select_related("responsible").prefetch_related("participants"))
+    measures = list(
+        plan.measures.select_related(
+            "responsible", "responsible_person", "problem"
+        ).prefetch_related("participants", "goals", "reports")
+    )
+    today = timezone.localdate()
     organizations = list(
         Organization.objects.filter(agreements=plan.agreement_id).order_by("kind", "name")
     )
@@ -266,6 +294,7 @@ def matrix(request: HttpRequest, pk: int) -> HttpResponse:
         rows.append(
             {
                 "measure": measure,
+                "status": followup.measure_status(measure, today),
                 "cells": [
                     "responsible"
                     if org.pk == measure.responsible_id
@@ -277,7 +306,7 @@ def matrix(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "plans/matrix.html",
-        {"plan": plan, "organizations": organizations, "rows": rows},
+        {"plan": plan, "organizations": organizations, "rows": rows, "today": today},
     )
 
 

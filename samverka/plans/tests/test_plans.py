@@ -111,9 +111,10 @@ class GoalTest(PlanTestCase):
         goal = self.goal()
         as_of = dt.date(2026, 12, 31)
         before = followup.goal_status(goal, as_of, followup.plan_datasets(self.plan))
-        # No event of 2026 has been imported yet: none counted, the fall looks certain.
-        self.assertEqual(before["current"], 0)
-        self.assertEqual(before["verdict"], followup.REACHED)
+        # No event of 2026 has been imported yet: the sources end with 2025, so nothing
+        # after the baseline can be judged (not "reached" because nothing was counted).
+        self.assertIsNone(before["current"])
+        self.assertEqual(before["verdict"], followup.TOO_EARLY)
         # The events of 2026 arrive as a new import of the police's events.
         event_dataset(
             self.lpo, self.kommun, dt.date(2026, 1, 1), as_of, agreement=self.agreement, seed=2
@@ -126,11 +127,78 @@ class GoalTest(PlanTestCase):
             category__code="theft.residential",
             kommun=self.kommun,
         ).count()
-        self.assertEqual(after["current"], counted)
+        self.assertEqual(after["current"], counted)  # a whole year: nothing is scaled
+        self.assertFalse(after["scaled"])
         self.assertGreater(counted, 0.6 * goal.baseline_value)  # type: ignore[operator]
         self.assertNotEqual(after["verdict"], followup.REACHED)
         self.assertIn(after["verdict"], (followup.CANNOT_TELL, followup.ON_TRACK))
         self.assertEqual(goal.baseline_value, before["baseline"])  # the baseline stays
+
+    def test_a_short_latest_period_is_scaled_and_a_very_short_one_is_too_early(self) -> None:
+        goal = self.goal()
+        event_dataset(
+            self.lpo,
+            self.kommun,
+            dt.date(2026, 1, 1),
+            dt.date(2026, 6, 30),
+            agreement=self.agreement,
+            seed=2,
+        )
+        ids = followup.plan_datasets(self.plan)
+        early = followup.goal_status(goal, dt.date(2026, 2, 15), ids)
+        self.assertEqual(early["verdict"], followup.TOO_EARLY)
+        # On a date after the data ends, the latest period ends with the data.
+        half = followup.goal_status(goal, dt.date(2026, 12, 31), ids)
+        self.assertEqual(half["current_end"], "2026-06-30")
+        self.assertEqual(half["current_start"], "2026-01-01")
+        self.assertTrue(half["scaled"])
+        self.assertAlmostEqual(half["current"], half["count"] * 365 / 181)
+
+    def test_the_baseline_stays_when_the_title_changes_and_moves_with_the_definition(
+        self,
+    ) -> None:
+        goal = self.goal()
+        first = goal.baseline_value
+        more = event_dataset(self.lpo, self.kommun, YEAR_START, YEAR_END, seed=7)
+        Event.objects.filter(dataset=more).update(dataset=self.police_data)
+        self.login_as("coordinator")
+        data = {
+            "title": "Nytt namn",
+            "indicator": goal.indicator,
+            "category": goal.category,
+            "direction": goal.direction,
+            "baseline_start": "2025-01-01",
+            "baseline_end": "2025-12-31",
+            "target_value": goal.target_value,
+            "deadline": "2027-12-31",
+            "owner": self.kommun.pk,
+        }
+        self.client.post(self.url("goal_edit", goal.pk), data)
+        goal.refresh_from_db()
+        self.assertEqual((goal.title, goal.baseline_value), ("Nytt namn", first))
+        self.client.post(
+            self.url("goal_edit", goal.pk),
+            {**data, "category": "theft", "target_value": "", "target_change": "-20"},
+        )
+        goal.refresh_from_db()
+        self.assertGreater(goal.baseline_value, first)  # type: ignore[operator]
+
+    def test_a_target_on_the_wrong_side_of_the_baseline_is_refused(self) -> None:
+        self.login_as("coordinator")
+        response = self.client.post(
+            self.url("goal_add"),
+            {
+                "title": "Fel håll",
+                "indicator": IndicatorKind.EVENTS,
+                "category": "theft.residential",
+                "direction": Direction.DECREASE,
+                "baseline_start": "2025-01-01",
+                "baseline_end": "2025-12-31",
+                "target_change": "20",
+            },
+        )
+        self.assertContains(response, "målvärde under utgångsläget")
+        self.assertFalse(Goal.objects.filter(title="Fel håll").exists())
 
     def test_a_goal_without_target_deadline_or_owner_is_flagged(self) -> None:
         goal = Goal.objects.create(plan=self.plan, title="Tryggare centrum", indicator="manual")
@@ -296,6 +364,24 @@ class MeasureAccessTest(PlanTestCase):
         self.assertEqual(rows["Riktad närvaro kvällstid"][police_col], "responsible")
         self.assertEqual(rows["Riktad närvaro kvällstid"][kommun_col], "")
 
+    def test_a_follow_up_at_an_earlier_date_shows_the_status_reported_by_then(self) -> None:
+        self.login_as("coordinator")
+        import time_machine
+
+        with time_machine.travel(dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC)):
+            self.report(self.kommun_measure)
+        with time_machine.travel(dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC)):
+            self.client.post(
+                reverse("plans:measure", args=[self.plan.pk, self.kommun_measure.pk]),
+                {"status": MeasureStatus.DONE, "progress": "100", "progress_note": "Klart"},
+            )
+        self.kommun_measure.refresh_from_db()
+        self.assertEqual(self.kommun_measure.reports.count(), 2)
+        at = followup.measure_status
+        self.assertEqual(at(self.kommun_measure, dt.date(2026, 2, 1))["status"], "planned")
+        self.assertEqual(at(self.kommun_measure, dt.date(2026, 4, 1))["progress"], 40)
+        self.assertEqual(at(self.kommun_measure, dt.date(2026, 7, 1))["reason"], "done")
+
     def test_measures_are_green_yellow_or_red_by_their_dates_and_reports(self) -> None:
         as_of = dt.date(2026, 8, 1)
         self.assertEqual(followup.measure_status(self.kommun_measure, as_of)["colour"], "red")
@@ -326,7 +412,9 @@ class MeasureAccessTest(PlanTestCase):
         self.assertEqual(len(mail.outbox), 1)
         self.assertEqual(mail.outbox[0].to, ["ansvarig@test.example"])
         self.assertIn("Bättre belysning i Centrum", mail.outbox[0].body)
-        self.assertIn("1 measures reminded", out.getvalue())
+        # The police's measure should have started in January: reminded too, to the
+        # police's coordinators (it has none here); the kommun's went to its person.
+        self.assertIn("2 measures reminded in 1 e-mails", out.getvalue())
 
 
 class EvaluationTest(PlanTestCase):
@@ -389,7 +477,7 @@ class FollowUpReportTest(PlanTestCase):
         response = self.client.post(
             self.url("follow_up_create"),
             {
-                "as_of": "2026-12-31",
+                "as_of": "2026-11-15",
                 "comments": "Inbrotten har inte minskat i den takt vi hoppades.",
             },
         )
@@ -434,11 +522,11 @@ class FollowUpReportTest(PlanTestCase):
             self.lpo,
             self.kommun,
             dt.date(2026, 1, 1),
-            dt.date(2026, 12, 31),
+            dt.date(2026, 11, 15),
             agreement=self.agreement,
             seed=3,
         )
-        live = followup.goal_status(goal, dt.date(2026, 12, 31), followup.plan_datasets(self.plan))
+        live = followup.goal_status(goal, dt.date(2026, 11, 15), followup.plan_datasets(self.plan))
         self.assertNotEqual(live["current"], frozen["current"])
         again = self.client.get(self.url("follow_up", item.pk)).context["data"]["goals"][0]
         self.assertEqual(again, frozen)
@@ -448,3 +536,8 @@ class FollowUpReportTest(PlanTestCase):
         statuses = dict.fromkeys(PERSONAS, 404)
         statuses.update(coordinator=200, police=200, viewer=200, anonymous=302)
         self.assert_statuses("get", self.url("follow_up", item.pk), statuses)
+
+    def test_a_report_of_the_future_is_refused(self) -> None:
+        self.login_as("coordinator")
+        self.client.post(self.url("follow_up_create"), {"as_of": "2099-12-31", "comments": ""})
+        self.assertFalse(FollowUp.objects.filter(plan=self.plan).exists())
