@@ -16,20 +16,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/test")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from situation_common import PG_URL, line, postgres_answers, time_workspace  # noqa: E402
+
 REQUESTS = 15
-
-
-def line(name: str, measured: float, goal: float, unit: str) -> None:
-    ok = measured <= goal
-    print(f"BENCH {name} {measured:.0f}{unit} {goal:g}{unit} {'ok' if ok else 'short'}", flush=True)
 
 
 def run_one() -> None:
@@ -39,10 +35,8 @@ def run_one() -> None:
 
     django.setup()
     from django.conf import settings
-    from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
     from django.test.utils import setup_test_environment
 
     setup_test_environment()
@@ -52,11 +46,8 @@ def run_one() -> None:
     vendor = connection.vendor
     try:
         call_command("load_reference_data", stdout=io.StringIO())
-        from samverka.accounts.models import User
         from samverka.agreements.models import Agreement, AgreementStatus
-        from samverka.core.access import Role
-        from samverka.organizations.models import Membership, Organization
-        from samverka.situation import services
+        from samverka.organizations.models import Organization
         from samverka.situation.tests.factories import event_dataset
         from samverka.sources.models import Event
 
@@ -95,52 +86,12 @@ def run_one() -> None:
             f"(generated in {time.perf_counter() - started:.0f} s)",
             flush=True,
         )
-        user = User.objects.create_user("bench@test.example", "x" * 12)
-        Membership.objects.create(user=user, organization=kommun, role=Role.COORDINATOR)
-        picture = services.start_picture(
-            agreement,
-            kommun,
-            kommun,
-            dt.date(2025, 1, 1),
-            dt.date(2025, 12, 31),
-            "Lägesbild 2025",
-            user,
-        )
-        client = Client()
-        client.force_login(user)
-        url = picture.get_absolute_url()
-
-        def timed() -> float:
-            begun = time.perf_counter()
-            response = client.get(url)
-            elapsed = time.perf_counter() - begun
-            assert response.status_code == 200, response.status_code
-            return elapsed * 1000
-
-        cold = []
-        for _ in range(5):
-            cache.clear()
-            cold.append(timed())
-        timed()  # warm the cache
-        warm = [timed() for _ in range(REQUESTS)]
-        print(
-            f"   cold: median {statistics.median(cold):.0f} ms; warm: median "
-            f"{statistics.median(warm):.0f} ms (min {min(warm):.0f}, max {max(warm):.0f})"
-        )
-        line(f"situation_overview_warm_{vendor}", statistics.median(warm), 300, "ms")
-        line(f"situation_overview_cold_{vendor}", statistics.median(cold), 1000, "ms")
+        cold, warm = time_workspace(agreement, kommun, cold_runs=5, warm_runs=REQUESTS)
+        print(f"   cold: median {cold:.0f} ms; warm: median {warm:.0f} ms")
+        line(f"situation_overview_warm_{vendor}", warm, 300, "ms")
+        line(f"situation_overview_cold_{vendor}", cold, 1000, "ms")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
-
-
-def postgres_answers() -> bool:
-    try:
-        import psycopg
-
-        with psycopg.connect(PG_URL.replace("postgres://", "postgresql://"), connect_timeout=3):
-            return True
-    except Exception:
-        return False
 
 
 def main() -> None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -26,24 +25,11 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/test")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from situation_common import PG_URL, line, postgres_answers, time_workspace  # noqa: E402
+
 EVENTS = int(os.environ.get("BENCH_NATIONAL_EVENTS", "15000000"))
 CHUNK = 1_000_000
-
-
-def line(name: str, measured: float, goal: float, unit: str) -> None:
-    ok = measured <= goal
-    print(f"BENCH {name} {measured:.0f}{unit} {goal:g}{unit} {'ok' if ok else 'short'}", flush=True)
-
-
-def postgres_answers() -> bool:
-    try:
-        import psycopg
-
-        with psycopg.connect(PG_URL.replace("postgres://", "postgresql://"), connect_timeout=3):
-            return True
-    except Exception:
-        return False
 
 
 def main() -> None:
@@ -58,10 +44,8 @@ def main() -> None:
 
     django.setup()
     from django.conf import settings
-    from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
     from django.test.utils import setup_test_environment
 
     setup_test_environment()
@@ -70,12 +54,10 @@ def main() -> None:
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         call_command("load_reference_data", stdout=io.StringIO())
-        from samverka.accounts.models import User
         from samverka.agreements.models import Agreement, AgreementStatus
         from samverka.core import demo_events
-        from samverka.core.access import Role, Visibility
-        from samverka.organizations.models import Membership, Organization, OrganizationKind
-        from samverka.situation import services
+        from samverka.core.access import Visibility
+        from samverka.organizations.models import Organization, OrganizationKind
         from samverka.sources.models import Dataset, DatasetStatus, Event
         from samverka.taxonomy.models import Category
 
@@ -175,40 +157,13 @@ def main() -> None:
             status=AgreementStatus.SIGNED,
         )
         agreement.parties.set([kommun, lpo])
-        user = User.objects.create_user("bench@test.example", "x" * 12)
-        Membership.objects.create(user=user, organization=kommun, role=Role.COORDINATOR)
-        picture = services.start_picture(
-            agreement,
-            kommun,
-            kommun,
-            dt.date(2025, 1, 1),
-            dt.date(2025, 12, 31),
-            "Lägesbild 2025",
-            user,
-        )
-        client = Client()
-        client.force_login(user)
-        url = picture.get_absolute_url()
-
-        def timed() -> float:
-            begun = time.perf_counter()
-            response = client.get(url)
-            assert response.status_code == 200, response.status_code
-            return (time.perf_counter() - begun) * 1000
-
-        cold = []
-        for _ in range(3):
-            cache.clear()
-            cold.append(timed())
-        timed()
-        warm = [timed() for _ in range(10)]
+        cold, warm = time_workspace(agreement, kommun, cold_runs=3, warm_runs=10)
         print(
             f"== postgresql, national: {written:,} events in {len(kommuner)} kommuner; "
-            f"cold median {statistics.median(cold):.0f} ms, warm median "
-            f"{statistics.median(warm):.0f} ms"
+            f"cold median {cold:.0f} ms, warm median {warm:.0f} ms"
         )
-        line("situation_overview_national_warm_postgresql", statistics.median(warm), 500, "ms")
-        line("situation_overview_national_cold_postgresql", statistics.median(cold), 5000, "ms")
+        line("situation_overview_national_warm_postgresql", warm, 500, "ms")
+        line("situation_overview_national_cold_postgresql", cold, 5000, "ms")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

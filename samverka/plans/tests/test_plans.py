@@ -363,6 +363,8 @@ class MeasureAccessTest(PlanTestCase):
         self.assertEqual(rows["Bättre belysning i Centrum"][police_col], "participating")
         self.assertEqual(rows["Riktad närvaro kvällstid"][police_col], "responsible")
         self.assertEqual(rows["Riktad närvaro kvällstid"][kommun_col], "")
+        self.assertContains(page, "<title>Ansvarsmatris – samverka</title>", html=False)
+        self.assertContains(page, "Planen enligt Brås mall", count=3)  # heading, label, caption
 
     def test_a_follow_up_at_an_earlier_date_shows_the_status_reported_by_then(self) -> None:
         self.login_as("coordinator")
