@@ -1,67 +1,22 @@
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-
-from samverka.audit.recorder import acting_as
-from samverka.lib.progress import ProgressBar
-from samverka.organizations.models import Organization
 from samverka.sources import services
-from samverka.sources.models import ColumnMapping
+from samverka.sources.management.mapped_import import MappedImportCommand
+from samverka.sources.models import Dataset
 
 
-class Command(BaseCommand):
+class Command(MappedImportCommand):
     help = (
         "Import a table of events (CSV or XLSX, one event per row) through a saved column "
         "mapping, with a progress bar while the rows are read and written."
     )
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path)
-        parser.add_argument("--mapping", required=True, help="The column mapping's name or id.")
-        parser.add_argument("--owner", required=True, help="Slug of the owning organization.")
-        parser.add_argument("--title", default="")
+    def importer(self) -> Callable[..., services.ImportResult]:
+        return services.import_event_table
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        path: Path = options["file"]
-        ref = options["mapping"]
-        mappings = ColumnMapping.objects.select_related("kommun")
-        mapping = (
-            mappings.filter(pk=int(ref)).first()
-            if ref.isdigit()
-            else mappings.filter(name=ref).first()
-        )
-        if mapping is None:
-            raise CommandError(f"No column mapping {ref!r}.")
-        owner = Organization.objects.filter(slug=options["owner"]).first()
-        if owner is None:
-            raise CommandError(f"No organization {options['owner']!r}.")
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"{path}: {exc}") from exc
-        with acting_as(label="import"):
-            try:
-                result = services.import_event_table(
-                    data,
-                    file_name=path.name,
-                    mapping=mapping,
-                    owner=owner,
-                    title=options["title"],
-                    progress=ProgressBar(path.name),
-                )
-            except services.ImportError_ as exc:
-                raise CommandError(str(exc)) from exc
-        dataset = result.dataset
-        if result.already_imported:
-            self.stdout.write(
-                f"{path.name} was imported already (dataset {dataset.pk}): 0 new rows."
-            )
-            return
-        self.stdout.write(
-            f"dataset {dataset.pk}: {dataset.rows_read} read, {dataset.rows_imported} new, "
+    def counts(self, dataset: Dataset) -> str:
+        return (
+            f"{dataset.rows_read} read, {dataset.rows_imported} new, "
             f"{dataset.rows_updated} updated, {dataset.rows_unchanged} unchanged, "
             f"{dataset.rows_rejected} rejected"
         )
-        for row in dataset.rejected.all()[:20]:
-            self.stdout.write(f"  row {row.row_number}, {row.field}: {row.reason}")
