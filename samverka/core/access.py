@@ -69,6 +69,21 @@ def agreements_of(user: AnyUser, roles: tuple[str, ...] = READ_ROLES) -> models.
     return Agreement.objects.filter(parties__in=organizations_of(user, roles)).values("pk")
 
 
+def writing_party(user: AnyUser, agreement_id: int | None) -> Any:
+    """The party of the agreement in whose name ``user`` writes (the first of the user's
+    organizations with a writing role that is a party), or None."""
+    from samverka.organizations.models import Organization
+
+    if agreement_id is None:
+        return None
+    return (
+        Organization.objects.filter(agreements=agreement_id)
+        .filter(pk__in=organizations_of(user, WRITE_ROLES))
+        .order_by("kind", "name")
+        .first()
+    )
+
+
 def visibility_q(user: AnyUser, prefix: str = "") -> Q:
     """The condition under which ``user`` may read content; ``prefix`` reaches a related object."""
     public = Q(**{f"{prefix}visibility": Visibility.PUBLIC, f"{prefix}published_at__isnull": False})

@@ -13,17 +13,9 @@ from samverka.lib.privacy import validate_no_personal_data
 from samverka.organizations.models import Organization, SubArea
 from samverka.plans.models import ActionPlan, Goal, IndicatorKind, IndicatorReading, Measure
 from samverka.situation.models import PictureStatus, Problem, SituationPicture
-from samverka.taxonomy.models import Category
+from samverka.taxonomy.choices import category_choices
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def category_choices() -> list[tuple[str, str]]:
-    choices: list[tuple[str, str]] = [("", str(_("All categories")))]
-    for top in Category.objects.current().top_level().prefetch_related("children"):
-        choices.append((top.code, top.label))
-        choices.extend((child.code, f"– {child.label}") for child in top.children.all())
-    return choices
 
 
 class PlanForm(forms.Form):

@@ -12,8 +12,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from samverka.accounts.models import User
-from samverka.core.access import WRITE_ROLES, Visibility, organizations_of
-from samverka.organizations.models import Organization
+from samverka.core.access import Visibility, writing_party
 from samverka.plans import followup
 from samverka.plans.models import ActionPlan, Direction, FollowUp, FollowUpStatus, Goal
 from samverka.situation.models import SituationPicture
@@ -30,12 +29,7 @@ def start_plan(
     """A plan for the picture's agreement and kommun, shared with the parties."""
     if not picture.is_adopted:
         raise ValidationError(_("An action plan builds on an adopted situation picture."))
-    owner = (
-        Organization.objects.filter(agreements=picture.agreement_id)
-        .filter(pk__in=organizations_of(by, WRITE_ROLES))
-        .order_by("kind", "name")
-        .first()
-    )
+    owner = writing_party(by, picture.agreement_id)
     if owner is None:
         raise ValidationError(_("You cannot draft for this agreement."))
     plan = ActionPlan(

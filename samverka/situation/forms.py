@@ -8,11 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverka.agreements.models import Agreement, PriorityArea
-from samverka.core.access import WRITE_ROLES, Visibility
+from samverka.core.access import Visibility, writing_party
 from samverka.lib.privacy import validate_no_personal_data
 from samverka.organizations.models import Organization, OrganizationKind, SubArea
 from samverka.situation.models import FigureKind, InputKind, Problem, QualitativeInput
-from samverka.taxonomy.models import Category
+from samverka.taxonomy.choices import category_choices
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -57,13 +57,7 @@ class PictureForm(forms.Form):
         if start and end and end < start:
             self.add_error("period_end", _("The period ends before it starts."))
         if agreement:
-            from samverka.core.access import organizations_of
-
-            owner = (
-                agreement.parties.filter(pk__in=organizations_of(self.user, WRITE_ROLES))
-                .order_by("kind", "name")
-                .first()
-            )
+            owner = writing_party(self.user, agreement.pk)
             if owner is None:
                 self.add_error("agreement", _("You cannot draft for this agreement."))
             data["owner"] = owner
@@ -88,11 +82,7 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args: Any, kommun: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices: list[tuple[str, str]] = [("", str(_("All categories")))]
-        for top in Category.objects.current().top_level().prefetch_related("children"):
-            choices.append((top.code, top.label))
-            choices.extend((child.code, f"– {child.label}") for child in top.children.all())
-        self.fields["category"].choices = choices  # type: ignore[attr-defined]
+        self.fields["category"].choices = category_choices()  # type: ignore[attr-defined]
         self.fields["sub_area"].choices = [("", _("The whole municipality"))] + [  # type: ignore[attr-defined]
             (area.pk, area.name) for area in SubArea.objects.filter(kommun=kommun)
         ]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from samverka.accounts.models import User
 from samverka.agreements.models import Agreement
-from samverka.core.access import Visibility
+from samverka.core.access import Visibility, writing_party
 from samverka.organizations.models import Organization
 from samverka.situation import overview
 from samverka.situation.models import (
@@ -158,14 +158,7 @@ def add_other_source(picture: SituationPicture, name: str, reason: str) -> Sourc
 
 def drafting_party(picture: SituationPicture, user: User) -> Organization:
     """The party of the picture's agreement in whose name ``user`` writes."""
-    from samverka.core.access import WRITE_ROLES, organizations_of
-
-    party = (
-        Organization.objects.filter(agreements=picture.agreement_id)
-        .filter(pk__in=organizations_of(user, WRITE_ROLES))
-        .order_by("kind", "name")
-        .first()
-    )
+    party: Organization | None = writing_party(user, picture.agreement_id)
     if party is None:
         raise ValidationError(_("You cannot draft for this agreement."))
     return party
