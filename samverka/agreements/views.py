@@ -41,6 +41,7 @@ from samverka.agreements.models import (
     Signatory,
 )
 from samverka.agreements.parsing import parse_file, parse_text
+from samverka.core.downloads import DOCX, PDF, attachment
 from samverka.organizations.models import Organization, OrganizationKind
 from samverka.taxonomy.models import Category
 from samverka.taxonomy.suggest import suggest_for_area
@@ -477,26 +478,14 @@ def agreement_import_review(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _document_response(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = _visible(request, pk)
-    return _document_response(
-        documents.render_pdf(agreement), "application/pdf", f"overenskommelse-{pk}.pdf"
-    )
+    return attachment(documents.render_pdf(agreement), PDF, f"overenskommelse-{pk}.pdf")
 
 
 def agreement_docx(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = _visible(request, pk)
-    return _document_response(
-        documents.render_docx(agreement),
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        f"overenskommelse-{pk}.docx",
-    )
+    return attachment(documents.render_docx(agreement), DOCX, f"overenskommelse-{pk}.docx")
 
 
 @login_required

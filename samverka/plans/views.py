@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from samverka.core.access import get_visible_or_404
+from samverka.core.downloads import DOCX, PDF, attachment
 from samverka.organizations.models import Organization
 from samverka.plans import documents, followup, services
 from samverka.plans.forms import (
@@ -384,17 +385,10 @@ def follow_up_detail(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpRe
 @login_required
 def follow_up_pdf(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpResponse:
     _plan, item = _follow_up(request, pk, follow_up_pk)
-    response = HttpResponse(documents.render_pdf(item), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{documents.filename(item, "pdf")}"'
-    return response
+    return attachment(documents.render_pdf(item), PDF, documents.filename(item, "pdf"))
 
 
 @login_required
 def follow_up_docx(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpResponse:
     _plan, item = _follow_up(request, pk, follow_up_pk)
-    response = HttpResponse(
-        documents.render_docx(item),
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{documents.filename(item, "docx")}"'
-    return response
+    return attachment(documents.render_docx(item), DOCX, documents.filename(item, "docx"))

@@ -260,15 +260,17 @@ def populations(year: int) -> dict[int, int]:
     return figures
 
 
+def _polygons(geometry: dict[str, Any]) -> list[Any]:
+    """The polygons (each a list of rings) of a GeoJSON Polygon or MultiPolygon."""
+    coordinates = geometry.get("coordinates") or []
+    return [coordinates] if geometry.get("type") == "Polygon" else list(coordinates)
+
+
 def _polygon_mask(
     lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64], geometry: dict[str, Any]
 ) -> npt.NDArray[np.bool_]:
     """Points inside a GeoJSON Polygon or MultiPolygon (even-odd rule, holes respected)."""
-    polygons = (
-        [geometry["coordinates"]]
-        if geometry.get("type") == "Polygon"
-        else geometry.get("coordinates", [])
-    )
+    polygons = _polygons(geometry)
     inside = np.zeros(lat.shape, dtype=bool)
     for polygon in polygons:
         in_this = np.zeros(lat.shape, dtype=bool)
@@ -615,12 +617,7 @@ def _area_outlines(kommun: Organization) -> list[dict[str, Any]]:
     """The kommun's sub-areas in SWEREF 99 TM, for the map's outlines and names."""
     outlines = []
     for area in SubArea.objects.filter(kommun=kommun).order_by("name"):
-        geometry = area.geometry or {}
-        polygons = (
-            [geometry.get("coordinates", [])]
-            if geometry.get("type") == "Polygon"
-            else geometry.get("coordinates", [])
-        )
+        polygons = _polygons(area.geometry or {})
         rings = [_project_ring(polygon[0]) for polygon in polygons if polygon and polygon[0]]
         if rings:
             outlines.append({"name": area.name, "rings": rings})
@@ -631,12 +628,7 @@ def _boundary(kommun: Organization) -> list[list[list[float]]]:
     geometry = Organization.objects.filter(pk=kommun.pk).values_list("geometry", flat=True).first()
     if not geometry:
         return []
-    polygons = (
-        [geometry["coordinates"]]
-        if geometry.get("type") == "Polygon"
-        else geometry.get("coordinates", [])
-    )
-    return [_project_ring(polygon[0]) for polygon in polygons if polygon]
+    return [_project_ring(polygon[0]) for polygon in _polygons(geometry) if polygon]
 
 
 def _surveys(kommun: Organization, dataset_ids: list[int], filters: Filters) -> dict[str, Any]:

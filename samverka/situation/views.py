@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from samverka.agreements.models import Agreement
 from samverka.core.access import Visibility, get_editable_or_404, get_visible_or_404
+from samverka.core.downloads import DOCX, PDF, attachment
 from samverka.situation import documents, overview, services
 from samverka.situation.forms import (
     AdoptForm,
@@ -434,25 +435,15 @@ def public_summary(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "situation/public_summary.html", {"summary": summary})
 
 
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @login_required
 def picture_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     picture = _visible(request, pk)
     content = documents.render_pdf(picture, request.user)
-    return _download(content, "application/pdf", documents.filename(picture, "pdf"))
+    return attachment(content, PDF, documents.filename(picture, "pdf"))
 
 
 @login_required
 def picture_docx(request: HttpRequest, pk: int) -> HttpResponse:
     picture = _visible(request, pk)
     content = documents.render_docx(picture, request.user)
-    return _download(
-        content,
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        documents.filename(picture, "docx"),
-    )
+    return attachment(content, DOCX, documents.filename(picture, "docx"))
