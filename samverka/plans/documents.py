@@ -147,8 +147,14 @@ def render_docx(item: FollowUp) -> bytes:
     return buffer.getvalue()
 
 
-def timeline_svg(plan: ActionPlan, measures: list[Measure], as_of: dt.date) -> SafeString:
-    """The measures as bars over the plan's period, coloured by their status today."""
+def timeline_svg(
+    plan: ActionPlan,
+    measures: list[Measure],
+    as_of: dt.date,
+    statuses: dict[int, dict[str, Any]],
+) -> SafeString:
+    """The measures as bars over the plan's period, coloured by their status on ``as_of``
+    (``statuses``: :func:`followup.measure_status` of each, by primary key)."""
     if not measures:
         return SafeString("")
     start = min([plan.period_start, *(m.starts_on for m in measures)])
@@ -177,7 +183,7 @@ def timeline_svg(plan: ActionPlan, measures: list[Measure], as_of: dt.date) -> S
         )
     for index, measure in enumerate(measures):
         y = 24 + index * row_h
-        status = followup.measure_status(measure, as_of)
+        status = statuses[measure.pk]
         stop = measure.ends_on or end
         body.append(
             f'<text x="{label_w - 8}" y="{y + 15}" font-size="12" text-anchor="end" '

@@ -315,15 +315,20 @@ def matrix(request: HttpRequest, pk: int) -> HttpResponse:
 def timeline(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _visible(request, pk)
     as_of = _as_of(request)
-    measures = list(plan.measures.select_related("responsible"))
+    measures = list(
+        plan.measures.select_related("responsible", "responsible_person").prefetch_related(
+            "reports"
+        )
+    )
+    statuses = {m.pk: followup.measure_status(m, as_of) for m in measures}
     return render(
         request,
         "plans/timeline.html",
         {
             "plan": plan,
             "measures": measures,
-            "chart": documents.timeline_svg(plan, measures, as_of),
-            "statuses": {m.pk: followup.measure_status(m, as_of) for m in measures},
+            "chart": documents.timeline_svg(plan, measures, as_of, statuses),
+            "statuses": statuses,
         },
     )
 

@@ -110,10 +110,7 @@ class Epoch(Func):
 
 def _epoch(day: dt.date) -> int:
     """Epoch seconds of local midnight starting ``day`` in Sweden."""
-    from zoneinfo import ZoneInfo
-
-    start = dt.datetime(day.year, day.month, day.day, tzinfo=ZoneInfo("Europe/Stockholm"))
-    return int(start.timestamp())
+    return int(_bounds(day, day)[0].timestamp())
 
 
 def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
