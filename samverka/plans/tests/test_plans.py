@@ -543,3 +543,60 @@ class FollowUpReportTest(PlanTestCase):
         self.login_as("coordinator")
         self.client.post(self.url("follow_up_create"), {"as_of": "2099-12-31", "comments": ""})
         self.assertFalse(FollowUp.objects.filter(plan=self.plan).exists())
+
+
+class PlanWriteDenialTest(PlanTestCase):
+    def test_readers_and_outsiders_change_nothing(self) -> None:
+        goal = Goal.objects.create(
+            plan=self.plan,
+            title="Möten",
+            indicator="manual",
+            unit="möten",
+            baseline_value=1,
+            target_value=4,
+        )
+        item = services.create_follow_up(self.plan, dt.date(2026, 6, 30), "")
+        posts = {
+            "goal_add": (
+                {"title": "Nytt", "indicator": "manual", "unit": "st", "direction": "increase"},
+            ),
+            "goal_edit": (
+                {"title": "Ändrat", "indicator": "manual", "unit": "st", "direction": "increase"},
+                goal.pk,
+            ),
+            "reading_add": ({"measured_on": "2026-05-01", "value": "3"}, goal.pk),
+            "measure_add": (
+                {
+                    "title": "Ny",
+                    "responsible": self.kommun.pk,
+                    "starts_on": "2026-01-01",
+                    "status": "planned",
+                    "method": "other",
+                },
+            ),
+            "follow_up_create": ({"as_of": "2026-06-30"},),
+            "follow_up": ({"approved_on": "2026-07-01", "decision_reference": "§1"}, item.pk),
+        }
+        for name, (data, *args) in posts.items():
+            with self.subTest(view=name):
+                for persona, status in (("viewer", 403), ("outsider", 404)):
+                    self.login_as(persona)
+                    self.assertEqual(
+                        self.client.post(self.url(name, *args), data).status_code, status
+                    )
+        goal.refresh_from_db()
+        item.refresh_from_db()
+        self.assertEqual(goal.title, "Möten")
+        self.assertEqual(list(self.plan.goals.values_list("title", flat=True)), ["Möten"])
+        self.assertFalse(IndicatorReading.objects.exists())
+        self.assertFalse(Measure.objects.exists())
+        self.assertEqual(FollowUp.objects.count(), 1)
+        self.assertFalse(item.is_approved)
+
+    def test_documents_are_for_the_parties_only(self) -> None:
+        item = services.create_follow_up(self.plan, dt.date(2026, 6, 30), "")
+        statuses = dict.fromkeys(PERSONAS, 404)
+        statuses.update(coordinator=200, police=200, viewer=200, anonymous=302)
+        for name in ("follow_up_pdf", "follow_up_docx"):
+            with self.subTest(document=name):
+                self.assert_statuses("get", self.url(name, item.pk), statuses)

@@ -840,3 +840,55 @@ class HonestFiguresTest(WorkspaceTestCase):
         self.assertIn("categories", summary.figures)
         self.assertNotIn("map", summary.figures)
         self.assertNotIn("months", summary.figures)
+
+
+class WriteDenialTest(WorkspaceTestCase):
+    """Every changing view of the workspace refuses those who may only read, and hides the
+    picture from those outside the agreement; nothing is changed by either."""
+
+    def test_readers_and_outsiders_change_nothing(self) -> None:
+        problem = Problem.objects.create(picture=self.picture, title="Orört")
+        evidence = services.pin(
+            self.picture,
+            problem,
+            "months",
+            overview.Filters(YEAR_START, YEAR_END),
+            self.coordinator,
+        )
+        other = SourceChoice.objects.create(
+            picture=self.picture, name="Skolenkät", included=False, reason="Ej gjord"
+        )
+        posts = {
+            "summary": ({"summary": "Ändrad"},),
+            "input_add": ({"kind": "other", "title": "T", "text": "x", "visibility": "shared"},),
+            "problem_add": ({"title": "Nytt"},),
+            "problem_delete": ({}, problem.pk),
+            "evidence_delete": ({}, evidence.pk),
+            "other_source_delete": ({}, other.pk),
+            "pin": (
+                {
+                    "figure": "months",
+                    "new_problem": "X",
+                    "start": "2025-01-01",
+                    "end": "2025-12-31",
+                },
+            ),
+            "new_version": ({},),
+            "adopt": ({"adopted_on": "2026-02-10", "decision_reference": "§1"},),
+            "publish": ({"text": "Offentligt"},),
+        }
+        for name, (data, *args) in posts.items():
+            with self.subTest(view=name):
+                for persona, status in (("viewer", 403), ("outsider", 404)):
+                    self.login_as(persona)
+                    self.assertEqual(
+                        self.client.post(self.url(name, *args), data).status_code, status
+                    )
+        self.picture.refresh_from_db()
+        self.assertEqual((self.picture.summary, self.picture.status), ("", PictureStatus.DRAFT))
+        self.assertEqual(list(self.picture.problems.values_list("title", flat=True)), ["Orört"])
+        self.assertTrue(Evidence.objects.filter(pk=evidence.pk).exists())
+        self.assertTrue(SourceChoice.objects.filter(pk=other.pk).exists())
+        self.assertEqual(SituationPicture.objects.count(), 1)
+        self.assertFalse(QualitativeInput.objects.exists())
+        self.assertFalse(PublishedSummary.objects.exists())
