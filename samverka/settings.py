@@ -117,9 +117,14 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "samverka.sqlite3"),
+            # temp_store=MEMORY: a savepoint's journal (every import runs in one) and the
+            # sorts that build indexes stay in memory instead of temporary files, which
+            # made a large import about 40 % slower.
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;"
+                ),
             },
         }
     }

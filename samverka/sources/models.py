@@ -167,6 +167,7 @@ class Event(models.Model):
         "taxonomy.Category",
         on_delete=models.PROTECT,
         null=True,
+        db_index=False,  # the (category, occurred_at) index serves
         blank=True,
         related_name="events",
         verbose_name=_("category"),
@@ -181,6 +182,7 @@ class Event(models.Model):
         "organizations.Organization",
         on_delete=models.PROTECT,
         null=True,
+        db_index=False,  # the (kommun, occurred_at) index serves
         blank=True,
         related_name="events",
         verbose_name=_("municipality"),
@@ -189,6 +191,7 @@ class Event(models.Model):
         "organizations.County",
         on_delete=models.PROTECT,
         null=True,
+        db_index=False,  # the (county, occurred_at) index serves
         blank=True,
         related_name="events",
         verbose_name=_("county"),
@@ -205,9 +208,15 @@ class Event(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["source", "external_id"], name="event_once_per_source")
         ]
+        # Only what the queries need: every index is rebuilt or updated on a large import.
+        # Only län-level events have a county, so its index holds only those.
         indexes = [
             models.Index(fields=["kommun", "occurred_at"]),
-            models.Index(fields=["county", "occurred_at"]),
+            models.Index(
+                fields=["county", "occurred_at"],
+                condition=models.Q(county__isnull=False),
+                name="event_county_time",
+            ),
             models.Index(fields=["category", "occurred_at"]),
         ]
 

@@ -10,17 +10,20 @@ Never a save per row:
   an id turns out to be stored already, the caller rolls back to its savepoint and
   writes again with ``direct=False``: each chunk is copied into a temporary table and
   merged with ``INSERT … ON CONFLICT DO UPDATE … WHERE newer``.
-- SQLite: one prepared ``INSERT … ON CONFLICT DO UPDATE … WHERE newer`` run over the
-  chunk's rows (``executemany``). When an import brings at least as many rows as the
-  table holds, the table's plain (not unique) indexes are dropped first and created
-  again at the end, inside the same transaction: building an index by sorting is
-  several times quicker than inserting into it row by row.
+- SQLite: one prepared ``INSERT`` run over the chunk's rows (``executemany``); as on
+  PostgreSQL, when an id turns out to be stored already, the caller rolls back and
+  writes again with ``INSERT … ON CONFLICT DO UPDATE … WHERE newer``. When an import
+  brings at least as many rows as the table holds, the table's plain (not unique)
+  indexes are dropped first and created again at the end, inside the same
+  transaction: building an index by sorting is several times quicker than inserting
+  into it row by row.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from itertools import repeat
@@ -122,7 +125,7 @@ class EventWriter:
         self._dropped_indexes: list[str] | None = None
         self.source = source
         self.postgresql = connection.vendor == "postgresql"
-        self.direct = direct and self.postgresql
+        self.direct = direct
         self.counts = WriteCounts()
         self._copy: Any = None
         self._copy_context: Any = None
@@ -135,7 +138,7 @@ class EventWriter:
         if not self.postgresql:
             if self._dropped_indexes is None:
                 self._dropped_indexes = _sqlite_drop_indexes(self.expected_rows)
-            self.counts.add(_sqlite_upsert(self.dataset_id, self.source, events))
+            self.counts.add(_sqlite_upsert(self.dataset_id, self.source, events, self.direct))
         elif self.direct:
             self._send(_copy_text(events, self.dataset_id, self.source))
             self.counts.new += len(events)
@@ -320,15 +323,18 @@ def _sqlite_datetimes(values: pa.ChunkedArray) -> list[str | None]:
     return text
 
 
-def _sqlite_upsert(dataset_id: int, source: str, events: pa.Table) -> WriteCounts:
+def _sqlite_upsert(dataset_id: int, source: str, events: pa.Table, direct: bool) -> WriteCounts:
     # Python values for 20,000 rows at a time: memory follows that, not the chunk.
     counts = WriteCounts()
     for start in range(0, len(events), 20_000):
-        counts.add(_sqlite_upsert_batch(dataset_id, source, events.slice(start, 20_000)))
+        batch = events.slice(start, 20_000)
+        counts.add(_sqlite_upsert_batch(dataset_id, source, batch, direct))
     return counts
 
 
-def _sqlite_upsert_batch(dataset_id: int, source: str, events: pa.Table) -> WriteCounts:
+def _sqlite_upsert_batch(
+    dataset_id: int, source: str, events: pa.Table, direct: bool
+) -> WriteCounts:
     values = []
     for name in COLUMNS:
         if pa.types.is_timestamp(events.schema.field(name).type):
@@ -340,12 +346,18 @@ def _sqlite_upsert_batch(dataset_id: int, source: str, events: pa.Table) -> Writ
     updates = ", ".join(f"{c} = excluded.{c}" for c in ["dataset_id", *UPDATABLE])
     newer = _NEWER.format(new="excluded", old=_TABLE)
     # Names come from the model and this module, never from input.
-    sql = (
-        f"INSERT INTO {_TABLE} ({', '.join(_INSERTED)}) VALUES ({placeholders}) "  # noqa: S608
-        f"ON CONFLICT (source, external_id) DO UPDATE SET {updates} WHERE {newer}"
-    )
+    sql = f"INSERT INTO {_TABLE} ({', '.join(_INSERTED)}) VALUES ({placeholders})"  # noqa: S608
     connection.ensure_connection()
     raw = connection.connection
+    if direct:  # a plain INSERT is quicker; a stored id ends it (see the module's doc)
+        try:
+            raw.executemany(sql, params)
+        except sqlite3.IntegrityError as exc:
+            if "UNIQUE" not in str(exc):
+                raise
+            raise AlreadyStored from exc
+        return WriteCounts(new=len(events))
+    sql += f" ON CONFLICT (source, external_id) DO UPDATE SET {updates} WHERE {newer}"
     (before,) = raw.execute(f"SELECT coalesce(max(id), 0) FROM {_TABLE}").fetchone()  # noqa: S608
     changed = raw.executemany(sql, params).rowcount
     (new,) = raw.execute(f"SELECT count(*) FROM {_TABLE} WHERE id > ?", (before,)).fetchone()  # noqa: S608

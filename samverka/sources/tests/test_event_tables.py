@@ -100,6 +100,25 @@ class EventTableTest(TestCase):
         )
         self.assertTrue(again.already_imported)
 
+    def test_a_later_file_with_some_stored_ids_adds_the_new_and_keeps_the_stored(self) -> None:
+        # New ids first, stored ones in a later chunk: the quick plain INSERT meets a
+        # stored id mid-way, and the import starts again as a merge, with nothing twice.
+        first = "".join(f"s{n};2026-01-{1 + n % 28:02d};12:00;Klotter;;;;\n" for n in range(50))
+        self.run_import(HEADER + first)
+        later = "".join(f"t{n};2026-02-{1 + n % 28:02d};12:00;Klotter;;;;\n" for n in range(3000))
+        with mock.patch.object(tabular, "CHUNK_BYTES", 16_384):
+            result = services.import_event_table(
+                (HEADER + later + first).encode(),
+                file_name="senare.csv",
+                mapping=self.mapping,
+                owner=self.kommun,
+            )
+        dataset = result.dataset
+        self.assertEqual((dataset.rows_imported, dataset.rows_updated), (3000, 0))
+        self.assertEqual(dataset.rows_unchanged, 50)
+        self.assertEqual(Event.objects.count(), 3050)
+        self.assertEqual(Event.objects.filter(dataset=dataset).count(), 3000)
+
     def test_progress_is_reported_while_reading_and_while_writing(self) -> None:
         rows = "".join(f"p{n};2026-01-{1 + n % 28:02d};12:00;Klotter;;;;\n" for n in range(6000))
         seen: list[tuple[int, int]] = []
