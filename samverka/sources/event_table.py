@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 
 from samverka.lib.geo import pair_to_wgs84, pairs_to_wgs84
 from samverka.lib.privacy import find_personal_data
-from samverka.sources.models import ColumnMapping, PlacePrecision, TimePrecision
+from samverka.sources.models import ColumnMapping, Event, PlacePrecision, TimePrecision
 from samverka.sources.tabular import Chunk
 from samverka.sources.writing import SCHEMA, EventRow, rows_to_table
 
@@ -79,6 +79,21 @@ def category_code(
     return None
 
 
+def id_prefix(mapping: ColumnMapping) -> str:
+    """What a file's own ids are stored behind: ids are unique within one mapping (one
+    kommun's export), not across them; two kommuner's "1" are two events."""
+    return f"{mapping.pk}:"
+
+
+def scoped_id(mapping: ColumnMapping, external_id: str) -> str:
+    return id_prefix(mapping) + external_id
+
+
+def id_room(mapping: ColumnMapping) -> int:
+    """The longest id a file may carry (the stored id has room for 64 characters)."""
+    return Event._meta.get_field("external_id").max_length - len(id_prefix(mapping))  # type: ignore[operator]
+
+
 def table_event(
     row: dict[str, str],
     number: int,
@@ -128,8 +143,10 @@ def table_event(
     if found:
         raise RowError(mapping.description_column, "contains personal data: " + ", ".join(found))
     external_id = row[mapping.id_column].strip() if mapping.id_column else ""
+    if len(external_id) > id_room(mapping):
+        raise RowError(mapping.id_column, f"longer than {id_room(mapping)} characters")
     return EventRow(
-        external_id=external_id or f"{digest[:16]}-{number}",
+        external_id=scoped_id(mapping, external_id) if external_id else f"{digest[:16]}-{number}",
         occurred_at=occurred,
         time_precision=TimePrecision.EXACT if at else TimePrecision.DAY,
         published_at=None,
@@ -289,7 +306,15 @@ class ChunkChecker:
         description = column(m.description_column)
         text_ok = ~_matches(description, _MAYBE_PERSONAL) if m.description_column else True
 
-        fast = date_ok & time_ok & category_ok & place_ok & text_ok
+        # Ids too long to store go the row rule's way, which names them.
+        id_ok = (
+            pc.less_equal(pc.utf8_length(column(m.id_column)), id_room(m)).to_numpy(
+                zero_copy_only=False
+            )
+            if m.id_column
+            else True
+        )
+        fast = date_ok & time_ok & category_ok & place_ok & text_ok & id_ok
         local = days * 86400 + seconds
         utc, steady = _local_to_utc_seconds(np.where(fast, local, 0), self.zone)
         fast &= steady
@@ -322,7 +347,11 @@ class ChunkChecker:
             f"{self.digest[:16]}-", pa.array(numbers.astype(str)), ""
         )
         identifier = identifier.take(take)
-        identifier = pc.if_else(pc.equal(identifier, ""), generated, identifier)
+        identifier = pc.if_else(
+            pc.equal(identifier, ""),
+            generated,
+            pc.binary_join_element_wise(id_prefix(m), identifier, ""),
+        )
         category_ids = ids[fast]
         place = has_place[fast]
         events = pa.table(

@@ -12,6 +12,7 @@ from django.test import TestCase
 from samverka.lib.geo import wgs84_to_sweref99tm
 from samverka.organizations.models import County
 from samverka.sources import services, tabular
+from samverka.sources.event_table import scoped_id
 from samverka.sources.models import ColumnMapping, Dataset, Event, PlacePrecision, SourceKind
 from samverka.sources.writing import EventWriter
 from samverka.testing import make_kommun
@@ -53,17 +54,20 @@ class EventTableTest(TestCase):
         )
         dataset = self.run_import(text)
         self.assertEqual((dataset.rows_imported, dataset.rows_rejected), (3, 0))
-        first = Event.objects.get(external_id="a1")
+        first = Event.objects.get(external_id=scoped_id(self.mapping, "a1"))
         self.assertEqual(
             (first.place_precision, first.time_precision), (PlacePrecision.EXACT, "exact")
         )
         self.assertEqual(first.category.code, "damage.graffiti")  # type: ignore[union-attr]
         self.assertEqual(first.occurred_at.astimezone().strftime("%H:%M"), "21:40")
-        sweref = Event.objects.get(external_id="a2")
+        sweref = Event.objects.get(external_id=scoped_id(self.mapping, "a2"))
         self.assertAlmostEqual(sweref.latitude, 57.2646, places=6)  # type: ignore[arg-type]
         self.assertAlmostEqual(sweref.longitude, 16.4484, places=6)  # type: ignore[arg-type]
         self.assertEqual(sweref.time_precision, "day")
-        self.assertEqual(Event.objects.get(external_id="a3").place_precision, PlacePrecision.KOMMUN)
+        self.assertEqual(
+            Event.objects.get(external_id=scoped_id(self.mapping, "a3")).place_precision,
+            PlacePrecision.KOMMUN,
+        )
         self.assertEqual(dataset.kind, SourceKind.EST)
 
     def test_bad_rows_are_named_and_the_rest_goes_in(self) -> None:
@@ -118,6 +122,41 @@ class EventTableTest(TestCase):
         self.assertEqual(dataset.rows_unchanged, 50)
         self.assertEqual(Event.objects.count(), 3050)
         self.assertEqual(Event.objects.filter(dataset=dataset).count(), 3000)
+
+    def test_two_kommuner_with_the_same_ids_keep_their_own_events(self) -> None:
+        # Both exports number their rows 1, 2, 3: neither replaces nor hides the other's.
+        other = make_kommun("Västervik", "0883", County.objects.get(code="08"))
+        other_mapping = ColumnMapping.objects.create(
+            name="EST Västervik",
+            owner=other,
+            kind=SourceKind.EST,
+            kommun=other,
+            id_column="id",
+            date_column="datum",
+            category_column="typ",
+            categories={"Klotter": "damage.graffiti"},
+        )
+        rows = "".join(f"{n};2026-03-0{n};12:00;Klotter;;;;\n" for n in (1, 2, 3))
+        self.run_import(HEADER + rows)
+        theirs = services.import_event_table(
+            (HEADER + rows + "4;2026-03-04;12:00;Klotter;;;;\n").encode(),
+            file_name="vastervik.csv",
+            mapping=other_mapping,
+            owner=other,
+        ).dataset
+        self.assertEqual((theirs.rows_imported, theirs.rows_unchanged), (4, 0))
+        self.assertEqual(Event.objects.filter(kommun=self.kommun).count(), 3)
+        self.assertEqual(Event.objects.filter(kommun=other).count(), 4)
+
+    def test_an_id_too_long_to_store_is_named(self) -> None:
+        text = HEADER + (
+            f"{'x' * 80};2026-03-01;12:00;Klotter;;;;\n" + "ok1;2026-03-01;12:00;Klotter;;;;\n"
+        )
+        dataset = self.run_import(text)
+        self.assertEqual((dataset.rows_imported, dataset.rows_rejected), (1, 1))
+        rejection = dataset.rejected.get()
+        self.assertEqual((rejection.row_number, rejection.field), (2, "id"))
+        self.assertIn("longer than", rejection.reason)
 
     def test_progress_is_reported_while_reading_and_while_writing(self) -> None:
         rows = "".join(f"p{n};2026-01-{1 + n % 28:02d};12:00;Klotter;;;;\n" for n in range(6000))
