@@ -131,7 +131,14 @@ def _tree(plan: ActionPlan, statuses: dict[int, dict[str, Any]]) -> list[dict[st
 
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _visible(request, pk)
+    return _plan_page(request, _visible(request, pk))
+
+
+def _plan_page(
+    request: HttpRequest, plan: ActionPlan, follow_up_form: FollowUpForm | None = None
+) -> HttpResponse:
+    """The plan's page; with a refused follow-up form, that form with what was written."""
+    pk = plan.pk
     as_of = _as_of(request)
     data = followup.follow_up(plan, as_of)
     statuses = {g["id"]: g for g in data["goals"]}
@@ -152,8 +159,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 .values_list("pk", flat=True)
             ),
             "follow_ups": plan.follow_ups.all(),
-            "follow_up_form": FollowUpForm(initial={"as_of": as_of}),
+            "follow_up_form": follow_up_form or FollowUpForm(initial={"as_of": as_of}),
         },
+        status=400 if follow_up_form else 200,
     )
 
 
@@ -338,11 +346,8 @@ def timeline(request: HttpRequest, pk: int) -> HttpResponse:
 def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _editable(request, pk)
     form = FollowUpForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
-        return redirect(plan.get_absolute_url() + "#follow-up")
+    if not form.is_valid():  # the page again, with the errors and the text as written
+        return _plan_page(request, plan, form)
     item = services.create_follow_up(
         plan, form.cleaned_data["as_of"], form.cleaned_data["comments"]
     )

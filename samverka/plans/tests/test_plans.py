@@ -544,6 +544,19 @@ class FollowUpReportTest(PlanTestCase):
         self.client.post(self.url("follow_up_create"), {"as_of": "2099-12-31", "comments": ""})
         self.assertFalse(FollowUp.objects.filter(plan=self.plan).exists())
 
+    def test_refused_comments_come_back_as_written_with_the_reason(self) -> None:
+        self.login_as("coordinator")
+        written = "Ring mig på 070-123 45 67 om inbrotten i Norrby."
+        response = self.client.post(
+            self.url("follow_up_create"), {"as_of": "2026-06-30", "comments": written}
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(FollowUp.objects.filter(plan=self.plan).exists())
+        page = response.content.decode()
+        self.assertIn(written, page)  # nothing the team wrote is lost
+        self.assertIn('class="error-summary"', page)
+        self.assertIn('aria-describedby="id_comments_errors"', page)
+
 
 class PlanWriteDenialTest(PlanTestCase):
     def test_readers_and_outsiders_change_nothing(self) -> None:
