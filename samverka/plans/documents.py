@@ -9,7 +9,7 @@ from html import escape
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -161,7 +161,8 @@ def timeline_svg(
     end = max([plan.period_end, *(m.ends_on or plan.period_end for m in measures)])
     span = max((end - start).days, 1)
     label_w, bar_w, row_h = 260, 560, 26
-    width, height = label_w + bar_w + 20, 40 + row_h * len(measures)
+    rows_end = 30 + row_h * len(measures)
+    width, height = label_w + bar_w + 20, rows_end + 18
 
     def x(day: dt.date) -> float:
         return label_w + (day - start).days / span * bar_w
@@ -177,21 +178,34 @@ def timeline_svg(
         )
         year += 1
     if start <= as_of <= end:
+        # The day the statuses are read on, named: today, or the chosen date.
+        marker = _("Today") if as_of == timezone.localdate() else as_of.isoformat()
+        anchor = "end" if x(as_of) > label_w + bar_w * 0.8 else "start"
+        shift = -4 if anchor == "end" else 4
         body.append(
-            f'<line x1="{x(as_of):.1f}" x2="{x(as_of):.1f}" y1="18" y2="{height}" '
+            f'<line x1="{x(as_of):.1f}" x2="{x(as_of):.1f}" y1="18" y2="{rows_end}" '
             f'stroke="#1b1f24" stroke-dasharray="3 3"/>'
+            f'<text x="{x(as_of) + shift:.1f}" y="{rows_end + 13}" font-size="11" '
+            f'text-anchor="{anchor}" fill="#1b1f24">{escape(marker)}</text>'
         )
     for index, measure in enumerate(measures):
         y = 24 + index * row_h
         status = statuses[measure.pk]
         stop = measure.ends_on or end
+        left, bar = x(measure.starts_on), max(x(stop) - x(measure.starts_on), 3)
         body.append(
             f'<text x="{label_w - 8}" y="{y + 15}" font-size="12" text-anchor="end" '
             f'fill="#1b1f24">{escape(measure.title[:40])}</text>'
-            f'<rect x="{x(measure.starts_on):.1f}" y="{y + 4}" '
-            f'width="{max(x(stop) - x(measure.starts_on), 3):.1f}" height="{row_h - 10}" '
+            f'<rect x="{left:.1f}" y="{y + 4}" width="{bar:.1f}" height="{row_h - 10}" '
             f'fill="{FILL[status["colour"]]}"/>'
         )
+        if measure.recurrence:  # a recurring measure says how often: on its bar, or after
+            inside = bar >= 110
+            body.append(
+                f'<text x="{left + 4 if inside else left + bar + 4:.1f}" y="{y + 14}" '
+                f'font-size="10" fill="{"#ffffff" if inside else "#1b1f24"}">'
+                f"↻ {escape(str(measure.get_recurrence_display()))}</text>"
+            )
     title = escape(_("Timeline of the measures"))
     return mark_safe(  # noqa: S308 - every text inside is escaped
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '

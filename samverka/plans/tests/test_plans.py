@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from typing import ClassVar
+from unittest import mock
 
 import docx
 import pypdf
@@ -349,6 +350,25 @@ class MeasureAccessTest(PlanTestCase):
             self.url("goal_add"),
             {**readers, "viewer": 403},
         )
+
+    def test_the_timeline_names_today_and_marks_recurring_measures(self) -> None:
+        self.kommun_measure.recurrence = "monthly"
+        self.kommun_measure.save()
+        self.login_as("viewer")
+        inside = self.plan.period_start + dt.timedelta(days=40)
+        with mock.patch("django.utils.timezone.localdate", return_value=inside):
+            page = self.client.get(self.url("timeline")).content.decode()
+            chosen = self.client.get(
+                self.url("timeline") + f"?datum={inside + dt.timedelta(days=1)}"
+            ).content.decode()
+        chart = page.split("<svg", 1)[1].split("</svg>", 1)[0]
+        self.assertIn(">Idag</text>", chart)
+        self.assertIn("↻ Varje månad", chart)
+        self.assertEqual(chart.count("↻"), 1)  # only the recurring measure
+        self.assertIn("<td>Varje månad</td>", page)
+        self.assertIn(">Återkommer</th>", page)
+        self.assertIn(f">{inside + dt.timedelta(days=1)}</text>", chosen)
+        self.assertNotIn(">Idag</text>", chosen)
 
     def test_the_matrix_shows_who_is_responsible_and_who_takes_part(self) -> None:
         self.login_as("viewer")
