@@ -127,7 +127,6 @@ def render_docx(picture: SituationPicture, user: AnyUser) -> bytes:
 
     doc = outline(picture, user)
     figures = doc.figures
-    drawn = chart_context(figures)
     document = docx.Document()
     document.core_properties.title = picture.title[:255]  # Word's limit
     document.add_heading(picture.title, level=0)
@@ -162,103 +161,7 @@ def render_docx(picture: SituationPicture, user: AnyUser) -> bytes:
         for choice in doc.sources_left_out:
             document.add_paragraph(f"{choice['name']}: {choice['reason']}", style="List Bullet")
 
-    document.add_heading(_("Reported events by category"), level=1)
-    headers = [
-        _("Category"),
-        _("Events"),
-        _("Per 100 000 and year"),
-        _("Comparable, the municipality"),
-        _("County"),
-        _("Sweden"),
-        _("Previous period"),
-        _("Change"),
-    ]
-    _add_chart(document, drawn["category_svg"])
-    rows = category_rows(figures.get("categories", {}))
-    table = document.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    for cell, header in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = header
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, row, strict=True):
-            cell.text = value
-
-    months = figures.get("months", {})
-    if months.get("observed"):
-        document.add_heading(_("Events per month"), level=1)
-        _add_chart(document, drawn["month_svg"])
-        table = document.add_table(rows=1, cols=4)
-        table.style = "Table Grid"
-        for cell, header in zip(
-            table.rows[0].cells,
-            [_("Month"), _("Events"), _("Expected"), _("Upper limit")],
-            strict=True,
-        ):
-            cell.text = header
-        for index, label in enumerate(months.get("labels", [])):
-            cells = table.add_row().cells
-            cells[0].text = label
-            cells[1].text = str(months["observed"][index])
-            cells[2].text = (
-                str(formats.number_format(months["expected"][index], 1))
-                if months.get("expected")
-                else "–"
-            )
-            cells[3].text = str(months["upper"][index]) if months.get("upper") else "–"
-
-    if drawn["heatmap_svg"]:
-        document.add_heading(_("Weekday and hour"), level=1)
-        _add_chart(document, drawn["heatmap_svg"])
-    concentration = figures.get("concentration") or {}
-    if concentration.get("events"):
-        document.add_heading(_("Places and hot spots"), level=1)
-        _add_chart(document, drawn["map_svg"])
-        document.add_paragraph(concentration_sentence(concentration))
-
-    top = (figures.get("map") or {}).get("top") or []
-    if top:
-        _table(
-            document,
-            _("The busiest places"),
-            [_("Square (SWEREF 99 TM, centre)"), _("Area"), _("Events"), _("Hot spot")],
-            [
-                [
-                    f"N {row['north']}, E {row['east']}",
-                    row["area"] or "–",
-                    str(row["count"]),
-                    _("yes") if row["hot"] else _("no"),
-                ]
-                for row in top
-            ],
-        )
-    survey_rows = (figures.get("surveys") or {}).get("rows") or []
-    if survey_rows:
-        document.add_heading(_("Survey results"), level=1)
-        _table(
-            document,
-            "",
-            [_("Area"), _("Question"), _("Year"), _("Respondents"), _("Share")],
-            [
-                [
-                    row["area"] or "–",
-                    row["question"],
-                    str(row["year"]),
-                    str(row.get("respondents") or "–"),
-                    _share(row),
-                ]
-                for row in survey_rows
-            ],
-        )
-    est = figures.get("est") or {}
-    if est.get("total"):
-        document.add_heading(_("EST reports"), level=1)
-        _table(
-            document,
-            "",
-            [_("Category"), _("Reports")],
-            [[_label(row), str(row["count"])] for row in est["rows"]],
-        )
+    _add_figures(document, figures, level=1)
 
     for item in doc.inputs:
         document.add_heading(f"{item.get_kind_display()}: {item.title}", level=1)
@@ -284,6 +187,11 @@ def render_docx(picture: SituationPicture, user: AnyUser) -> bytes:
         areas = ", ".join(str(area) for area in problem.priority_areas.all())
         if areas:
             document.add_paragraph(_("Priority areas: %(areas)s") % {"areas": areas})
+        for evidence in problem.evidence.all():
+            document.add_heading(f"{_('Evidence:')} {evidence.get_figure_display()}", level=3)
+            if evidence.note:
+                document.add_paragraph(evidence.note)
+            _add_figures(document, evidence.data, level=4)
     if doc.priority_areas:
         document.add_heading(_("Priority areas of the agreement"), level=1)
         for area in doc.priority_areas:
@@ -291,6 +199,111 @@ def render_docx(picture: SituationPicture, user: AnyUser) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _add_figures(document: Any, figures: dict[str, Any], level: int) -> None:
+    """The overview's figures, each a chart and its table: the picture's own (``level``
+    1) and each pinned figure under its problem, as the PDF shows them."""
+    drawn = chart_context(figures)
+    if figures.get("categories") or level == 1:  # a pinned figure may be another
+        document.add_heading(_("Reported events by category"), level=level)
+        headers = [
+            _("Category"),
+            _("Events"),
+            _("Per 100 000 and year"),
+            _("Comparable, the municipality"),
+            _("County"),
+            _("Sweden"),
+            _("Previous period"),
+            _("Change"),
+        ]
+        _add_chart(document, drawn["category_svg"])
+        rows = category_rows(figures.get("categories", {}))
+        table = document.add_table(rows=1, cols=len(headers))
+        table.style = "Table Grid"
+        for cell, header in zip(table.rows[0].cells, headers, strict=True):
+            cell.text = header
+        for row in rows:
+            cells = table.add_row().cells
+            for cell, value in zip(cells, row, strict=True):
+                cell.text = value
+
+    months = figures.get("months", {})
+    if months.get("observed"):
+        document.add_heading(_("Events per month"), level=level)
+        _add_chart(document, drawn["month_svg"])
+        table = document.add_table(rows=1, cols=4)
+        table.style = "Table Grid"
+        for cell, header in zip(
+            table.rows[0].cells,
+            [_("Month"), _("Events"), _("Expected"), _("Upper limit")],
+            strict=True,
+        ):
+            cell.text = header
+        for index, label in enumerate(months.get("labels", [])):
+            cells = table.add_row().cells
+            cells[0].text = label
+            cells[1].text = str(months["observed"][index])
+            cells[2].text = (
+                str(formats.number_format(months["expected"][index], 1))
+                if months.get("expected")
+                else "–"
+            )
+            cells[3].text = str(months["upper"][index]) if months.get("upper") else "–"
+
+    if drawn["heatmap_svg"]:
+        document.add_heading(_("Weekday and hour"), level=level)
+        _add_chart(document, drawn["heatmap_svg"])
+    concentration = figures.get("concentration") or {}
+    if concentration.get("events"):
+        document.add_heading(_("Places and hot spots"), level=level)
+        _add_chart(document, drawn["map_svg"])
+        document.add_paragraph(concentration_sentence(concentration))
+
+    top = (figures.get("map") or {}).get("top") or []
+    if top:
+        _table(
+            document,
+            _("The busiest places"),
+            [_("Square (SWEREF 99 TM, centre)"), _("Area"), _("Events"), _("Hot spot")],
+            [
+                [
+                    f"N {row['north']}, E {row['east']}",
+                    row["area"] or "–",
+                    str(row["count"]),
+                    _("yes") if row["hot"] else _("no"),
+                ]
+                for row in top
+            ],
+            level=level + 1,
+        )
+    survey_rows = (figures.get("surveys") or {}).get("rows") or []
+    if survey_rows:
+        document.add_heading(_("Survey results"), level=level)
+        _table(
+            document,
+            "",
+            [_("Area"), _("Question"), _("Year"), _("Respondents"), _("Share")],
+            [
+                [
+                    row["area"] or "–",
+                    row["question"],
+                    str(row["year"]),
+                    str(row.get("respondents") or "–"),
+                    _share(row),
+                ]
+                for row in survey_rows
+            ],
+        )
+    est = figures.get("est") or {}
+    if est.get("total"):
+        document.add_heading(_("EST reports"), level=level)
+        _table(
+            document,
+            "",
+            [_("Category"), _("Reports")],
+            [[_label(row), str(row["count"])] for row in est["rows"]],
+        )
 
 
 def _share(row: dict[str, Any]) -> str:
@@ -303,9 +316,11 @@ def _share(row: dict[str, Any]) -> str:
     )
 
 
-def _table(document: Any, heading: str, headers: list[str], rows: list[list[str]]) -> None:
+def _table(
+    document: Any, heading: str, headers: list[str], rows: list[list[str]], level: int = 2
+) -> None:
     if heading:
-        document.add_heading(heading, level=2)
+        document.add_heading(heading, level=level)
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     for cell, header in zip(table.rows[0].cells, headers, strict=True):

@@ -658,6 +658,37 @@ class DocumentsTest(WorkspaceTestCase):
         # The page's charts, drawn as pictures: categories, months, weekday × hour, map.
         self.assertEqual(len(document.inline_shapes), 4)
 
+    def test_the_docx_shows_each_pinned_figure_under_its_problem(self) -> None:
+        import docx
+
+        problem = Problem.objects.create(picture=self.picture, title="Stölder i centrum")
+        evidence = services.pin(
+            self.picture,
+            problem,
+            "months",
+            overview.Filters(YEAR_START, YEAR_END, category="theft"),
+            self.coordinator,
+            note="Toppen i juli",
+        )
+        self.login_as("coordinator")
+        document = docx.Document(io.BytesIO(self.client.get(self.url("docx")).content))
+        headings = [(p.style.name, p.text) for p in document.paragraphs if p.text]
+        problem_at = headings.index(("Heading 2", "Stölder i centrum"))
+        after = headings[problem_at + 1 :]
+        self.assertIn(("Heading 3", "Belägg: Händelser per månad"), after)
+        self.assertIn(("Heading 4", "Händelser per månad"), after)
+        self.assertIn(("Normal", "Toppen i juli"), after)
+        # Its table holds the pinned numbers (theft only), not the whole overview's.
+        pinned = evidence.data["months"]["observed"]
+        tables = [
+            [row.cells[1].text for row in table.rows[1:]]
+            for table in document.tables
+            if table.rows[0].cells[0].text == "Månad"
+        ]
+        self.assertEqual(tables[-1], [str(n) for n in pinned])
+        self.assertNotEqual(tables[0], tables[-1])
+        self.assertEqual(len(document.inline_shapes), 5)  # the page's four and the pinned one
+
     def test_the_pdf_has_sources_overview_and_problems(self) -> None:
         Problem.objects.create(
             picture=self.picture, title="Klotter i centrum", place="Mörkt vid busstationen"
