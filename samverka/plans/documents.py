@@ -72,18 +72,46 @@ def render_pdf(item: FollowUp) -> bytes:
 
 
 def goal_rows(data: dict[str, Any]) -> list[list[str]]:
-    """The goals' table as the report prints it (the same columns as the page)."""
-    return [
-        [
-            goal["title"],
-            number(goal["baseline"]),
-            number(goal["current"]),
-            number(goal["target"]),
-            goal["deadline"] or "–",
-            str(VERDICTS.get(goal["verdict"], goal["verdict"])),
-        ]
-        for goal in data["goals"]
-    ]
+    """The goals' table as the report prints it: the page's columns, each number with the
+    period it counts on a line of its own, and the change with its 95 % interval."""
+    from samverka.plans.templatetags.plans import indicator_text
+    from samverka.situation.templatetags.situation import ratio
+
+    def lines(*parts: str) -> str:
+        return "\n".join(part for part in parts if part)
+
+    rows = []
+    for goal in data["goals"]:
+        baseline_period = (
+            f"{goal['baseline_start']} – {goal['baseline_end']}"
+            if goal.get("baseline_start")
+            else ""
+        )
+        current_period = (
+            f"{goal['current_start']} – {goal['current_end']}"
+            if goal.get("current_start") and goal["current_start"] <= goal["current_end"]
+            else ""
+            if goal.get("current_start")
+            else str(goal.get("current_end") or "")
+        )
+        scaled = (
+            _("%(count)s events in %(days)s days, scaled to the baseline's length")
+            % {"count": goal["count"], "days": goal["days"]}
+            if goal.get("scaled")
+            else ""
+        )
+        change = f"{_('change')} {ratio(goal)}" if goal.get("ratio") is not None else ""
+        rows.append(
+            [
+                lines(goal["title"], indicator_text(goal)),
+                lines(number(goal["baseline"]), baseline_period),
+                lines(number(goal["current"]), current_period, scaled),
+                number(goal["target"]),
+                goal["deadline"] or "–",
+                lines(str(VERDICTS.get(goal["verdict"], goal["verdict"])), change),
+            ]
+        )
+    return rows
 
 
 def measure_rows(data: dict[str, Any]) -> list[list[str]]:
@@ -142,6 +170,15 @@ def render_docx(item: FollowUp) -> bytes:
         for row in rows:
             for cell, value in zip(table.add_row().cells, row, strict=True):
                 cell.text = value
+    if data.get("data_end"):
+        document.add_paragraph(
+            _("The sources have events up to %(date)s: a later date counts no further.")
+            % {"date": data["data_end"]}
+        )
+    if data.get("sources"):
+        document.add_paragraph(
+            f"{_('Sources:')} " + "; ".join(str(source["title"]) for source in data["sources"])
+        )
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -512,11 +512,11 @@ class FollowUpReportTest(PlanTestCase):
         document = docx.Document(
             io.BytesIO(self.client.get(self.url("follow_up_docx", item.pk)).content)
         )
-        goal_row = [cell.text for cell in document.tables[0].rows[1].cells]
+        goal_row = [cell.text.split("\n") for cell in document.tables[0].rows[1].cells]
         from samverka.plans.documents import number
 
         self.assertEqual(
-            goal_row[:4],
+            [cell[0] for cell in goal_row[:4]],
             [
                 goal.title,
                 number(page_goal["baseline"]),
@@ -524,6 +524,12 @@ class FollowUpReportTest(PlanTestCase):
                 number(page_goal["target"]),
             ],
         )
+        # Each number with the period it counts, as on the page and in the PDF; no
+        # latest period while the sources end before it starts.
+        self.assertEqual(goal_row[1][1], "2025-01-01 – 2025-12-31")
+        self.assertEqual(goal_row[2], ["–"])
+        texts = [p.text for p in document.paragraphs]
+        self.assertTrue(any(t.startswith("Källor:") for t in texts), texts)
         pdf = "\n".join(
             p.extract_text()
             for p in pypdf.PdfReader(
@@ -558,6 +564,44 @@ class FollowUpReportTest(PlanTestCase):
         statuses = dict.fromkeys(PERSONAS, 404)
         statuses.update(coordinator=200, police=200, viewer=200, anonymous=302)
         self.assert_statuses("get", self.url("follow_up", item.pk), statuses)
+
+    def test_the_report_rows_carry_periods_scaling_and_the_change_with_its_interval(self) -> None:
+        from samverka.plans.documents import goal_rows
+
+        goal = {
+            "title": "Klottret minskar",
+            "indicator": "events",
+            "category": "damage.graffiti",
+            "category_label_sv": "Klotter",
+            "category_label_en": "Graffiti",
+            "sub_area": "",
+            "sub_area_name": "",
+            "unit": "",
+            "survey_question": "",
+            "baseline": 120.0,
+            "baseline_start": "2025-01-01",
+            "baseline_end": "2025-12-31",
+            "current": 80.0,
+            "current_start": "2026-01-01",
+            "current_end": "2026-06-30",
+            "scaled": True,
+            "count": 40,
+            "days": 181,
+            "target": 96.0,
+            "deadline": "2027-12-31",
+            "verdict": "reached",
+            "ratio": 0.66,
+            "lower": 0.5,
+            "upper": 0.85,
+        }
+        (row,) = goal_rows({"goals": [goal]})
+        self.assertEqual(row[1], "120\n2025-01-01 – 2025-12-31")
+        self.assertEqual(
+            row[2],
+            "80\n2026-01-01 – 2026-06-30\n"
+            "40 händelser på 181 dagar, uppräknat till utgångslägets längd",
+        )
+        self.assertEqual(row[5].split("\n")[1], "förändring −34 % (−50 – −15 %)")
 
     def test_a_report_of_the_future_is_refused(self) -> None:
         self.login_as("coordinator")
