@@ -5,10 +5,10 @@ the time of a bare COPY of the same rows into a table of the same shape; into
 SQLite at least 100,000 rows/s; the 81,444 real Police events in under 10 s on
 either database; peak memory flat as the file grows (1M rows in ~500 MB).
 
-The reference for PostgreSQL is a bare COPY of the same rows into a logged table with
-the events table's columns, indexes, constraints and foreign keys (whose checks, at
-commit, take most of both times); the same table without foreign keys, and a TEMP
-one, are printed for comparison.
+The references for PostgreSQL are bare COPYs of the same rows into a table with the
+events table's columns, indexes and constraints: logged, logged with its foreign keys
+too (checked row by row, which costs more than the COPY), and TEMP (no write-ahead
+log). The goal is met against the quickest of them.
 
 The event-table import runs in a process of its own (twice: a quarter of the rows,
 then all), so that its peak memory is its own. Run with `make bench` (BENCH_ROWS changes the size; DATABASE_URL selects PostgreSQL,
@@ -215,13 +215,8 @@ def parent(vendor: str, ours: float) -> None:
             f"   bare COPY into a {label} table: {seconds:.2f} s ({ROWS / seconds:,.0f} rows/s), "
             f"import {ours / seconds:.2f}x"
         )
-    line(
-        "event_table_vs_copy_postgresql",
-        ours / bare["logged, with the foreign keys"],
-        2,
-        "x",
-        False,
-    )
+    # Against the quickest of the three: the strictest reading of "a table of the same shape".
+    line("event_table_vs_copy_postgresql", ours / min(bare.values()), 2, "x", False)
 
 
 if __name__ == "__main__":

@@ -158,6 +158,34 @@ class EventTableTest(TestCase):
         self.assertEqual((rejection.row_number, rejection.field), (2, "id"))
         self.assertIn("longer than", rejection.reason)
 
+    def test_a_large_import_leaves_the_tables_keys_and_indexes_as_they_were(self) -> None:
+        # A load larger than the table drops the plain indexes (and on PostgreSQL the
+        # foreign keys) while it writes: they must all be back, and checked, after it.
+        from django.db import connection
+
+        def shape() -> dict[str, tuple[object, ...]]:
+            with connection.cursor() as cursor:
+                found = connection.introspection.get_constraints(cursor, Event._meta.db_table)
+            return {
+                name: (tuple(c["columns"]), c["unique"], c["index"], c["foreign_key"])
+                for name, c in found.items()
+            }
+
+        before = shape()
+        self.assertTrue(any(value[3] for value in before.values()) or connection.vendor == "sqlite")
+        rows = "".join(f"L{n};2026-01-{1 + n % 28:02d};12:00;Klotter;;;;\n" for n in range(20_500))
+        dataset = self.run_import(HEADER + rows)
+        self.assertEqual(dataset.rows_imported, 20_500)
+        self.assertEqual(shape(), before)
+        # A large file that fails part-way leaves them too, and no rows.
+        broken = "".join(
+            f"M{n};2026-01-{1 + n % 28:02d};12:00;Klotter;;;;\n" for n in range(20_500)
+        )
+        with self.assertRaises(services.ImportError_):
+            self.run_import(HEADER + broken + "M-last;2026-01-0", name="avbruten.csv")
+        self.assertEqual(shape(), before)
+        self.assertEqual(Event.objects.count(), 20_500)
+
     def test_progress_is_reported_while_reading_and_while_writing(self) -> None:
         rows = "".join(f"p{n};2026-01-{1 + n % 28:02d};12:00;Klotter;;;;\n" for n in range(6000))
         seen: list[tuple[int, int]] = []
