@@ -280,7 +280,60 @@ def grid_map(data: dict[str, Any], title: str, *, density: bool = False) -> Safe
         f'stroke="{INK}" stroke-width="2"/><text x="10" y="{height - 14}" font-size="10" '
         f'fill="{INK}">1 km</text>'
     )
-    return _svg(width, height, title, body)
+    # Beside the map, not on it: it must not hide a square.
+    locator = _locator(data.get("boundary") or [], (min_x, max_x, min_y, max_y), width)
+    if locator:  # a strip of its own, covering what of the outlines runs past the map
+        body.append(
+            f'<rect x="{width}" y="0" width="{LOCATOR + 20}" height="{height}" fill="#fff"/>'
+        )
+    body.extend(locator)
+    return _svg(width + (LOCATOR + 20 if locator else 0), height, title, body)
+
+
+LOCATOR = 130  # the side of the locator map, in the map's pixels
+
+
+def _locator(
+    boundary: list[list[list[float]]], shown: tuple[float, float, float, float], width: int
+) -> list[str]:
+    """A small map of the whole kommun in the corner, the part shown marked on it: the
+    detail map is cropped to where the events are, which may be a small part of it.
+    Nothing when the detail already shows most of the kommun."""
+    points = [point for ring in boundary for point in ring]
+    if not points:
+        return []
+    west, east = min(e for e, _n in points), max(e for e, _n in points)
+    south, north = min(n for _e, n in points), max(n for _e, n in points)
+    min_x, max_x, min_y, max_y = shown
+    if (max_x - min_x) >= 0.6 * (east - west) and (max_y - min_y) >= 0.6 * (north - south):
+        return []
+    scale = LOCATOR / max(east - west, north - south)
+    w, h = (east - west) * scale, (north - south) * scale
+    left, top = width + 14, 10
+
+    def px(e: float) -> float:
+        return left + (max(min(e, east), west) - west) * scale
+
+    def py(n: float) -> float:
+        return top + (north - max(min(n, north), south)) * scale
+
+    label = escape(_("The whole municipality; the part shown is marked"))
+    parts = [
+        f'<g class="locator"><title>{label}</title>',
+        f'<rect x="{left - 4:.1f}" y="{top - 4:.1f}" width="{w + 8:.1f}" height="{h + 8:.1f}" '
+        f'fill="#fff" stroke="{MUTED}" stroke-width="0.8"/>',
+    ]
+    for ring in boundary:
+        ring_points = " ".join(f"{px(e):.1f},{py(n):.1f}" for e, n in ring)
+        parts.append(
+            f'<polygon points="{ring_points}" fill="#eef1f4" stroke="{MUTED}" stroke-width="0.8"/>'
+        )
+    parts.append(
+        f'<rect x="{px(min_x):.1f}" y="{py(max_y):.1f}" '
+        f'width="{max(px(max_x) - px(min_x), 2):.1f}" height="{max(py(min_y) - py(max_y), 2):.1f}" '
+        f'fill="none" stroke="{ALERT}" stroke-width="1.5"/></g>'
+    )
+    return parts
 
 
 def legend_classes(data: dict[str, Any]) -> list[tuple[str, str]]:
