@@ -1,5 +1,6 @@
-"""Wide tables on a phone: the goal table reads as one card per goal, nothing scrolls
-sideways; on a wide screen it is a table as before."""
+"""Wide tables and charts on a phone: the goal table reads as one card per goal and a
+chart keeps legible text, nothing makes the page scroll sideways; on a wide screen both
+are as before."""
 
 import os
 from pathlib import Path
@@ -74,3 +75,44 @@ def test_on_a_wide_screen_it_is_a_table(page: Page) -> None:
     display = page.locator("td[data-label]").first.evaluate("c => getComputedStyle(c).display")
     assert display == "table-cell"
     assert page.locator("thead").first.is_visible()
+
+
+def show_chart(page: Page, width: int) -> None:
+    from samverka.situation import charts
+
+    months = {
+        "labels": [f"2025-{m:02d}" for m in range(1, 13)],
+        "observed": [12, 9, 14, 11, 10, 16, 22, 19, 13, 12, 11, 15],
+    }
+    chart = charts.month_chart(months, "Händelser per månad")
+    page.set_viewport_size({"width": width, "height": 800})
+    page.set_content(
+        f"<!doctype html><html lang='sv'><head><meta name='viewport' "
+        f"content='width=device-width'><style>{CSS.read_text()}</style></head>"
+        f"<body><main><div class='chart-box'>{chart}</div></main></body></html>"
+    )
+
+
+def smallest_text_px(page: Page) -> float:
+    """The smallest chart text as drawn on the screen, in CSS pixels."""
+    return float(
+        page.locator("svg.chart").evaluate(
+            "svg => Math.min(...[...svg.querySelectorAll('text')].map("
+            "t => t.getBoundingClientRect().height))"
+        )
+    )
+
+
+def test_on_a_phone_chart_text_stays_legible_and_the_chart_scrolls_in_its_box(
+    page: Page,
+) -> None:
+    show_chart(page, 375)
+    assert smallest_text_px(page) >= 9, smallest_text_px(page)
+    # The page itself does not scroll sideways: the chart's box does.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page.locator(".chart-box").evaluate("b => b.scrollWidth > b.clientWidth")
+
+
+def test_on_a_wide_screen_the_chart_fits_its_box(page: Page) -> None:
+    show_chart(page, 1200)
+    assert page.locator(".chart-box").evaluate("b => b.scrollWidth <= b.clientWidth")
