@@ -144,6 +144,11 @@ def render_docx(item: FollowUp) -> bytes:
             _("Approved by the steering group on %(date)s (%(reference)s).")
             % {"date": item.approved_on, "reference": item.decision_reference}
         )
+    elif item.is_sent:
+        document.add_paragraph(
+            _("Sent to the steering group on %(date)s: the numbers are as sent.")
+            % {"date": item.sent_on}
+        )
     else:
         document.add_paragraph(_("Draft: the numbers are computed anew until it is approved."))
     if data.get("comments"):

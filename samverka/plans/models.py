@@ -377,11 +377,13 @@ class MeasureReport(models.Model):
 
 class FollowUpStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
+    SENT = "sent", _("Sent to the steering group")
     APPROVED = "approved", _("Approved by the steering group")
 
 
 class FollowUp(models.Model):
-    """A yearly follow-up of the plan on a date; frozen when the steering group approves."""
+    """A yearly follow-up of the plan on a date. Its numbers are frozen when it is sent to
+    the steering group (what the group reads is what it approves), or else on approval."""
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="follow_ups")
     as_of = models.DateField(_("as of"))
@@ -391,6 +393,7 @@ class FollowUp(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=FollowUpStatus.choices, default=FollowUpStatus.DRAFT
     )
+    sent_on = models.DateField(_("sent to the steering group on"), null=True, blank=True)
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
     decision_reference = models.CharField(_("decision reference"), max_length=200, blank=True)
     snapshot = models.JSONField(default=dict, blank=True, editable=False)
@@ -407,3 +410,7 @@ class FollowUp(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == FollowUpStatus.APPROVED
+
+    @property
+    def is_sent(self) -> bool:
+        return self.status == FollowUpStatus.SENT

@@ -112,13 +112,55 @@ def create_follow_up(plan: ActionPlan, as_of: dt.date, comments: str) -> FollowU
 
 
 @transaction.atomic
+def send_follow_up(item: FollowUp, on: dt.date) -> FollowUp:
+    """The draft goes to the steering group: its numbers are frozen as they are now, so
+    that what the group reads is what it approves."""
+    if item.status != FollowUpStatus.DRAFT:
+        raise ValidationError(_("Only a draft can be sent to the steering group."))
+    item.snapshot = _frozen_report(item.plan, item.as_of, item.comments)
+    item.status = FollowUpStatus.SENT
+    item.sent_on = on
+    item.save()
+    return item
+
+
+@transaction.atomic
+def reopen_follow_up(item: FollowUp) -> FollowUp:
+    """Take a sent follow-up back to draft: its numbers are computed anew."""
+    if not item.is_sent:
+        raise ValidationError(_("Only a follow-up sent to the steering group can be taken back."))
+    item.snapshot = {}
+    item.status = FollowUpStatus.DRAFT
+    item.sent_on = None
+    item.save()
+    return item
+
+
+def changed_since_sent(item: FollowUp) -> list[str]:
+    """The goals whose numbers or verdict would differ if counted now (data imported
+    since the follow-up was sent): the team sees it before the approval."""
+    if not item.is_sent or not item.snapshot:
+        return []
+    now = {goal["id"]: goal for goal in _frozen_report(item.plan, item.as_of, "")["goals"]}
+    keys = ("baseline", "current", "verdict")
+    changed = []
+    for goal in item.snapshot.get("goals", []):
+        fresh = now.get(goal["id"])
+        if fresh is None or any(fresh.get(key) != goal.get(key) for key in keys):
+            changed.append(str(goal["title"]))
+    return changed
+
+
+@transaction.atomic
 def approve_follow_up(item: FollowUp, on: dt.date, reference: str) -> FollowUp:
-    """The steering group approved the follow-up: its numbers are frozen."""
+    """The steering group approved the follow-up: its numbers are frozen, as sent to the
+    group when it was sent, else as they are now."""
     if item.is_approved:
         raise ValidationError(_("The follow-up is approved already."))
     if not reference.strip():
         raise ValidationError({"decision_reference": _("Give the decision's reference.")})
-    item.snapshot = _frozen_report(item.plan, item.as_of, item.comments)
+    if not (item.is_sent and item.snapshot):
+        item.snapshot = _frozen_report(item.plan, item.as_of, item.comments)
     item.status = FollowUpStatus.APPROVED
     item.approved_on = on
     item.decision_reference = reference.strip()
@@ -127,7 +169,7 @@ def approve_follow_up(item: FollowUp, on: dt.date, reference: str) -> FollowUp:
 
 
 def report_data(item: FollowUp) -> dict[str, Any]:
-    """What the report shows: frozen once approved, else computed now."""
-    if item.is_approved and item.snapshot:
+    """What the report shows: frozen once sent or approved, else computed now."""
+    if (item.is_approved or item.is_sent) and item.snapshot:
         return dict(item.snapshot)
     return _frozen_report(item.plan, item.as_of, item.comments)

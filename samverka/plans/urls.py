@@ -18,6 +18,11 @@ urlpatterns = [
     path("<int:pk>/uppfoljning/", views.follow_up_create, name="follow_up_create"),
     path("<int:pk>/uppfoljning/<int:follow_up_pk>/", views.follow_up_detail, name="follow_up"),
     path(
+        "<int:pk>/uppfoljning/<int:follow_up_pk>/skicka/",
+        views.follow_up_send,
+        name="follow_up_send",
+    ),
+    path(
         "<int:pk>/uppfoljning/<int:follow_up_pk>/uppfoljning.pdf",
         views.follow_up_pdf,
         name="follow_up_pdf",

@@ -388,8 +388,34 @@ def follow_up_detail(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpRe
             "item": item,
             "data": services.report_data(item),
             "form": form if can_edit and not item.is_approved else None,
+            "can_edit": can_edit,
+            "changed": services.changed_since_sent(item) if can_edit else [],
         },
     )
+
+
+@login_required
+@require_POST
+def follow_up_send(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpResponse:
+    """Freeze the draft's numbers for the steering group, or (``reopen``) take it back."""
+    plan = _editable(request, pk)
+    item = get_object_or_404(plan.follow_ups, pk=follow_up_pk)
+    try:
+        if request.POST.get("reopen"):
+            services.reopen_follow_up(item)
+            messages.success(
+                request, _("The follow-up is a draft again; its numbers are computed anew.")
+            )
+        else:
+            services.send_follow_up(item, timezone.localdate())
+            messages.success(
+                request,
+                _("The follow-up is sent to the steering group; its numbers are frozen as sent."),
+            )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("plans:follow_up", pk=plan.pk, follow_up_pk=item.pk)
 
 
 @login_required

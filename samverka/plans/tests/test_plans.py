@@ -14,6 +14,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from samverka.agreements.models import PriorityArea
 from samverka.core import demo_events
@@ -559,6 +560,46 @@ class FollowUpReportTest(PlanTestCase):
         again = self.client.get(self.url("follow_up", item.pk)).context["data"]["goals"][0]
         self.assertEqual(again, frozen)
 
+    def test_the_steering_group_approves_the_numbers_it_was_sent(self) -> None:
+        goal = self.goal()
+        item = services.create_follow_up(self.plan, dt.date(2026, 11, 15), "")
+        self.login_as("coordinator")
+        page = self.client.get(self.url("follow_up", item.pk))
+        self.assertContains(page, "Skicka till styrgruppen")
+        self.assertEqual(self.client.post(self.url("follow_up_send", item.pk)).status_code, 302)
+        item.refresh_from_db()
+        self.assertEqual((item.status, item.sent_on), ("sent", timezone.localdate()))
+        sent = self.client.get(self.url("follow_up", item.pk)).context["data"]["goals"][0]
+        # Events for the period arrive after the group got the report.
+        event_dataset(
+            self.lpo,
+            self.kommun,
+            dt.date(2026, 1, 1),
+            dt.date(2026, 11, 15),
+            agreement=self.agreement,
+            seed=3,
+        )
+        live = followup.goal_status(goal, dt.date(2026, 11, 15), followup.plan_datasets(self.plan))
+        self.assertNotEqual(live["current"], sent["current"])
+        page = self.client.get(self.url("follow_up", item.pk))
+        self.assertEqual(page.context["data"]["goals"][0], sent)  # the page shows what was sent
+        self.assertEqual(page.context["changed"], [goal.title])  # and warns of the change
+        self.assertContains(page, "Ta tillbaka som utkast")
+        self.client.post(
+            self.url("follow_up", item.pk),
+            {"approved_on": "2026-11-20", "decision_reference": "Styrgruppen 2026-11-20 §4"},
+        )
+        item.refresh_from_db()
+        self.assertTrue(item.is_approved)
+        self.assertEqual(services.report_data(item)["goals"][0], sent)
+        # A sent follow-up taken back to draft is counted anew.
+        other = services.create_follow_up(self.plan, dt.date(2026, 11, 15), "")
+        services.send_follow_up(other, dt.date(2026, 11, 16))
+        self.client.post(self.url("follow_up_send", other.pk), {"reopen": "1"})
+        other.refresh_from_db()
+        self.assertEqual((other.status, other.snapshot, other.sent_on), ("draft", {}, None))
+        self.assertEqual(services.report_data(other)["goals"][0]["current"], live["current"])
+
     def test_only_parties_see_follow_ups(self) -> None:
         item = services.create_follow_up(self.plan, dt.date(2026, 6, 30), "")
         statuses = dict.fromkeys(PERSONAS, 404)
@@ -653,6 +694,7 @@ class PlanWriteDenialTest(PlanTestCase):
             ),
             "follow_up_create": ({"as_of": "2026-06-30"},),
             "follow_up": ({"approved_on": "2026-07-01", "decision_reference": "§1"}, item.pk),
+            "follow_up_send": ({}, item.pk),
         }
         for name, (data, *args) in posts.items():
             with self.subTest(view=name):
@@ -669,6 +711,7 @@ class PlanWriteDenialTest(PlanTestCase):
         self.assertFalse(Measure.objects.exists())
         self.assertEqual(FollowUp.objects.count(), 1)
         self.assertFalse(item.is_approved)
+        self.assertEqual((item.status, item.snapshot), ("draft", {}))
 
     def test_documents_are_for_the_parties_only(self) -> None:
         item = services.create_follow_up(self.plan, dt.date(2026, 6, 30), "")
