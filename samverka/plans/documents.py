@@ -104,7 +104,13 @@ def goal_rows(data: dict[str, Any]) -> list[list[str]]:
         rows.append(
             [
                 lines(goal["title"], indicator_text(goal)),
-                lines(number(goal["baseline"]), baseline_period),
+                lines(
+                    number(goal["baseline"]),
+                    baseline_period,
+                    _("counted %(date)s") % {"date": goal["baseline_set_on"]}
+                    if goal.get("baseline_set_on")
+                    else "",
+                ),
                 lines(number(goal["current"]), current_period, scaled),
                 number(goal["target"]),
                 goal["deadline"] or "–",
@@ -150,7 +156,12 @@ def render_docx(item: FollowUp) -> bytes:
             % {"date": item.sent_on}
         )
     else:
-        document.add_paragraph(_("Draft: the numbers are computed anew until it is approved."))
+        document.add_paragraph(
+            _(
+                "Draft: the numbers are computed anew until it is sent to the steering group "
+                "or approved."
+            )
+        )
     if data.get("comments"):
         document.add_heading(_("The team's comments"), level=1)
         for paragraph in data["comments"].split("\n\n"):

@@ -265,3 +265,9 @@ class FollowUpForm(forms.Form):
 class ApproveForm(forms.Form):
     approved_on = forms.DateField(label=_("Approved on"), widget=DATE)
     decision_reference = forms.CharField(label=_("Decision reference"), max_length=200)
+
+    def clean_approved_on(self) -> Any:
+        day = self.cleaned_data["approved_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("An approval is recorded after the meeting."))
+        return day

@@ -527,7 +527,7 @@ class FollowUpReportTest(PlanTestCase):
         )
         # Each number with the period it counts, as on the page and in the PDF; no
         # latest period while the sources end before it starts.
-        self.assertEqual(goal_row[1][1], "2025-01-01 – 2025-12-31")
+        self.assertEqual(goal_row[1][1:], ["2025-01-01 – 2025-12-31", "räknat 2026-03-01"])
         self.assertEqual(goal_row[2], ["–"])
         texts = [p.text for p in document.paragraphs]
         self.assertTrue(any(t.startswith("Källor:") for t in texts), texts)
@@ -543,7 +543,7 @@ class FollowUpReportTest(PlanTestCase):
         # Approval freezes: new data for the period no longer moves the report.
         response = self.client.post(
             self.url("follow_up", item.pk),
-            {"approved_on": "2027-01-20", "decision_reference": "Styrgruppen 2027-01-20 §2"},
+            {"approved_on": "2026-11-30", "decision_reference": "Styrgruppen 2026-11-30 §2"},
         )
         self.assertEqual(response.status_code, 302)
         frozen = self.client.get(self.url("follow_up", item.pk)).context["data"]["goals"][0]
@@ -580,6 +580,14 @@ class FollowUpReportTest(PlanTestCase):
         self.assertEqual(page.context["data"]["goals"][0], sent)  # the page shows what was sent
         self.assertEqual(page.context["changed"], [goal.title])  # and warns of the change
         self.assertContains(page, "Ta tillbaka som utkast")
+        tomorrow = timezone.localdate() + dt.timedelta(days=1)
+        refused = self.client.post(
+            self.url("follow_up", item.pk),
+            {"approved_on": tomorrow.isoformat(), "decision_reference": "Styrgruppen §4"},
+        )
+        self.assertContains(refused, "Ett godkännande registreras efter mötet.")
+        item.refresh_from_db()
+        self.assertTrue(item.is_sent)
         self.client.post(
             self.url("follow_up", item.pk),
             {"approved_on": "2026-11-20", "decision_reference": "Styrgruppen 2026-11-20 §4"},
