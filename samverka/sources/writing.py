@@ -124,7 +124,7 @@ class EventWriter:
     ) -> None:
         self.dataset_id = dataset_id
         self.expected_rows = expected_rows
-        self._dropped_indexes: list[str] | None = None
+        self._to_restore: list[str] | None = None
         self.source = source
         self.postgresql = connection.vendor == "postgresql"
         self.direct = direct
@@ -138,12 +138,12 @@ class EventWriter:
         if len(events) == 0:
             return
         if not self.postgresql:
-            if self._dropped_indexes is None:
-                self._dropped_indexes = _sqlite_drop_indexes(self.expected_rows)
-            self.counts.add(_sqlite_upsert(self.dataset_id, self.source, events, self.direct))
+            if self._to_restore is None:
+                self._to_restore = _sqlite_drop_indexes(self.expected_rows)
+            self.counts.add(_sqlite_write(self.dataset_id, self.source, events, self.direct))
         elif self.direct:
-            if self._dropped_indexes is None:
-                self._dropped_indexes = _postgresql_drop_keys_and_indexes(self.expected_rows)
+            if self._to_restore is None:
+                self._to_restore = _postgresql_drop_keys_and_indexes(self.expected_rows)
             self._send(_copy_text(events, self.dataset_id, self.source))
             self.counts.new += len(events)
         else:
@@ -189,12 +189,12 @@ class EventWriter:
             finally:
                 self._cursor.close()
                 self._cursor = None
-        if self._dropped_indexes:
+        if self._to_restore:
             # Built again from the rows now stored; a foreign key is checked by one join.
             with connection.cursor() as cursor:
-                for sql in self._dropped_indexes:
+                for sql in self._to_restore:
                     cursor.execute(sql)
-            self._dropped_indexes = []
+            self._to_restore = []
         return self.counts
 
 
@@ -260,6 +260,18 @@ def _copy_text(events: pa.Table, dataset_id: int, source: str) -> bytes:
     return data.slice(start, end - start).to_pybytes()
 
 
+def _outgrows_table(expected_rows: int) -> bool:
+    """Whether an import is large (20,000 rows or more) and at least as large as the
+    events stored: then the table's indexes (and on PostgreSQL its foreign keys) are
+    dropped while it writes and built again at the end."""
+    if expected_rows < 20_000:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT coalesce(max(id), 0) FROM {_TABLE}")  # noqa: S608
+        (stored,) = cursor.fetchone()
+    return bool(stored <= expected_rows)
+
+
 def _postgresql_drop_keys_and_indexes(expected_rows: int) -> list[str]:
     """Drop the events' foreign keys and plain indexes when the import is at least as
     large as the table; the statements that add them again.
@@ -270,13 +282,9 @@ def _postgresql_drop_keys_and_indexes(expected_rows: int) -> list[str]:
     them; the table is locked against reading until the import commits, which only a
     load larger than all stored events does.
     """
-    if expected_rows < 20_000:
+    if not _outgrows_table(expected_rows):
         return []
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT coalesce(max(id), 0) FROM {_TABLE}")  # noqa: S608
-        (stored,) = cursor.fetchone()
-        if stored > expected_rows:
-            return []
         cursor.execute(
             "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
             "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
@@ -342,13 +350,10 @@ def _postgresql_merge(dataset_id: int, source: str, events: pa.Table) -> WriteCo
 def _sqlite_drop_indexes(expected_rows: int) -> list[str]:
     """Drop the events' plain indexes when the import is at least as large as the table;
     the statements that create them again."""
-    if expected_rows < 20_000:
+    if not _outgrows_table(expected_rows):
         return []
     connection.ensure_connection()
     raw = connection.connection
-    (stored,) = raw.execute(f"SELECT coalesce(max(id), 0) FROM {_TABLE}").fetchone()  # noqa: S608
-    if stored > expected_rows:
-        return []
     indexes = raw.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
         "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
@@ -375,16 +380,16 @@ def _sqlite_datetimes(values: pa.ChunkedArray) -> list[str | None]:
     return text
 
 
-def _sqlite_upsert(dataset_id: int, source: str, events: pa.Table, direct: bool) -> WriteCounts:
+def _sqlite_write(dataset_id: int, source: str, events: pa.Table, direct: bool) -> WriteCounts:
     # Python values for 20,000 rows at a time: memory follows that, not the chunk.
     counts = WriteCounts()
     for start in range(0, len(events), 20_000):
         batch = events.slice(start, 20_000)
-        counts.add(_sqlite_upsert_batch(dataset_id, source, batch, direct))
+        counts.add(_sqlite_write_batch(dataset_id, source, batch, direct))
     return counts
 
 
-def _sqlite_upsert_batch(
+def _sqlite_write_batch(
     dataset_id: int, source: str, events: pa.Table, direct: bool
 ) -> WriteCounts:
     values = []
@@ -395,8 +400,6 @@ def _sqlite_upsert_batch(
             values.append(events[name].to_pylist())
     params = zip(repeat(dataset_id), repeat(source), *values)
     placeholders = ", ".join(["?"] * len(_INSERTED))
-    updates = ", ".join(f"{c} = excluded.{c}" for c in ["dataset_id", *UPDATABLE])
-    newer = _NEWER.format(new="excluded", old=_TABLE)
     # Names come from the model and this module, never from input.
     sql = f"INSERT INTO {_TABLE} ({', '.join(_INSERTED)}) VALUES ({placeholders})"  # noqa: S608
     connection.ensure_connection()
@@ -409,6 +412,8 @@ def _sqlite_upsert_batch(
                 raise
             raise AlreadyStored from exc
         return WriteCounts(new=len(events))
+    updates = ", ".join(f"{c} = excluded.{c}" for c in ["dataset_id", *UPDATABLE])
+    newer = _NEWER.format(new="excluded", old=_TABLE)
     sql += f" ON CONFLICT (source, external_id) DO UPDATE SET {updates} WHERE {newer}"
     (before,) = raw.execute(f"SELECT coalesce(max(id), 0) FROM {_TABLE}").fetchone()  # noqa: S608
     changed = raw.executemany(sql, params).rowcount
