@@ -307,10 +307,9 @@ class ChunkChecker:
         text_ok = ~_matches(description, _MAYBE_PERSONAL) if m.description_column else True
 
         # Ids too long to store go the row rule's way, which names them.
+        identifier = column(m.id_column)
         id_ok = (
-            pc.less_equal(pc.utf8_length(column(m.id_column)), id_room(m)).to_numpy(
-                zero_copy_only=False
-            )
+            pc.less_equal(pc.utf8_length(identifier), id_room(m)).to_numpy(zero_copy_only=False)
             if m.id_column
             else True
         )
@@ -342,7 +341,6 @@ class ChunkChecker:
         take = pa.array(np.flatnonzero(fast))
         numbers = chunk.numbers[fast]
         count = int(fast.sum())
-        identifier = column(m.id_column)
         generated = pc.binary_join_element_wise(
             f"{self.digest[:16]}-", pa.array(numbers.astype(str)), ""
         )
