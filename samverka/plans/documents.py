@@ -87,12 +87,16 @@ def goal_rows(data: dict[str, Any]) -> list[list[str]]:
             if goal.get("baseline_start")
             else ""
         )
-        current_period = (
-            f"{goal['current_start']} – {goal['current_end']}"
-            if goal.get("current_start") and goal["current_start"] <= goal["current_end"]
+        if not goal.get("current_start"):  # a hand-entered value: its date
+            current_period = str(goal.get("current_end") or "")
+        elif goal["current_start"] <= goal["current_end"]:
+            current_period = f"{goal['current_start']} – {goal['current_end']}"
+        else:  # the sources end before the latest period starts
+            current_period = ""
+        counted = (
+            _("counted %(date)s") % {"date": goal["baseline_set_on"]}
+            if goal.get("baseline_set_on")
             else ""
-            if goal.get("current_start")
-            else str(goal.get("current_end") or "")
         )
         scaled = (
             _("%(count)s events in %(days)s days, scaled to the baseline's length")
@@ -104,13 +108,7 @@ def goal_rows(data: dict[str, Any]) -> list[list[str]]:
         rows.append(
             [
                 lines(goal["title"], indicator_text(goal)),
-                lines(
-                    number(goal["baseline"]),
-                    baseline_period,
-                    _("counted %(date)s") % {"date": goal["baseline_set_on"]}
-                    if goal.get("baseline_set_on")
-                    else "",
-                ),
+                lines(number(goal["baseline"]), baseline_period, counted),
                 lines(number(goal["current"]), current_period, scaled),
                 number(goal["target"]),
                 goal["deadline"] or "–",
