@@ -13,6 +13,7 @@ from samverka.agreements.models import (
     Signatory,
 )
 from samverka.core.access import Role
+from samverka.lib.privacy import NoPersonalData
 from samverka.organizations.models import ACTOR_KINDS, Organization, OrganizationKind
 from samverka.taxonomy.models import Category, TargetGroup
 
@@ -190,7 +191,9 @@ class DatedActionForm(forms.Form):
 
 class RevisionForm(DatedActionForm):
     summary = forms.CharField(
-        label=_("Summary of the change"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Summary of the change"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[NoPersonalData(_("Summary of the change"))],
     )
 
 
