@@ -85,9 +85,7 @@ def test_a_save_of_some_fields_checks_only_those() -> None:
     from samverka.organizations.models import SubArea
 
     area = SubArea(name="070-123 45 67", kind="stadsdel")
-    pre_save.send(
-        sender=SubArea, instance=area, raw=False, using="default", update_fields={"kind"}
-    )
+    pre_save.send(sender=SubArea, instance=area, raw=False, using="default", update_fields={"kind"})
     with pytest.raises(ValidationError):
         pre_save.send(
             sender=SubArea, instance=area, raw=False, using="default", update_fields={"name"}
