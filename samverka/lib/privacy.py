@@ -90,10 +90,15 @@ _MESSAGES = {
 }
 
 
+def describe(found: list[str]) -> str:
+    """The kinds found, in words: "a personal identity number, a phone number"."""
+    return ", ".join(str(_MESSAGES[kind]) for kind in found)
+
+
 def personal_data_error(found: list[str], label: object = None) -> ValidationError:
     """The refusal of text holding ``found`` (kinds from :func:`find_personal_data`); with
     ``label``, the message names the field."""
-    what = ", ".join(str(_MESSAGES[kind]) for kind in found)
+    what = describe(found)
     if label is None:
         return ValidationError(
             _(

@@ -1,5 +1,7 @@
 """Personal data is refused in every text of an agreement, on the field that holds it."""
 
+from pathlib import Path
+
 from django.urls import reverse
 
 from samverka.agreements.models import Agreement, Forum, ForumKind
@@ -106,3 +108,37 @@ class AgreementScreeningTest(PersonaTestCase):
             {"made_on": "2026-03-01", "summary": "Kontakt: anna@example.se"},
         )
         self.assertIn("e-postadress", response.context["form"].errors["summary"][0])
+
+
+class ImportScreeningTest(PersonaTestCase):
+    def test_an_imported_part_holding_a_phone_number_is_refused_until_left_out(self) -> None:
+        (seed,) = (Path(__file__).resolve().parents[1] / "seeds").glob("000_*.txt")
+        text = seed.read_text("utf-8").replace(
+            "• Information till nyanlända", "• Information till nyanlända, ring 0491-76 40 00"
+        )
+        self.login_as("coordinator")
+        self.client.post(url("import"), {"text": text})
+        form = self.client.get(url("import_review")).context["form"]
+        choices = dict(form.fields["areas"].choices)
+        phone = next(i for i, label in choices.items() if "0491" in label)
+        data = {
+            "title": "Samverkansavtal Oskarshamn 2020–2023",
+            "kommuner": [self.kommun.pk],
+            "police": self.lpo.pk,
+            "starts_on": "2020-01-01",
+            "ends_on": "2023-12-31",
+            "extension_years": "4",
+            "consultation_months": "6",
+            "areas": list(choices),
+        }
+        response = self.client.post(url("import_review"), data)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(
+            "verkar innehålla ett telefonnummer", response.context["form"].errors["areas"][0]
+        )
+        self.assertFalse(Agreement.objects.filter(title=data["title"]).exists())
+        data["areas"] = [i for i in choices if i != phone]
+        response = self.client.post(url("import_review"), data)
+        agreement = Agreement.objects.get(title=data["title"])
+        self.assertRedirects(response, agreement.get_absolute_url())
+        self.assertFalse(agreement.priority_areas.filter(title__contains="0491").exists())
