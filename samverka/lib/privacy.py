@@ -3,7 +3,8 @@
 samverka holds no personal data about citizens. Free text is screened for the three
 things that most often carry it by mistake: Swedish personal identity numbers
 (personnummer and samordningsnummer), phone numbers and e-mail addresses. A match is
-refused with a message that says what was found, so the writer can remove it.
+refused with a message that says what was found (and, from a form, in which field), so
+the writer can remove it. Which fields are screened, and how, is :mod:`samverka.lib.screening`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ _PERSONNUMMER = re.compile(
 )
 _PHONE = re.compile(r"(?<![\d-])(?:\+46[\s-]?|0)(?:\d[\s-]?){6,11}\d(?![\d-])")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+# What each of the three needs at least: an @, or six digits with at most one character
+# between two (a personnummer has six in a row; a phone number eight, spaced). Most text
+# has neither and is passed at once.
+_MAYBE = re.compile(r"@|\d(?:\D?\d){5}")
 # Dates and date ranges look like numbers too; they are not personal data.
 _DATE_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}$|^(?:19|20)\d{2}\s?-\s?(?:19|20)\d{2}$")
 
@@ -58,6 +63,8 @@ def find_personal_data(text: str) -> list[str]:
     []
     """
     found: list[str] = []
+    if not _MAYBE.search(text):
+        return found
     if any(_is_personnummer(match) for match in _PERSONNUMMER.finditer(text)):
         found.append("personnummer")
     for match in _PHONE.finditer(text):
