@@ -90,3 +90,26 @@ def test_a_save_of_some_fields_checks_only_those() -> None:
         pre_save.send(
             sender=SubArea, instance=area, raw=False, using="default", update_fields={"name"}
         )
+
+
+@pytest.mark.django_db
+def test_a_service_saving_personal_data_is_refused_and_nothing_is_written() -> None:
+    from samverka.organizations.models import County, SubArea
+    from samverka.testing import make_kommun
+
+    kommun = make_kommun("Oskarshamn", "0882", County.objects.create(code="08", name="Kalmar län"))
+    with pytest.raises(ValidationError) as refused:
+        SubArea.objects.create(kommun=kommun, name="Familjen 800101-1234")
+    assert refused.value.message_dict == {
+        "name": [
+            "Fältet ”Namn” verkar innehålla ett personnummer. samverka sparar inga "
+            "personuppgifter om invånare: ta bort det och spara igen."
+        ]
+    }
+    assert not SubArea.objects.exists()
+    area = SubArea.objects.create(kommun=kommun, name="Centrum")
+    area.name = "Centrum, ring 0491-76 40 00"
+    with pytest.raises(ValidationError):
+        area.save()
+    area.refresh_from_db()
+    assert area.name == "Centrum"
