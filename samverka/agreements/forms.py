@@ -13,6 +13,7 @@ from samverka.agreements.models import (
     Signatory,
 )
 from samverka.core.access import Role
+from samverka.lib.privacy import NoPersonalData, describe, find_personal_data
 from samverka.organizations.models import ACTOR_KINDS, Organization, OrganizationKind
 from samverka.taxonomy.models import Category, TargetGroup
 
@@ -190,7 +191,9 @@ class DatedActionForm(forms.Form):
 
 class RevisionForm(DatedActionForm):
     summary = forms.CharField(
-        label=_("Summary of the change"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Summary of the change"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[NoPersonalData(_("Summary of the change"))],
     )
 
 
@@ -277,3 +280,30 @@ class ImportReviewForm(AgreementForm):
         ]
         for name in ("areas", "forums", "signatories"):
             self.initial.setdefault(name, [c for c, _ in self.fields[name].choices])  # type: ignore[attr-defined]
+        self.parsed = parsed
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        # A part kept is saved as read: one holding personal data is refused on its list.
+        for name, key in (
+            ("areas", "priority_areas"),
+            ("forums", "forums"),
+            ("signatories", "signatories"),
+        ):
+            labels = dict(self.fields[name].choices)  # type: ignore[attr-defined]
+            for index in data.get(name) or []:
+                texts = [v for v in self.parsed[key][index].values() if isinstance(v, str)]
+                found = next(filter(None, map(find_personal_data, texts)), None)
+                if found:
+                    self.add_error(
+                        name,
+                        forms.ValidationError(
+                            _(
+                                "“%(part)s” seems to contain %(what)s: leave it out here and "
+                                "add it by hand without it."
+                            ),
+                            code="personal_data",
+                            params={"part": labels[index], "what": describe(found)},
+                        ),
+                    )
+        return data

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "samverka.core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from samverka.lib import screening
+
+        screening.install()

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from samverka.accounts.models import User
 from samverka.agreements.models import PriorityArea
 from samverka.core.access import WRITE_ROLES, organizations_of
-from samverka.lib.privacy import validate_no_personal_data
+from samverka.lib.privacy import NoPersonalData, validate_no_personal_data
 from samverka.organizations.models import Organization, SubArea
 from samverka.plans.models import ActionPlan, Goal, IndicatorKind, IndicatorReading, Measure
 from samverka.situation.models import PictureStatus, Problem, SituationPicture
@@ -264,7 +264,11 @@ class FollowUpForm(forms.Form):
 
 class ApproveForm(forms.Form):
     approved_on = forms.DateField(label=_("Approved on"), widget=DATE)
-    decision_reference = forms.CharField(label=_("Decision reference"), max_length=200)
+    decision_reference = forms.CharField(
+        label=_("Decision reference"),
+        max_length=200,
+        validators=[NoPersonalData(_("Decision reference"))],
+    )
 
     def clean_approved_on(self) -> Any:
         day = self.cleaned_data["approved_on"]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverka.agreements.models import Agreement, PriorityArea
 from samverka.core.access import Visibility, writing_party
-from samverka.lib.privacy import validate_no_personal_data
+from samverka.lib.privacy import NoPersonalData, validate_no_personal_data
 from samverka.organizations.models import Organization, OrganizationKind, SubArea
 from samverka.situation.models import FigureKind, InputKind, Problem, QualitativeInput
 from samverka.taxonomy.choices import category_choices
@@ -202,6 +202,7 @@ class AdoptForm(forms.Form):
         label=_("Decision reference"),
         max_length=200,
         help_text=_("The steering group's minutes or the decision's reference number."),
+        validators=[NoPersonalData(_("Decision reference"))],
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

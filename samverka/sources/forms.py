@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samverka.core.access import WRITE_ROLES, Visibility
+from samverka.lib.privacy import NoPersonalData
 from samverka.organizations.models import Organization
 from samverka.sources.models import ColumnMapping, SourceKind
 from samverka.taxonomy.models import Category
@@ -36,7 +37,9 @@ class UploadForm(forms.Form):
     visibility = forms.ChoiceField(
         label=_("Who may see it"), choices=Visibility.choices, initial=Visibility.INTERNAL
     )
-    title = forms.CharField(label=_("Title"), max_length=300, required=False)
+    title = forms.CharField(
+        label=_("Title"), max_length=300, required=False, validators=[NoPersonalData(_("Title"))]
+    )
     file = forms.FileField(
         label=_("File"),
         help_text=_(
@@ -62,6 +65,7 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 200 MB."))
+        NoPersonalData(_("File name"))(upload.name)  # it is kept with the dataset
         return upload
 
     def clean(self) -> dict[str, Any]:
@@ -81,7 +85,9 @@ class UploadForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why is it withdrawn?"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Why is it withdrawn?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[NoPersonalData(_("Why is it withdrawn?"))],
     )
 
 
@@ -97,7 +103,11 @@ class MapTypeForm(forms.Form):
 class MappingStartForm(forms.Form):
     """Step 1: what the mapping is for, and a sample of the table to read its columns from."""
 
-    name = forms.CharField(label=_("Name of the mapping"), max_length=200)
+    name = forms.CharField(
+        label=_("Name of the mapping"),
+        max_length=200,
+        validators=[NoPersonalData(_("Name of the mapping"))],
+    )
     kind = forms.ChoiceField(
         label=_("Kind of table"),
         choices=[

@@ -231,9 +231,10 @@ def parse_record(record: dict[str, Any]) -> PoliceEvent:
         if not (54 <= latitude <= 70 and 10 <= longitude <= 25):
             raise RecordError("location.gps", f"outside Sweden: {gps!r}")
     description = str(record.get("summary", "")).strip()
-    found = find_personal_data(description)
-    if found:
-        raise RecordError("summary", "contains personal data: " + ", ".join(found))
+    for field, text in (("summary", description), ("location.name", place), ("type", source_type)):
+        found = find_personal_data(text)
+        if found:
+            raise RecordError(field, "contains personal data: " + ", ".join(found))
     return PoliceEvent(
         external_id=str(raw_id).strip(),
         occurred_at=event_time(str(record.get("name", "")), published),

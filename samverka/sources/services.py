@@ -8,6 +8,7 @@ owner changes nothing and says so.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gzip
 import hashlib
 import json
@@ -23,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverka.accounts.models import User
+from samverka.lib.privacy import find_personal_data, redact
 from samverka.organizations.models import County, Organization, OrganizationKind, SubArea
 from samverka.sources import police
 from samverka.sources.event_table import CheckedChunk, ChunkChecker
@@ -153,7 +155,10 @@ def _finish(
 ) -> None:
     """Record the rejected rows and the counts, and mark the dataset imported."""
     RejectedRow.objects.bulk_create(
-        [RejectedRow(dataset=dataset, row_number=n, field=f, reason=r) for n, f, r in rejected],
+        [
+            RejectedRow(dataset=dataset, row_number=n, field=redact(f), reason=redact(r))
+            for n, f, r in rejected
+        ],
         batch_size=1000,
     )
     dataset.period_start, dataset.period_end = period
@@ -383,7 +388,12 @@ def import_police_poll(
         )
         RejectedRow.objects.bulk_create(
             [
-                RejectedRow(dataset=dataset, row_number=n, field=f, reason=f"{file_name}: {r}")
+                RejectedRow(
+                    dataset=dataset,
+                    row_number=n,
+                    field=redact(f),
+                    reason=redact(f"{file_name}: {r}"),
+                )
                 for n, f, r in read.rejected
             ]
         )
@@ -604,6 +614,19 @@ class _RowError(ValueError):
         self.field, self.reason = field, reason
 
 
+@functools.lru_cache(maxsize=4096)
+def _personal_data_in(text: str) -> tuple[str, ...]:
+    """find_personal_data for cells, which repeat (area names, categories, questions)."""
+    return tuple(find_personal_data(text))
+
+
+def _screen_cell(text: str, field: str) -> None:
+    """Refuse the row when a cell that is stored as text holds personal data."""
+    found = _personal_data_in(text)
+    if found:
+        raise _RowError(field, "contains personal data: " + ", ".join(found))
+
+
 def _statistic_row(
     row: dict[str, str],
     mapping: ColumnMapping,
@@ -614,12 +637,14 @@ def _statistic_row(
     area = row[mapping.area_column].strip()
     if not area:
         raise _RowError(mapping.area_column, "empty")
+    _screen_cell(area, mapping.area_column)  # it may become the name of a new sub-area
     kommun_id = _kommun_of_area(area, kommuner)
     try:
         period_start = _period_start(row[mapping.period_column], mapping.period_kind)
     except ValueError as exc:
         raise _RowError(mapping.period_column, str(exc)) from None
     source_category = row[mapping.category_column].strip()
+    _screen_cell(source_category, mapping.category_column)
     if source_category not in mapping.categories:
         raise _RowError(
             mapping.category_column,
@@ -785,6 +810,11 @@ def import_areas(
         if not name:
             rejected.append((number, "properties.name", "the area has no name"))
             continue
+        if found := find_personal_data(name):
+            rejected.append(
+                (number, "properties.name", "contains personal data: " + ", ".join(found))
+            )
+            continue
         problem = _geometry_problem(geometry)
         if problem:
             rejected.append((number, "geometry", problem))
@@ -868,6 +898,12 @@ def import_survey(
         if kommun_id is None and sub_area_id is None:
             rejected.append((number, mapping.area_column, f"unknown area {area!r}"))
             continue
+        question = row[mapping.question_column].strip()[:300]
+        if found := _personal_data_in(question):
+            rejected.append(
+                (number, mapping.question_column, "contains personal data: " + ", ".join(found))
+            )
+            continue
         try:
             year = int(row[mapping.period_column])
             value = parse_number(row[mapping.value_column])
@@ -892,7 +928,7 @@ def import_survey(
                 kommun_id=kommun_id or mapping.kommun_id,
                 sub_area_id=sub_area_id,
                 year=year,
-                question=row[mapping.question_column].strip()[:300],
+                question=question,
                 respondents=int(respondents) if respondents is not None else None,
                 share=share,
                 index_value=index_value,
