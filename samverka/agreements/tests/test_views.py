@@ -121,7 +121,8 @@ class CreateTest(PersonaTestCase):
 
 class EditSignExtendTest(PersonaTestCase):
     def test_who_may_open_the_edit_page(self) -> None:
-        self.assert_statuses("get", url("edit", pk=self.agreement.pk), EDITORS)
+        # The parties, period and text are the coordinators' (see test_joint_changes).
+        self.assert_statuses("get", url("edit", pk=self.agreement.pk), COORDINATORS)
 
     def test_who_may_sign_extend_and_record_a_revision(self) -> None:
         draft = self.agreement
@@ -131,8 +132,10 @@ class EditSignExtendTest(PersonaTestCase):
         self.assert_statuses("get", url("extend", pk=draft.pk), COORDINATORS)
         self.assert_statuses("get", url("revision_create", pk=draft.pk), COORDINATORS)
 
-    def test_a_member_of_a_party_edits_the_text(self) -> None:
-        self.login_as("police")
+    def test_the_coordinator_edits_the_text_of_a_draft_only_its_party_coordinates(self) -> None:
+        self.agreement.status = AgreementStatus.DRAFT
+        self.agreement.save()
+        self.login_as("coordinator")
         data = {
             "title": "Samverkansavtal Oskarshamn (reviderat)",
             "kommuner": [self.kommun.pk],
