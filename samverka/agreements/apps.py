@@ -23,14 +23,15 @@ class AgreementsConfig(AppConfig):
         from samverka.core.access import Visibility
 
         def scope(obj: object) -> Scope:
+            agreement_id: int | None
             if isinstance(obj, Agreement):
-                return Scope(agreement_id=obj.pk, visibility=Visibility.SHARED)
-            if isinstance(obj, ProposalAnswer):
+                agreement_id = obj.pk
+            elif isinstance(obj, ProposalAnswer):
                 agreement_id = obj.proposal.agreement_id
+            elif isinstance(obj, ForumYear):  # a forum's year figures
+                agreement_id = obj.forum.agreement_id
             else:
                 agreement_id = getattr(obj, "agreement_id", None)
-            if agreement_id is None:  # a forum's year figures
-                agreement_id = obj.forum.agreement_id  # type: ignore[attr-defined]
             return Scope(agreement_id=agreement_id, visibility=Visibility.SHARED)
 
         for model in (PriorityArea, Forum, Signatory, Revision, Duty, ForumYear, ProposalAnswer):

@@ -450,8 +450,9 @@ def compare(old: SituationPicture, new: SituationPicture, user: AnyUser) -> dict
     new_problems = {p.title: _problem_fields(p) for p in new.problems.all()}
     old_sources = {s["name"] for s in source_list(old, user) if s["included"]}
     new_sources = {s["name"] for s in source_list(new, user) if s["included"]}
-    old_inputs = {i.title for i in old.inputs.visible_to(user)}
-    new_inputs = {i.title for i in new.inputs.visible_to(user)}
+    readable = QualitativeInput.objects.visible_to(user)
+    old_inputs = set(readable.filter(picture=old).values_list("title", flat=True))
+    new_inputs = set(readable.filter(picture=new).values_list("title", flat=True))
     return {
         "numbers": numbers,
         "problems_added": sorted(set(new_problems) - set(old_problems)),
