@@ -30,6 +30,7 @@ from samverka.agreements.models import (
     ProposalStatus,
 )
 from samverka.core.access import AnyUser, Role, Visibility, VisibleContent, organizations_of
+from samverka.lib.dates import add_months
 from samverka.organizations.models import Membership, Organization
 
 DATE_FIELDS = ("starts_on", "ends_on")
@@ -146,6 +147,28 @@ def propose(
     if not unanswered_parties(proposal).exists():
         _apply(proposal, by)
     return proposal
+
+
+@transaction.atomic
+def propose_extension(agreement: Agreement, by: User) -> ChangeProposal:
+    """Extending by the agreement's own rule changes its period: the parties consult,
+    so it is a proposal like any other change of the period."""
+    if agreement.status != AgreementStatus.SIGNED or agreement.replaced_by_id is not None:
+        raise ValidationError(
+            _("Only a signed agreement that has not been replaced can be extended.")
+        )
+    if not agreement.extension_years:
+        raise ValidationError(
+            _("The agreement has no extension rule; record a revision with new dates instead.")
+        )
+    proposed = Agreement.objects.get(pk=agreement.pk)
+    proposed.ends_on = add_months(agreement.ends_on, 12 * agreement.extension_years)
+    reason = _("Extended by %(years)s years, from %(old)s to %(new)s.") % {
+        "years": agreement.extension_years,
+        "old": agreement.ends_on.isoformat(),
+        "new": proposed.ends_on.isoformat(),
+    }
+    return propose(agreement, proposed, list(agreement.parties.all()), by, reason)
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model
-from django.forms import BaseForm
+from django.forms import BaseForm, Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -281,7 +281,26 @@ def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_extend(request: HttpRequest, pk: int) -> HttpResponse:
-    return _dated_action(request, pk, services.extend, "agreements/agreement_extend.html")
+    """Extending changes the period: a proposal the other parties' coordinators answer."""
+    agreement = _coordinated(request, pk)
+    form = Form(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal = joint.propose_extension(agreement, request.user)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The change is proposed. It takes effect when every other party "
+                    "has accepted it."
+                ),
+            )
+            return redirect(proposal)
+    return render(
+        request, "agreements/agreement_extend.html", {"agreement": agreement, "form": form}
+    )
 
 
 @login_required

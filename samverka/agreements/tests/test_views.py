@@ -16,7 +16,9 @@ from samverka.agreements.models import (
     PriorityArea,
     Signatory,
 )
-from samverka.testing import PERSONAS, PersonaTestCase
+from samverka.core.access import Role
+from samverka.organizations.models import Membership
+from samverka.testing import PERSONAS, PersonaTestCase, make_user
 
 LOGIN = 302
 
@@ -157,10 +159,25 @@ class EditSignExtendTest(PersonaTestCase):
         response = self.client.post(url("sign", pk=self.agreement.pk), {"made_on": "2025-01-10"})
         self.assertRedirects(response, self.agreement.get_absolute_url())
         old_end = self.agreement.ends_on
-        self.client.post(url("extend", pk=self.agreement.pk), {"made_on": "2025-06-01"})
+        # Extending changes the period: the police's coordinator accepts it first.
+        response = self.client.post(url("extend", pk=self.agreement.pk))
+        proposal = self.agreement.change_proposals.get()
+        self.assertRedirects(response, proposal.get_absolute_url())
+        self.agreement.refresh_from_db()
+        self.assertEqual(self.agreement.ends_on, old_end)
+        police_coordinator = make_user("lpo-coordinator@test.example")
+        Membership.objects.create(
+            user=police_coordinator, organization=self.lpo, role=Role.COORDINATOR
+        )
+        self.client.force_login(police_coordinator)
+        self.client.post(
+            url("proposal_answer", pk=self.agreement.pk, proposal_pk=proposal.pk),
+            {"answer": "accept"},
+        )
         self.agreement.refresh_from_db()
         self.assertEqual(self.agreement.ends_on, old_end.replace(year=old_end.year + 4))
         self.assertEqual(list(self.agreement.revisions.values_list("number", flat=True)), [2, 1])
+        self.assertIn("Förlängd med 4 år", self.agreement.revisions.get(number=2).summary)
         response = self.client.get(url("revision_compare", pk=self.agreement.pk) + "?a=1&b=2")
         self.assertContains(response, "I kraft till och med")
         self.assertContains(response, f"<ins>{self.agreement.ends_on.isoformat()}</ins>", html=True)
