@@ -207,7 +207,12 @@ def proposal_detail(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResp
                 for name, before, after in joint.field_changes(proposal)
             ],
             "asked": asked,
-            "access": joint.access_changes(proposal) if proposal.is_pending else [],
+            # What a party loses or gains is shown to the agreement's own parties only, not
+            # to a party that is asked because it would join.
+            "access": joint.access_changes(proposal)
+            if proposal.is_pending
+            and Agreement.objects.of_user(request.user).filter(pk=pk).exists()
+            else [],
             "answer_for": joint.parties_user_answers_for(proposal, request.user),
             "may_withdraw": joint.may_withdraw(proposal, request.user),
             "form": ProposalAnswerForm(),

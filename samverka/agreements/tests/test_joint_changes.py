@@ -261,6 +261,12 @@ class TheAttackTest(JointChangeTestCase):
         self.assertTrue(any("Samverkansavtal Oskarshamn" in item for item in gains))
         for item in loses:
             self.assertIn(item, page)
+        # The party that would join answers without reading the agreement's content first.
+        self.client.force_login(self.karlshamn_coordinator)
+        page = self.client.get(proposal.get_absolute_url()).content.decode()
+        self.assertIn("Godta ändringen", page)
+        self.assertNotIn("Lägesbild Oskarshamn 2025", page)
+        self.assertNotIn("Åtgärdsplan Oskarshamn 2026", page)
         for listed in (loses, gains):
             self.assertFalse(any("Kommunens interna EST" in item for item in listed))
         self.assertNotIn("Kommunens interna EST", page)
