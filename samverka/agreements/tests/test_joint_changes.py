@@ -217,6 +217,18 @@ class TheAttackTest(JointChangeTestCase):
             ).exists()
         )
 
+    def test_the_leaving_party_keeps_what_it_makes_internal_before_accepting(self) -> None:
+        proposal = self.propose_karlshamn()
+        Dataset.objects.filter(pk=self.police_data.pk).update(visibility=Visibility.INTERNAL)
+        gains = {c.party: c.gains for c in joint.access_changes(proposal)}[self.karlshamn]
+        self.assertFalse(any("LPO Västerviks händelser" in item for item in gains))
+        for user in (self.police_coordinator, self.karlshamn_coordinator):
+            joint.answer(proposal, user, accept=True)
+        proposal.refresh_from_db()
+        self.assertEqual(proposal.status, ProposalStatus.APPLIED)
+        self.assertFalse(self.reads(self.karlshamn_coordinator)["dataset"])
+        self.assertTrue(self.reads(self.police_coordinator)["dataset"])
+
     def test_a_rejection_leaves_everything_as_it_was(self) -> None:
         before = self.parties()
         proposal = self.propose_karlshamn()
