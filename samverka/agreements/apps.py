@@ -9,10 +9,13 @@ class AgreementsConfig(AppConfig):
     def ready(self) -> None:
         from samverka.agreements import attention  # noqa: F401  (registers providers)
         from samverka.agreements.models import (
+            Agreement,
+            ChangeProposal,
             Duty,
             Forum,
             ForumYear,
             PriorityArea,
+            ProposalAnswer,
             Revision,
             Signatory,
         )
@@ -20,10 +23,18 @@ class AgreementsConfig(AppConfig):
         from samverka.core.access import Visibility
 
         def scope(obj: object) -> Scope:
-            agreement_id = getattr(obj, "agreement_id", None)
-            if agreement_id is None:  # a forum's year figures
-                agreement_id = obj.forum.agreement_id  # type: ignore[attr-defined]
+            agreement_id: int | None
+            if isinstance(obj, Agreement):
+                agreement_id = obj.pk
+            elif isinstance(obj, ProposalAnswer):
+                agreement_id = obj.proposal.agreement_id
+            elif isinstance(obj, ForumYear):  # a forum's year figures
+                agreement_id = obj.forum.agreement_id
+            else:
+                agreement_id = getattr(obj, "agreement_id", None)
             return Scope(agreement_id=agreement_id, visibility=Visibility.SHARED)
 
-        for model in (PriorityArea, Forum, Signatory, Revision, Duty, ForumYear):
+        for model in (PriorityArea, Forum, Signatory, Revision, Duty, ForumYear, ProposalAnswer):
             register(model, scope=scope, exclude={"snapshot", "reminded_on"})
+        register(Agreement, scope=scope, exclude={"updated_at"})
+        register(ChangeProposal, scope=scope, exclude={"current", "proposed"})

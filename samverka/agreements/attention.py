@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from samverka.agreements.models import Agreement, Duty, Lifecycle
+from samverka.agreements.models import Agreement, ChangeProposal, Duty, Lifecycle, ProposalStatus
 from samverka.core.access import Role
 from samverka.core.attention import AttentionItem, provider
 from samverka.organizations.models import Organization, OrganizationKind
@@ -63,4 +63,29 @@ def overdue_duties(user: Any) -> Iterator[AttentionItem]:
             level="danger",
             url=reverse("agreements:cycle", kwargs={"pk": duty.agreement_id}),
             link_text=_("Open the årshjul"),
+        )
+
+
+@provider
+def proposals_to_answer(user: Any) -> Iterator[AttentionItem]:
+    """A coordinator of a party asked about a proposed change that it has not answered."""
+    coordinated = Organization.objects.of_user(user, (Role.COORDINATOR,))
+    pending = (
+        ChangeProposal.objects.filter(status=ProposalStatus.PENDING, asked__in=coordinated)
+        .exclude(answers__party__in=coordinated)
+        .select_related("agreement", "proposing_party")
+        .distinct()
+    )
+    for proposal in pending[:20]:  # one answer covers all of the user's parties
+        yield AttentionItem(
+            title=_("“%(agreement)s”: a proposed change awaits your answer")
+            % {"agreement": proposal.agreement},
+            text=_(
+                "%(party)s proposes to change the parties, period or text of the agreement. "
+                "It takes effect only when every party has accepted."
+            )
+            % {"party": proposal.proposing_party},
+            level="warning",
+            url=proposal.get_absolute_url(),
+            link_text=_("Answer the proposal"),
         )

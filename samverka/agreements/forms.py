@@ -13,7 +13,12 @@ from samverka.agreements.models import (
     Signatory,
 )
 from samverka.core.access import Role
-from samverka.lib.privacy import NoPersonalData, describe, find_personal_data
+from samverka.lib.privacy import (
+    NoPersonalData,
+    describe,
+    find_personal_data,
+    validate_no_personal_data,
+)
 from samverka.organizations.models import ACTOR_KINDS, Organization, OrganizationKind
 from samverka.taxonomy.models import Category, TargetGroup
 
@@ -73,14 +78,26 @@ class AgreementForm(forms.ModelForm):
             "communication": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, joint: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        if joint:
+            # A joint agreement changes by proposal; which earlier agreement it replaced
+            # was settled when it was recorded.
+            del self.fields["replaces"]
+            self.fields["reason"] = forms.CharField(
+                label=_("Why the change"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text=_("Shown to the other parties' coordinators with the proposal."),
+                validators=[validate_no_personal_data],
+            )
         earlier = Agreement.objects.coordinated_by(user).filter(replaced_by__isnull=True)
         if self.instance.pk:
             earlier = earlier.exclude(pk=self.instance.pk)
             self.initial["replaces"] = self.instance.replaces.first()
-        self.fields["replaces"].queryset = earlier  # type: ignore[attr-defined]
+        if "replaces" in self.fields:
+            self.fields["replaces"].queryset = earlier  # type: ignore[attr-defined]
         if self.instance.pk:
             parties = list(self.instance.parties.all())
             self.initial["kommuner"] = [p for p in parties if p.kind == OrganizationKind.KOMMUN]
@@ -183,6 +200,14 @@ class SignatoryForm(forms.ModelForm):
     def __init__(self, *args: Any, agreement: Agreement, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = agreement.parties.all()  # type: ignore[attr-defined]
+
+
+class ProposalAnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Answer"),
+        choices=[("accept", _("Accept")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
 
 
 class DatedActionForm(forms.Form):

@@ -421,3 +421,126 @@ class Duty(models.Model):
     @property
     def overdue_now(self) -> bool:
         return self.is_overdue()
+
+
+# What the parties signed: changing any of these, or the parties, needs every party.
+JOINT_FIELDS = (
+    "title",
+    "starts_on",
+    "ends_on",
+    "extension_years",
+    "consultation_months",
+    "purpose",
+    "vision",
+    "overall_goals",
+    "in_two_parts",
+    "how_we_work",
+    "what_we_work_on",
+    "situation_picture",
+    "follow_up",
+    "communication",
+)
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting the other parties")
+    APPLIED = "applied", _("Accepted by every party and applied")
+    REJECTED = "rejected", _("Rejected by a party")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the proposing party")
+
+
+class ChangeProposal(models.Model):
+    """A change of a joint agreement's parties, period or signed text, proposed by a
+    coordinator of one party; it is applied only when every party it asks has accepted."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="change_proposals"
+    )
+    proposing_party = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("proposed by (party)"),
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    asked = models.ManyToManyField(
+        "organizations.Organization",
+        related_name="+",
+        verbose_name=_("parties asked"),
+        help_text=_("Every party before and after the change; each must accept."),
+    )
+    reason = models.TextField(
+        _("why the change"), blank=True, validators=[validate_no_personal_data]
+    )
+    current = models.JSONField(_("the agreement when proposed"), default=dict)
+    proposed = models.JSONField(_("the agreement as proposed"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
+    )
+    created_at = models.DateTimeField(_("proposed"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["agreement", "-created_at", "-pk"]
+        verbose_name = _("proposed change of an agreement")
+        verbose_name_plural = _("proposed changes of agreements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement"],
+                condition=Q(status="pending"),
+                name="one_pending_change_per_agreement",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return _("Proposed change of “%(agreement)s”") % {"agreement": self.agreement}
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "agreements:proposal_detail",
+            kwargs={"pk": self.agreement_id, "proposal_pk": self.pk},
+        )
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ProposalStatus.PENDING
+
+
+class ProposalAnswer(models.Model):
+    """One party's answer to a proposed change, given by one of its coordinators."""
+
+    proposal = models.ForeignKey(ChangeProposal, on_delete=models.CASCADE, related_name="answers")
+    party = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("party"),
+    )
+    accepted = models.BooleanField(_("accepted"))
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    answered_at = models.DateTimeField(_("answered"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["proposal", "answered_at", "pk"]
+        verbose_name = _("answer to a proposed change")
+        verbose_name_plural = _("answers to proposed changes")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "party"], name="one_answer_per_party")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party}: {self.accepted}"

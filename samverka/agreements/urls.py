@@ -13,6 +13,15 @@ urlpatterns = [
     path("arshjul.ics", views.cycle_all_ics, name="cycle_all_ics"),
     path("<int:pk>/", views.agreement_detail, name="detail"),
     path("<int:pk>/andra/", views.agreement_edit, name="edit"),
+    path("<int:pk>/forslag/<int:proposal_pk>/", views.proposal_detail, name="proposal_detail"),
+    path(
+        "<int:pk>/forslag/<int:proposal_pk>/svara/", views.proposal_answer, name="proposal_answer"
+    ),
+    path(
+        "<int:pk>/forslag/<int:proposal_pk>/dra-tillbaka/",
+        views.proposal_withdraw,
+        name="proposal_withdraw",
+    ),
     path("<int:pk>/overenskommelse.pdf", views.agreement_pdf, name="pdf"),
     path("<int:pk>/overenskommelse.docx", views.agreement_docx, name="docx"),
     path("<int:pk>/underteckna/", views.agreement_sign, name="sign"),

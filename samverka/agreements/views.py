@@ -11,15 +11,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model
-from django.forms import BaseForm
+from django.forms import BaseForm, Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from samverka.agreements import calendar, documents, importing, overview, services
+from samverka.agreements import calendar, documents, importing, joint, overview, services
 from samverka.agreements.forms import (
     AgreementForm,
     DatedActionForm,
@@ -29,15 +29,18 @@ from samverka.agreements.forms import (
     ImportReviewForm,
     ImportUploadForm,
     PriorityAreaForm,
+    ProposalAnswerForm,
     RevisionForm,
     SignatoryForm,
 )
 from samverka.agreements.models import (
     Agreement,
+    ChangeProposal,
     Duty,
     Forum,
     ForumYear,
     PriorityArea,
+    ProposalStatus,
     Signatory,
 )
 from samverka.agreements.parsing import parse_file, parse_text
@@ -110,6 +113,10 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "duties": agreement.duties.all(),
             "can_edit": Agreement.objects.editable_by(user).filter(pk=pk).exists(),
             "can_coordinate": Agreement.objects.coordinated_by(user).filter(pk=pk).exists(),
+            "is_joint": joint.is_joint(agreement),
+            "proposals": joint.proposals_readable_by(user)
+            .filter(agreement=agreement)
+            .select_related("proposing_party"),
             "today": timezone.localdate(),
         },
     )
@@ -118,15 +125,140 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = _editable(request, pk)
-    form = AgreementForm(request.POST or None, instance=agreement, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        services.save_agreement(
-            form.save(commit=False), form.parties(), form.cleaned_data["replaces"]
+    """A coordinator edits the parties, period and text: directly while the agreement is
+    not yet joint, else as a proposal the other parties' coordinators answer."""
+    agreement = _coordinated(request, pk)
+    is_joint = joint.is_joint(agreement)
+    pending = agreement.change_proposals.filter(status=ProposalStatus.PENDING).first()
+    if is_joint and pending is not None:
+        messages.info(
+            request, _("A proposed change already awaits an answer; answer or withdraw it first.")
         )
-        messages.success(request, _("The agreement was saved."))
-        return redirect(agreement)
-    return render(request, "agreements/agreement_form.html", {"form": form, "agreement": agreement})
+        return redirect(pending)
+    form = AgreementForm(
+        request.POST or None, instance=agreement, user=request.user, joint=is_joint
+    )
+    if request.method == "POST" and form.is_valid():
+        if not is_joint:
+            services.save_agreement(
+                form.save(commit=False), form.parties(), form.cleaned_data["replaces"]
+            )
+            messages.success(request, _("The agreement was saved."))
+            return redirect(agreement)
+        try:
+            proposal = joint.propose(
+                agreement,
+                form.instance,
+                form.parties(),
+                request.user,  # type: ignore[arg-type]
+                form.cleaned_data.get("reason", ""),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The change is proposed. It takes effect when every other party "
+                    "has accepted it."
+                ),
+            )
+            return redirect(proposal)
+    return render(
+        request,
+        "agreements/agreement_form.html",
+        {"form": form, "agreement": agreement, "is_joint": is_joint},
+    )
+
+
+def _proposal(request: HttpRequest, pk: int, proposal_pk: int) -> ChangeProposal:
+    return get_object_or_404(
+        joint.proposals_readable_by(request.user).select_related(
+            "agreement", "proposing_party", "proposed_by"
+        ),
+        pk=proposal_pk,
+        agreement_id=pk,
+    )
+
+
+@login_required
+def proposal_detail(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResponse:
+    """The proposed change, who has answered, and who would lose or gain access."""
+    proposal = _proposal(request, pk, proposal_pk)
+    labels = {**FIELD_LABELS, "parties": gettext_lazy("Parties")}
+    answered = {a.party_id: a for a in proposal.answers.select_related("party", "answered_by")}
+    with_coordinators = joint.with_coordinators(proposal.asked.all())
+    asked = [
+        {
+            "party": party,
+            "answer": answered.get(party.pk),
+            "has_coordinator": party.pk in with_coordinators,
+        }
+        for party in proposal.asked.order_by("kind", "name")
+    ]
+    return render(
+        request,
+        "agreements/proposal_detail.html",
+        {
+            "agreement": proposal.agreement,
+            "proposal": proposal,
+            "changes": [
+                (labels.get(name, name), before, after)
+                for name, before, after in joint.field_changes(proposal)
+            ],
+            "asked": asked,
+            # What a party loses or gains is shown to the agreement's own parties only, not
+            # to a party that is asked because it would join.
+            "access": joint.access_changes(proposal)
+            if proposal.is_pending
+            and Agreement.objects.of_user(request.user).filter(pk=pk).exists()
+            else [],
+            "answer_for": joint.parties_user_answers_for(proposal, request.user),
+            "may_withdraw": joint.may_withdraw(proposal, request.user),
+            "form": ProposalAnswerForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def proposal_answer(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResponse:
+    proposal = _proposal(request, pk, proposal_pk)
+    if not joint.parties_user_answers_for(proposal, request.user):
+        raise PermissionDenied
+    form = ProposalAnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whether to accept or reject the proposal."))
+        return redirect(proposal)
+    accept = form.cleaned_data["answer"] == "accept"
+    try:
+        proposal = joint.answer(proposal, request.user, accept=accept)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(proposal)
+    if proposal.status == ProposalStatus.APPLIED:
+        messages.success(request, _("Every party has accepted: the change now applies."))
+    elif accept:
+        messages.success(
+            request, _("Your acceptance is recorded; other parties have yet to answer.")
+        )
+    else:
+        messages.success(request, _("The proposal is rejected; the agreement stays as it was."))
+    if not Agreement.objects.of_user(request.user).filter(pk=pk).exists():
+        return redirect("agreements:list")  # the user's party has left the agreement
+    return redirect(proposal)
+
+
+@login_required
+@require_POST
+def proposal_withdraw(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResponse:
+    proposal = _proposal(request, pk, proposal_pk)
+    if not joint.may_withdraw(proposal, request.user):
+        raise PermissionDenied
+    joint.withdraw(proposal, request.user)  # type: ignore[arg-type]
+    messages.success(request, _("The proposal is withdrawn; the agreement stays as it was."))
+    return redirect(proposal.agreement)
 
 
 def _dated_action(
@@ -154,7 +286,26 @@ def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_extend(request: HttpRequest, pk: int) -> HttpResponse:
-    return _dated_action(request, pk, services.extend, "agreements/agreement_extend.html")
+    """Extending changes the period: a proposal the other parties' coordinators answer."""
+    agreement = _coordinated(request, pk)
+    form = Form(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal = joint.propose_extension(agreement, request.user)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The change is proposed. It takes effect when every other party "
+                    "has accepted it."
+                ),
+            )
+            return redirect(proposal)
+    return render(
+        request, "agreements/agreement_extend.html", {"agreement": agreement, "form": form}
+    )
 
 
 @login_required

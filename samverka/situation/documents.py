@@ -37,7 +37,7 @@ class Outline:
 
 def outline(picture: SituationPicture, user: AnyUser) -> Outline:
     figures = services.figures(picture)
-    choices = services.source_list(picture)
+    choices = services.source_list(picture, user)
     problems = sorted(
         picture.problems.prefetch_related("priority_areas", "evidence"),
         key=lambda p: (-p.score, p.pk),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from samverka.accounts.models import User
 from samverka.agreements.models import Agreement
-from samverka.core.access import Visibility, writing_party
+from samverka.core.access import AnyUser, Visibility, writing_party
 from samverka.organizations.models import Organization
 from samverka.situation import overview
 from samverka.situation.models import (
@@ -253,6 +253,7 @@ def frozen_sources(picture: SituationPicture) -> list[dict[str, Any]]:
     return [
         {
             "name": str(choice),
+            "dataset_id": choice.dataset_id,
             "included": choice.included,
             "reason": choice.reason,
             "owner": str(choice.dataset.owner) if choice.dataset else "",
@@ -409,16 +410,26 @@ def _problem_fields(problem: Any) -> dict[str, Any]:
     }
 
 
-def source_list(picture: SituationPicture) -> list[dict[str, Any]]:
-    """The picture's sources as it shows them: frozen on adoption, else as they are."""
+def source_list(picture: SituationPicture, user: AnyUser) -> list[dict[str, Any]]:
+    """The picture's sources as ``user`` may read them: frozen on adoption, else as they
+    are. A dataset ``user`` may not read (one its owner has since made internal) is left
+    out of the list, its name too."""
     if picture.is_adopted and "sources" in picture.snapshot:
-        return list(picture.snapshot["sources"])
-    return frozen_sources(picture)
+        rows = list(picture.snapshot["sources"])
+    else:
+        rows = frozen_sources(picture)
+    named = {row.get("dataset_id") for row in rows} - {None}
+    readable = set(
+        Dataset.objects.visible_to(user).filter(pk__in=named).values_list("pk", flat=True)
+    )
+    return [row for row in rows if row.get("dataset_id") is None or row["dataset_id"] in readable]
 
 
-def compare(old: SituationPicture, new: SituationPicture) -> dict[str, Any]:
-    """What changed between two versions: numbers by category, problems (named, dropped
-    or changed in their causes, ranking or priority areas), sources, sections, texts."""
+def compare(old: SituationPicture, new: SituationPicture, user: AnyUser) -> dict[str, Any]:
+    """What changed between two versions, as ``user`` may read them: numbers by category,
+    problems (named, dropped or changed in their causes, ranking or priority areas),
+    sources, sections, texts. A section or source ``user`` may not read (the police's
+    internal summary) is neither named nor counted as a change."""
     old_rows = {r["code"]: r for r in figures(old).get("categories", {}).get("rows", [])}
     new_rows = {r["code"]: r for r in figures(new).get("categories", {}).get("rows", [])}
     numbers = []
@@ -437,10 +448,11 @@ def compare(old: SituationPicture, new: SituationPicture) -> dict[str, Any]:
     numbers.sort(key=lambda n: n["label_sv"])
     old_problems = {p.title: _problem_fields(p) for p in old.problems.all()}
     new_problems = {p.title: _problem_fields(p) for p in new.problems.all()}
-    old_sources = {s["name"] for s in source_list(old) if s["included"]}
-    new_sources = {s["name"] for s in source_list(new) if s["included"]}
-    old_inputs = {i.title for i in old.inputs.all()}
-    new_inputs = {i.title for i in new.inputs.all()}
+    old_sources = {s["name"] for s in source_list(old, user) if s["included"]}
+    new_sources = {s["name"] for s in source_list(new, user) if s["included"]}
+    readable = QualitativeInput.objects.visible_to(user)
+    old_inputs = set(readable.filter(picture=old).values_list("title", flat=True))
+    new_inputs = set(readable.filter(picture=new).values_list("title", flat=True))
     return {
         "numbers": numbers,
         "problems_added": sorted(set(new_problems) - set(old_problems)),

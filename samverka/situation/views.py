@@ -177,7 +177,7 @@ def picture_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .visible_to(request.user)
         .exclude(pk=picture.pk)
         .order_by("-version"),
-        frozen_sources=services.source_list(picture) if picture.is_adopted else None,
+        frozen_sources=services.source_list(picture, request.user) if picture.is_adopted else None,
         published=PublishedSummary.objects.filter(picture=picture).first(),
         input_kinds=InputKind,
     )
@@ -392,7 +392,7 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "situation/compare.html",
-        {"older": older, "newer": newer, "changes": services.compare(older, newer)},
+        {"older": older, "newer": newer, "changes": services.compare(older, newer, request.user)},
     )
 
 

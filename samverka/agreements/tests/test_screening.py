@@ -46,9 +46,16 @@ class AgreementScreeningTest(PersonaTestCase):
         self.login_as("coordinator")
         title = "Samverkansavtal 2026-01-01–2029-12-31, KS 2025/123"
         response = self.client.post(url("edit", pk=self.agreement.pk), self.edit_data(title=title))
-        self.assertRedirects(response, self.agreement.get_absolute_url())
-        self.agreement.refresh_from_db()
-        self.assertEqual(self.agreement.title, title)
+        # The agreement is joint, so the change is a proposal the police's coordinator accepts.
+        proposal = self.agreement.change_proposals.get()
+        self.assertRedirects(
+            response,
+            reverse(
+                "agreements:proposal_detail",
+                kwargs={"pk": self.agreement.pk, "proposal_pk": proposal.pk},
+            ),
+        )
+        self.assertEqual(proposal.proposed["title"], title)
 
     def test_a_new_agreement_is_refused_on_its_title(self) -> None:
         self.login_as("coordinator")

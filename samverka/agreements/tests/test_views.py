@@ -16,7 +16,9 @@ from samverka.agreements.models import (
     PriorityArea,
     Signatory,
 )
-from samverka.testing import PERSONAS, PersonaTestCase
+from samverka.core.access import Role
+from samverka.organizations.models import Membership
+from samverka.testing import PERSONAS, PersonaTestCase, make_user
 
 LOGIN = 302
 
@@ -121,7 +123,8 @@ class CreateTest(PersonaTestCase):
 
 class EditSignExtendTest(PersonaTestCase):
     def test_who_may_open_the_edit_page(self) -> None:
-        self.assert_statuses("get", url("edit", pk=self.agreement.pk), EDITORS)
+        # The parties, period and text are the coordinators' (see test_joint_changes).
+        self.assert_statuses("get", url("edit", pk=self.agreement.pk), COORDINATORS)
 
     def test_who_may_sign_extend_and_record_a_revision(self) -> None:
         draft = self.agreement
@@ -131,8 +134,10 @@ class EditSignExtendTest(PersonaTestCase):
         self.assert_statuses("get", url("extend", pk=draft.pk), COORDINATORS)
         self.assert_statuses("get", url("revision_create", pk=draft.pk), COORDINATORS)
 
-    def test_a_member_of_a_party_edits_the_text(self) -> None:
-        self.login_as("police")
+    def test_the_coordinator_edits_the_text_of_a_draft_only_its_party_coordinates(self) -> None:
+        self.agreement.status = AgreementStatus.DRAFT
+        self.agreement.save()
+        self.login_as("coordinator")
         data = {
             "title": "Samverkansavtal Oskarshamn (reviderat)",
             "kommuner": [self.kommun.pk],
@@ -154,10 +159,25 @@ class EditSignExtendTest(PersonaTestCase):
         response = self.client.post(url("sign", pk=self.agreement.pk), {"made_on": "2025-01-10"})
         self.assertRedirects(response, self.agreement.get_absolute_url())
         old_end = self.agreement.ends_on
-        self.client.post(url("extend", pk=self.agreement.pk), {"made_on": "2025-06-01"})
+        # Extending changes the period: the police's coordinator accepts it first.
+        response = self.client.post(url("extend", pk=self.agreement.pk))
+        proposal = self.agreement.change_proposals.get()
+        self.assertRedirects(response, proposal.get_absolute_url())
+        self.agreement.refresh_from_db()
+        self.assertEqual(self.agreement.ends_on, old_end)
+        police_coordinator = make_user("lpo-coordinator@test.example")
+        Membership.objects.create(
+            user=police_coordinator, organization=self.lpo, role=Role.COORDINATOR
+        )
+        self.client.force_login(police_coordinator)
+        self.client.post(
+            url("proposal_answer", pk=self.agreement.pk, proposal_pk=proposal.pk),
+            {"answer": "accept"},
+        )
         self.agreement.refresh_from_db()
         self.assertEqual(self.agreement.ends_on, old_end.replace(year=old_end.year + 4))
         self.assertEqual(list(self.agreement.revisions.values_list("number", flat=True)), [2, 1])
+        self.assertIn("Förlängd med 4 år", self.agreement.revisions.get(number=2).summary)
         response = self.client.get(url("revision_compare", pk=self.agreement.pk) + "?a=1&b=2")
         self.assertContains(response, "I kraft till och med")
         self.assertContains(response, f"<ins>{self.agreement.ends_on.isoformat()}</ins>", html=True)

@@ -835,7 +835,7 @@ class HonestFiguresTest(WorkspaceTestCase):
         services.adopt(self.picture, dt.date(2026, 2, 10), "§4", self.coordinator)
         title = self.police_data.title
         Dataset.objects.filter(pk=self.police_data.pk).update(title="Omdöpt efteråt")
-        names = [s["name"] for s in services.source_list(self.picture)]
+        names = [s["name"] for s in services.source_list(self.picture, self.coordinator)]
         self.assertIn(title, names)
         self.assertNotIn("Omdöpt efteråt", names)
 
@@ -859,7 +859,7 @@ class HonestFiguresTest(WorkspaceTestCase):
         services.adopt(self.picture, dt.date(2026, 2, 10), "§4", self.coordinator)
         draft = services.new_version(self.picture, self.coordinator)
         draft.problems.filter(title="Klotter").update(place="Tunnlar och busskurer")
-        changes = services.compare(self.picture, draft)
+        changes = services.compare(self.picture, draft, self.coordinator)
         self.assertEqual(changes["problems_changed"], ["Klotter"])
         self.assertEqual(changes["problems_added"], [])
 
