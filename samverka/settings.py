@@ -162,6 +162,12 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3  # three days, also for invitations
+# E-mails with a link (password reset, invitation) per hour: per address and per client
+# (password reset) or per inviting user (invitations); counted in the cache.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 3)
+PASSWORD_RESET_LIMIT_PER_CLIENT = env_int("PASSWORD_RESET_LIMIT_PER_CLIENT", 20)
+INVITATION_LIMIT_PER_ADDRESS = env_int("INVITATION_LIMIT_PER_ADDRESS", 3)
+INVITATION_LIMIT_PER_SENDER = env_int("INVITATION_LIMIT_PER_SENDER", 50)
 
 # Throttling of failed logins (django-axes): lock a username from one address after
 # AXES_FAILURE_LIMIT failures, for AXES_COOLOFF_MINUTES.
