@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "samverka.core.middleware.ReadingRequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -117,13 +118,19 @@ else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend, except that reading requests (GET) begin a deferred
+            # transaction: in WAL mode they read on while an import writes.
+            "ENGINE": "samverka.lib.sqlite",
             "NAME": str(VAR_DIR / "samverka.sqlite3"),
             # temp_store=MEMORY: a savepoint's journal (every import runs in one) and the
             # sorts that build indexes stay in memory instead of temporary files, which
             # made a large import about 40 % slower.
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
+                # A request that writes (a sign-in: session, last_login, django-axes) waits
+                # this long for an import's write transaction to end, instead of failing with
+                # "database is locked" after SQLite's default 5 s.
+                "timeout": env_int("SQLITE_BUSY_TIMEOUT", 120),
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;"
                 ),

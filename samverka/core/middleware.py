@@ -5,6 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from samverka.lib.sqlite.base import reading_request
+
 
 class LanguageMiddleware:
     """Swedish first: the language is Swedish unless the user chose another.
@@ -55,3 +57,20 @@ class PrivateCacheMiddleware:
         if signed_in or download:
             response.headers["Cache-Control"] = "private, no-store"
         return response
+
+
+class ReadingRequestMiddleware:
+    """Marks a GET, HEAD or OPTIONS request as one that reads, so that on SQLite its
+    transaction does not wait for the write lock (see samverka.lib.sqlite)."""
+
+    SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = reading_request.set(request.method in self.SAFE)
+        try:
+            return self.get_response(request)
+        finally:
+            reading_request.reset(token)
