@@ -188,6 +188,17 @@ AXES_LOCKOUT_CALLABLE = "samverka.accounts.views.locked_out"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
 
+# Caches: figures in each process's memory; the limits on e-mails (password reset,
+# invitations) in a table of the database, so that every web process counts together
+# (the table is created by the migration organizations 0004).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "limits": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "samverka_limits",
+    },
+}
+
 # Long work (imports) runs as tasks: in the database queue, run by `manage.py db_worker`
 # (make demo starts one); TASK_BACKEND=django_tasks.backends.immediate.ImmediateBackend
 # runs them inside the request instead.

@@ -2,7 +2,13 @@
 
 import django.db.models.deletion
 from django.conf import settings
+from django.core.management import call_command
 from django.db import migrations, models
+
+
+def create_limits_table(apps, schema_editor):
+    """The table of the cache that counts e-mails per address (settings.CACHES["limits"])."""
+    call_command("createcachetable", database=schema_editor.connection.alias, verbosity=0)
 
 
 class Migration(migrations.Migration):
@@ -31,4 +37,5 @@ class Migration(migrations.Migration):
                 'ordering': ['-created_at'],
             },
         ),
+        migrations.RunPython(create_limits_table, migrations.RunPython.noop),
     ]

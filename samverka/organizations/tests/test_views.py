@@ -4,7 +4,7 @@ import datetime as dt
 import re
 
 from django.core import mail
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -109,7 +109,7 @@ class MemberAddTest(PersonaTestCase):
 
     def setUp(self) -> None:
         super().setUp()
-        cache.clear()  # the invitation limits count in the (real, local-memory) cache
+        caches["limits"].clear()  # the invitation limits (a real cache)
 
     def invite(self, email: str, role: str = Role.MEMBER) -> HttpResponse:
         self.login_as("coordinator")
