@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "samverka.core.middleware.ReadingRequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -73,8 +74,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "samverka.core.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "samverka.audit.middleware.AuditActorMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -115,13 +118,19 @@ else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend, except that reading requests (GET) begin a deferred
+            # transaction: in WAL mode they read on while an import writes.
+            "ENGINE": "samverka.lib.sqlite",
             "NAME": str(VAR_DIR / "samverka.sqlite3"),
             # temp_store=MEMORY: a savepoint's journal (every import runs in one) and the
             # sorts that build indexes stay in memory instead of temporary files, which
             # made a large import about 40 % slower.
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
+                # A request that writes (a sign-in: session, last_login, django-axes) waits
+                # this long for an import's write transaction to end, instead of failing with
+                # "database is locked" after SQLite's default 5 s.
+                "timeout": env_int("SQLITE_BUSY_TIMEOUT", 120),
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;"
                 ),
@@ -160,6 +169,12 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3  # three days, also for invitations
+# E-mails with a link (password reset, invitation) per hour: per address and per client
+# (password reset) or per inviting user (invitations); counted in the cache.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 3)
+PASSWORD_RESET_LIMIT_PER_CLIENT = env_int("PASSWORD_RESET_LIMIT_PER_CLIENT", 20)
+INVITATION_LIMIT_PER_ADDRESS = env_int("INVITATION_LIMIT_PER_ADDRESS", 3)
+INVITATION_LIMIT_PER_SENDER = env_int("INVITATION_LIMIT_PER_SENDER", 50)
 
 # Throttling of failed logins (django-axes): lock a username from one address after
 # AXES_FAILURE_LIMIT failures, for AXES_COOLOFF_MINUTES.
@@ -172,6 +187,17 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "samverka.accounts.views.locked_out"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
+
+# Caches: figures in each process's memory; the limits on e-mails (password reset,
+# invitations) in a table of the database, so that every web process counts together
+# (the table is created by the migration organizations 0004).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "limits": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "samverka_limits",
+    },
+}
 
 # Long work (imports) runs as tasks: in the database queue, run by `manage.py db_worker`
 # (make demo starts one); TASK_BACKEND=django_tasks.backends.immediate.ImmediateBackend
@@ -224,6 +250,23 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Content-Security-Policy (django-csp): everything from this server, nothing inline (no
+# inline scripts, <style> blocks, style attributes or event handlers in any page), no CDN,
+# so that the app runs on an intranet and an injected tag can neither run nor restyle.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True

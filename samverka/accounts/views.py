@@ -1,12 +1,15 @@
 from typing import Any
 
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.forms import PasswordResetForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse_lazy
 
 from samverka.accounts.forms import LoginForm
+from samverka.lib.throttle import allow
 
 
 class LoginView(auth_views.LoginView):
@@ -20,6 +23,18 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        """Send the e-mail only within the limits (per address and per client); past them,
+        the same answer as always, so that nobody learns which addresses have accounts."""
+        email = form.cleaned_data["email"]
+        client = get_client_ip_address(self.request) or "unknown"
+        if not (
+            allow("password-reset-address", email, settings.PASSWORD_RESET_LIMIT_PER_ADDRESS)
+            and allow("password-reset-client", client, settings.PASSWORD_RESET_LIMIT_PER_CLIENT)
+        ):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -5,6 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from samverka.lib.sqlite.base import reading_request
+
 
 class LanguageMiddleware:
     """Swedish first: the language is Swedish unless the user chose another.
@@ -27,3 +29,48 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+class PrivateCacheMiddleware:
+    """``Cache-Control: private, no-store`` on every response to a signed-in user and on
+    every download (PDF, DOCX, CSV, XLSX, calendar), so that neither a shared proxy nor the
+    browser's disk cache keeps a copy of what only that user may read. Public pages for
+    anonymous visitors keep their headers."""
+
+    DOWNLOAD_TYPES = (
+        "application/pdf",
+        "application/vnd.openxmlformats-officedocument.",
+        "text/csv",
+        "text/calendar",
+    )
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        download = "attachment" in response.headers.get("Content-Disposition", "") or (
+            response.headers.get("Content-Type", "").startswith(self.DOWNLOAD_TYPES)
+        )
+        if signed_in or download:
+            response.headers["Cache-Control"] = "private, no-store"
+        return response
+
+
+class ReadingRequestMiddleware:
+    """Marks a GET, HEAD or OPTIONS request as one that reads, so that on SQLite its
+    transaction does not wait for the write lock (see samverka.lib.sqlite)."""
+
+    SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = reading_request.set(request.method in self.SAFE)
+        try:
+            return self.get_response(request)
+        finally:
+            reading_request.reset(token)

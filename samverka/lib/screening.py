@@ -38,6 +38,10 @@ EXEMPT: dict[str, str] = {
     "organizations.County.code": "the länskod (two digits), from the app's reference data",
     "organizations.Organization.slug": "made by the app from the name, for web addresses",
     "organizations.Organization.municipality_code": "the kommunkod (four digits) of SCB",
+    "organizations.Invitation.email": (
+        "the invited address the invitation is sent to; it becomes the account's e-mail address"
+    ),
+    "organizations.Invitation.token_hash": "a hash of the invitation link's token, made by the app",
     "taxonomy.Category.code": "a code of the common taxonomy, from the app's data file",
     "plans.Goal.category": "a code of the common taxonomy, chosen from a list",
     "plans.Measure.evaluation_category": "a code of the common taxonomy, chosen from a list",

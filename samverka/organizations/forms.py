@@ -1,6 +1,11 @@
+from typing import Any
+
 from django import forms
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from samverka.accounts.models import User
 from samverka.core.access import Role
 from samverka.lib.privacy import NoPersonalData
 from samverka.organizations.models import ACTOR_KINDS, County, OrganizationKind
@@ -8,6 +13,12 @@ from samverka.organizations.models import ACTOR_KINDS, County, OrganizationKind
 
 class MemberAddForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
+
+
+class AccountSetupForm(forms.Form):
+    """A person new to samverka, invited by e-mail: their name and a password."""
+
     first_name = forms.CharField(
         label=_("First name"), max_length=150, validators=[NoPersonalData(_("First name"))]
     )
@@ -20,7 +31,37 @@ class MemberAddForm(forms.Form):
         required=False,
         validators=[NoPersonalData(_("Job title"))],
     )
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        elif first:
+            person = User(
+                email=self.email,
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(first, person)
+            except ValidationError as exc:
+                self.add_error("password1", exc)
+        return cleaned
 
 
 class MembershipRoleForm(forms.Form):

@@ -236,3 +236,36 @@ class SubArea(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.kommun})"
+
+
+class Invitation(models.Model):
+    """An offer of a role in an organization, sent by e-mail. Nothing changes until the
+    person accepts: signed in as the invited address, or by setting up a new account with
+    it. Only a hash of the link's token is stored."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("organization"),
+    )
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email} – {self.organization} ({self.get_role_display()})"

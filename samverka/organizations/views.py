@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -10,14 +14,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from samverka.accounts.models import User
 from samverka.organizations import services
 from samverka.organizations.forms import (
+    AccountSetupForm,
     ActorForm,
     DirectoryFilterForm,
     MemberAddForm,
     MembershipRoleForm,
 )
-from samverka.organizations.models import Membership, Organization
+from samverka.organizations.models import Invitation, Membership, Organization
 
 
 def directory(request: HttpRequest) -> HttpResponse:
@@ -84,23 +90,73 @@ def member_add(request: HttpRequest, slug: str) -> HttpResponse:
     form = MemberAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            membership = services.add_member(request, organization, **form.cleaned_data)
+            invitation = services.invite_member(request, organization, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            # The same message whether or not the address has an account.
             messages.success(
-                request,
-                _("%(person)s is now %(role)s in %(organization)s.")
-                % {
-                    "person": membership.user,
-                    "role": membership.get_role_display().lower(),
-                    "organization": organization,
-                },
+                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
             )
             return redirect(organization)
     return render(
         request, "organizations/member_add.html", {"organization": organization, "form": form}
     )
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in an invitation: a person with an account accepts it signed in as the
+    invited address; a person new to samverka sets up an account."""
+    invitation = services.open_invitation(token)
+    if invitation is None:
+        return render(request, "organizations/invitation.html", {"invalid": True}, status=404)
+    context: dict[str, Any] = {"invitation": invitation}
+    has_account = User.objects.filter(email__iexact=invitation.email).exists()
+    if request.user.is_authenticated and request.user.email.lower() != invitation.email:
+        context["wrong_user"] = True
+        return render(request, "organizations/invitation.html", context, status=403)
+    if has_account and not request.user.is_authenticated:
+        messages.info(
+            request,
+            _("Sign in as %(email)s to accept the invitation.") % {"email": invitation.email},
+        )
+        return redirect_to_login(request.get_full_path())
+    if has_account:
+        if request.method == "POST":
+            try:
+                services.accept_invitation(invitation, request.user)  # type: ignore[arg-type]
+            except ValidationError as exc:
+                context["error"] = exc.messages[0]
+            else:
+                return _accepted(request, invitation)
+        return render(request, "organizations/invitation.html", context)
+    form = AccountSetupForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.set_up_account(
+                invitation,
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                title=form.cleaned_data["title"],
+                password=form.cleaned_data["password1"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+            return _accepted(request, invitation)
+    context["form"] = form
+    return render(request, "organizations/invitation.html", context)
+
+
+def _accepted(request: HttpRequest, invitation: Invitation) -> HttpResponse:
+    messages.success(
+        request,
+        _("You are now %(role)s in %(organization)s.")
+        % {"role": invitation.get_role_display().lower(), "organization": invitation.organization},
+    )
+    return redirect(invitation.organization)
 
 
 @login_required

@@ -3,9 +3,8 @@ and rejected rows, withdraw it; map source types nobody has mapped yet."""
 
 from __future__ import annotations
 
-import csv
 import uuid
-from itertools import islice
+from itertools import chain, islice
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from samverka.core.access import get_visible_or_404
+from samverka.lib.spreadsheet import csv_attachment
 from samverka.sources import services
 from samverka.sources.forms import (
     MappingColumnsForm,
@@ -104,14 +104,10 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def rejected_csv(request: HttpRequest, pk: int) -> HttpResponse:
     dataset = get_visible_or_404(Dataset.objects.all(), request.user, pk=pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="avvisade-rader-{pk}.csv"'
-    response.write("\ufeff")  # so that Excel reads UTF-8
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow([_("Row"), _("Field"), _("Reason")])
-    for row in dataset.rejected.all().iterator():
-        writer.writerow([row.row_number, row.field, row.reason])
-    return response
+    rows = ([row.row_number, row.field, row.reason] for row in dataset.rejected.all().iterator())
+    return csv_attachment(
+        f"avvisade-rader-{pk}.csv", chain([[_("Row"), _("Field"), _("Reason")]], rows)
+    )
 
 
 @login_required

@@ -4,6 +4,7 @@ import re
 
 from django.conf import settings
 from django.core import mail
+from django.core.cache import caches
 from django.test import override_settings
 from django.urls import reverse
 
@@ -133,6 +134,34 @@ class PasswordResetTest(PersonaTestCase):
         )
         self.assertRedirects(response, reverse("accounts:password_reset_done"))
         self.assertEqual(len(mail.outbox), 0)
+
+
+class PasswordResetLimitTest(PersonaTestCase):
+    """With the real cache of limits (a database table, as in production)."""
+
+    url = "/konto/losenord/aterstall/"
+
+    def setUp(self) -> None:
+        super().setUp()
+        caches["limits"].clear()
+
+    def test_many_requests_for_one_address_send_three_emails_and_answer_the_same(self) -> None:
+        for _ in range(23):
+            response = self.client.post(self.url, {"email": "coordinator@test.example"})
+            self.assertRedirects(response, reverse("accounts:password_reset_done"))
+        self.assertEqual(len(mail.outbox), 3)
+        # Another address is not held up by it.
+        self.client.post(self.url, {"email": "police@test.example"})
+        self.assertEqual(mail.outbox[-1].to, ["police@test.example"])
+
+    @override_settings(PASSWORD_RESET_LIMIT_PER_CLIENT=2)
+    def test_one_client_asking_for_many_addresses_is_held_up(self) -> None:
+        for email in ["coordinator@test.example", "ingen@test.example", "police@test.example"]:
+            response = self.client.post(self.url, {"email": email}, REMOTE_ADDR="10.0.0.7")
+            self.assertRedirects(response, reverse("accounts:password_reset_done"))
+        self.assertEqual([m.to for m in mail.outbox], [["coordinator@test.example"]])
+        self.client.post(self.url, {"email": "police@test.example"}, REMOTE_ADDR="10.0.0.8")
+        self.assertEqual(mail.outbox[-1].to, ["police@test.example"])
 
 
 class PasswordChangeTest(PersonaTestCase):

@@ -56,35 +56,20 @@ class MessagesTest(PersonaTestCase):
         self.assertContains(response, "minst en samordnare")
         self.assertNotContains(response, 'class="danger"')
 
-    def test_an_existing_person_keeps_their_name_and_gets_blanks_filled(self) -> None:
-        person = make_user("namnlos@test.example", "")
-        person.last_name = ""
-        person.save()
-        self.login_as("coordinator")
-        self.client.post(
-            "/organisationer/oskarshamn/medlemmar/lagg-till/",
-            {
-                "email": "namnlos@test.example",
-                "first_name": "Nora",
-                "last_name": "Nyberg",
-                "title": "Fältsekreterare",
-                "role": Role.MEMBER,
-            },
+    def test_an_invited_person_keeps_their_profile_and_is_not_invited_twice(self) -> None:
+        person = make_user("namnlos@test.example", "Nora")
+        request = self.client.request().wsgi_request
+        request.user = self.coordinator
+        invitation = services.invite_member(
+            request, self.kommun, email="Namnlos@test.example", role=Role.MEMBER
         )
+        services.accept_invitation(invitation, person)
         person.refresh_from_db()
-        self.assertEqual(
-            (person.first_name, person.last_name, person.title),
-            ("Nora", "Nyberg", "Fältsekreterare"),
-        )
+        self.assertEqual((person.first_name, person.title), ("Nora", ""))
+        self.assertEqual(Membership.objects.get(user=person).role, Role.MEMBER)
         with self.assertRaises(ValidationError):
-            services.add_member(
-                self.client.request().wsgi_request,
-                self.kommun,
-                email="namnlos@test.example",
-                first_name="X",
-                last_name="Y",
-                title="",
-                role=Role.MEMBER,
+            services.invite_member(
+                request, self.kommun, email="namnlos@test.example", role=Role.MEMBER
             )
 
 

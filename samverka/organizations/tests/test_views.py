@@ -1,11 +1,22 @@
 """Directory, organization page and membership management, for every persona."""
 
+import datetime as dt
+import re
+
 from django.core import mail
+from django.core.cache import caches
+from django.http import HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 
 from samverka.accounts.models import User
 from samverka.core.access import Role
-from samverka.organizations.models import Membership, Organization, OrganizationKind
+from samverka.organizations.models import (
+    Invitation,
+    Membership,
+    Organization,
+    OrganizationKind,
+)
 from samverka.testing import PersonaTestCase
 
 LOGIN = 302  # anonymous visitors are sent to the login page
@@ -96,14 +107,28 @@ class MemberAddTest(PersonaTestCase):
             },
         )
 
-    def test_a_post_by_anyone_else_adds_nobody(self) -> None:
-        data = {"email": "ny@test.example", "first_name": "N", "last_name": "N", "role": "member"}
+    def setUp(self) -> None:
+        super().setUp()
+        caches["limits"].clear()  # the invitation limits (a real cache)
+
+    def invite(self, email: str, role: str = Role.MEMBER) -> HttpResponse:
+        self.login_as("coordinator")
+        with self.captureOnCommitCallbacks(execute=True):
+            return self.client.post(self.url(), {"email": email, "role": role})
+
+    def link(self) -> str:
+        found = re.search(r"https?://[^/]+(/organisationer/inbjudan/\S+/)", mail.outbox[-1].body)
+        assert found is not None, mail.outbox[-1].body
+        return found.group(1)
+
+    def test_a_post_by_anyone_else_invites_nobody(self) -> None:
+        data = {"email": "ny@test.example", "role": "member"}
         self.assert_statuses(
             "post",
             self.url(),
             {
                 "coordinator": 302,
-                "admin": 200,  # a duplicate by then: the form again, with the error
+                "admin": 302,
                 "police": 403,
                 "outsider": 403,
                 "reporter": 403,
@@ -112,58 +137,106 @@ class MemberAddTest(PersonaTestCase):
             },
             data,
         )
-        # The coordinator's post added the person, once.
-        self.assertEqual(Membership.objects.filter(user__email="ny@test.example").count(), 1)
+        # The coordinator's and the admin's posts invited; nobody became a member.
+        self.assertEqual(Invitation.objects.filter(email="ny@test.example").count(), 2)
+        self.assertFalse(Membership.objects.filter(user__email="ny@test.example").exists())
 
-    def test_a_new_person_is_invited_by_email(self) -> None:
-        self.login_as("coordinator")
-        with self.captureOnCommitCallbacks(execute=True):
-            response = self.client.post(
-                self.url(),
-                {
-                    "email": "Ny.Kollega@Test.example",
-                    "first_name": "Ny",
-                    "last_name": "Kollega",
-                    "title": "Fritidsledare",
-                    "role": Role.REPORTER,
-                },
+    def test_the_coordinator_sees_the_same_answer_for_an_existing_and_a_new_address(
+        self,
+    ) -> None:
+        answers = {}
+        for email in ["police@test.example", "ny.kollega@test.example"]:
+            response = self.invite(email)
+            self.assertRedirects(
+                response, self.kommun.get_absolute_url(), fetch_redirect_response=False
             )
-        self.assertRedirects(response, self.kommun.get_absolute_url())
-        user = User.objects.get(email="ny.kollega@test.example")
-        self.assertFalse(user.has_usable_password())
-        self.assertEqual(Membership.objects.get(user=user).role, Role.REPORTER)
-        self.assertEqual(len(mail.outbox), 1)
-        self.assertIn("/konto/losenord/aterstall/", mail.outbox[0].body)
+            page = self.client.get(response.url).content.decode()
+            self.assertIn(f"Inbjudan skickad till {email}.", page)
+            main = page[page.index("<main") : page.index("</main>")]
+            answers[email] = main.replace(email, "ADDRESS")
+        self.assertEqual(answers["police@test.example"], answers["ny.kollega@test.example"])
+        # Nothing about the existing person: not their name, not their title.
+        self.assertNotIn("Pelle", answers["police@test.example"])
+        self.assertNotIn("Kommunpolis", answers["police@test.example"])
+        # Nobody was added and no account was made, until they accept.
+        self.assertFalse(Membership.objects.filter(user=self.police, organization=self.kommun))
+        self.assertFalse(User.objects.filter(email="ny.kollega@test.example").exists())
+        self.assertEqual([m.to for m in mail.outbox], [[e] for e in answers])
         self.assertIn("Oskarshamn", mail.outbox[0].body)
 
-    def test_an_existing_user_gets_a_membership_without_a_new_account(self) -> None:
-        self.login_as("coordinator")
-        self.client.post(
-            self.url(),
+    def test_an_existing_user_accepts_signed_in_as_the_invited_address(self) -> None:
+        self.invite("police@test.example", Role.VIEWER)
+        link = self.link()
+        self.client.logout()
+        response = self.client.get(link)
+        self.assertRedirects(
+            response, f"/konto/logga-in/?next={link}", fetch_redirect_response=False
+        )
+        # Signed in as someone else, the invitation is not theirs to accept.
+        self.login_as("outsider")
+        self.assertEqual(self.client.post(link).status_code, 403)
+        self.assertFalse(Membership.objects.filter(user=self.police, organization=self.kommun))
+        self.login_as("police")
+        self.assertContains(self.client.get(link), "bjuder in dig att vara läsare i Oskarshamn")
+        response = self.client.post(link)
+        self.assertRedirects(response, self.kommun.get_absolute_url())
+        membership = Membership.objects.get(user=self.police, organization=self.kommun)
+        self.assertEqual(membership.role, Role.VIEWER)
+        # The link works once.
+        self.assertEqual(self.client.get(link).status_code, 404)
+
+    def test_a_new_person_sets_up_an_account_from_the_invitation(self) -> None:
+        self.invite("Ny.Kollega@Test.example", Role.REPORTER)
+        link = self.link()
+        self.client.logout()
+        self.assertContains(self.client.get(link), "Lägg upp ditt konto")
+        response = self.client.post(
+            link,
             {
-                "email": "police@test.example",
-                "first_name": "P",
-                "last_name": "P",
-                "role": Role.VIEWER,
+                "first_name": "Ny",
+                "last_name": "Kollega",
+                "title": "Fritidsledare",
+                "password1": "ett-långt-lösen-42",
+                "password2": "ett-långt-lösen-42",
             },
         )
-        self.assertEqual(User.objects.filter(email="police@test.example").count(), 1)
-        self.assertTrue(
-            Membership.objects.filter(user=self.police, organization=self.kommun).exists()
+        self.assertRedirects(response, self.kommun.get_absolute_url())
+        user = User.objects.get(email="ny.kollega@test.example")
+        self.assertTrue(user.check_password("ett-långt-lösen-42"))
+        self.assertEqual((user.first_name, user.title), ("Ny", "Fritidsledare"))
+        self.assertEqual(Membership.objects.get(user=user).role, Role.REPORTER)
+        self.assertEqual(int(self.client.session["_auth_user_id"]), user.pk)
+
+    def test_a_weak_password_names_the_field_and_saves_nothing(self) -> None:
+        self.invite("ny@test.example")
+        link = self.link()
+        self.client.logout()
+        response = self.client.post(
+            link,
+            {"first_name": "N", "last_name": "N", "password1": "123", "password2": "123"},
         )
-        self.assertEqual(len(mail.outbox), 0)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("password1", response.context["form"].errors)
+        self.assertFalse(User.objects.filter(email="ny@test.example").exists())
+
+    def test_an_unknown_or_old_link_is_refused(self) -> None:
+        self.assertEqual(self.client.get("/organisationer/inbjudan/fel/").status_code, 404)
+        self.invite("ny@test.example")
+        link = self.link()
+        Invitation.objects.update(created_at=timezone.now() - dt.timedelta(days=4))
+        self.client.logout()
+        self.assertContains(self.client.get(link), "gäller inte längre", status_code=404)
+
+    def test_many_invitations_to_one_address_send_three_emails(self) -> None:
+        for _ in range(5):
+            self.invite("ny@test.example")
+        self.assertEqual(len(mail.outbox), 3)
+        response = self.invite("ny@test.example")
+        self.assertContains(response, "För många inbjudningar")
 
     def test_a_second_membership_is_refused_with_a_message_on_the_field(self) -> None:
         self.login_as("coordinator")
-        response = self.client.post(
-            self.url(),
-            {
-                "email": "viewer@test.example",
-                "first_name": "V",
-                "last_name": "V",
-                "role": Role.MEMBER,
-            },
-        )
+        response = self.client.post(self.url(), {"email": "viewer@test.example", "role": "member"})
         self.assertEqual(response.status_code, 200)
         self.assertIn("email", response.context["form"].errors)
         self.assertContains(response, "aria-invalid")
@@ -171,11 +244,10 @@ class MemberAddTest(PersonaTestCase):
 
     def test_bad_input_names_the_field_and_saves_nothing(self) -> None:
         self.login_as("coordinator")
-        before = User.objects.count()
         response = self.client.post(self.url(), {"email": "inte-en-adress", "role": "boss"})
         form = response.context["form"]
-        self.assertEqual(set(form.errors), {"email", "first_name", "last_name", "role"})
-        self.assertEqual(User.objects.count(), before)
+        self.assertEqual(set(form.errors), {"email", "role"})
+        self.assertFalse(Invitation.objects.exists())
 
 
 class MemberChangeRemoveTest(PersonaTestCase):

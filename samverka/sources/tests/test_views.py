@@ -181,6 +181,17 @@ class DatasetPagesTest(PersonaTestCase):
         self.assertEqual(text.splitlines()[0], "Rad;Fält;Orsak")
         self.assertIn("2;datetime;", text)
 
+    def test_a_column_name_like_a_formula_is_not_a_formula_in_the_rejected_rows(self) -> None:
+        self.dataset.rejected.create(
+            row_number=9, field='=HYPERLINK("http://example.org/x","Klicka")', reason="Okänd"
+        )
+        self.dataset.rejected.create(row_number=10, field="@SUM(A1)", reason="-1 för få")
+        self.login_as("coordinator")
+        response = self.client.get(reverse("sources:rejected_csv", kwargs={"pk": self.dataset.pk}))
+        lines = response.content.decode("utf-8-sig").splitlines()
+        self.assertIn('9;"\'=HYPERLINK(""http://example.org/x"",""Klicka"")";Okänd', lines)
+        self.assertIn("10;'@SUM(A1);'-1 för få", lines)
+
     def test_the_owner_withdraws_a_dataset_and_others_may_not(self) -> None:
         url = reverse("sources:withdraw", kwargs={"pk": self.dataset.pk})
         expected = dict.fromkeys(PERSONAS, 404) | {

@@ -1,0 +1,1 @@
+"""SQLite for the embedded mode: reading requests do not wait for the write lock."""
