@@ -101,6 +101,26 @@ def import_other_party(other: Any) -> Any:
     return dataset
 
 
+def slowest_queries(picture_id: int) -> None:
+    """The slowest queries of one cold overview, the slowest with its plan."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from samverka.situation import overview
+    from samverka.situation.models import SituationPicture
+
+    picture = SituationPicture.objects.get(pk=picture_id)
+    from samverka.situation import services
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        services.live_figures(picture, overview.Filters(picture.period_start, picture.period_end))
+    slowest = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:3]
+    for query in slowest:
+        print(f"   {float(query['time']) * 1000:.0f} ms: {query['sql'][:400]}")
+
+
 def explain(picture_id: int) -> None:
     """The plans of the overview's event queries, as PostgreSQL runs them now."""
     from django.db import connection
@@ -205,7 +225,9 @@ def main() -> None:
             f"({with_other / without:.2f}x)",
             flush=True,
         )
-        explain(SituationPicture.objects.filter(kommun=kommun).latest("pk").pk)
+        latest = SituationPicture.objects.filter(kommun=kommun).latest("pk").pk
+        slowest_queries(latest)
+        explain(latest)
         ratio = with_other / without
         print(
             f"BENCH overview_cold_with_other_party_large_import {ratio:.2f}x 1.2x "
