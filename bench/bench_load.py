@@ -16,7 +16,8 @@ client says X-Forwarded-Proto: https, as the proxy in front would). The client i
 asyncio (aiohttp) in this process. Both are stopped at the end, whatever happens.
 
 BENCH_QUICK=1 halves the phases; BENCH_LOAD_WORKERS and BENCH_LOAD_THREADS change
-gunicorn's processes and threads; BENCH_LOAD_KEEP=1 keeps the database. PostgreSQL
+gunicorn's processes and threads; BENCH_LOAD_KEEP=1 keeps the database; BENCH_LOAD_ROOT
+serves another checkout (to compare before and after a change). PostgreSQL
 only (BENCH_PG_URL, default 127.0.0.1:5432); skipped with a note when no server answers.
 """
 
@@ -37,6 +38,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# Another checkout of samverka to serve (to compare before and after a change).
+APP = Path(os.environ.get("BENCH_LOAD_ROOT", str(ROOT))).resolve()
+POLICE_FILE = (
+    ROOT.parent / "shared" / "data" / "polisen_events" / "events_2023-03_2026-08_dedup.json.gz"
+)
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from situation_common import PG_URL, postgres_answers  # noqa: E402
 
@@ -71,7 +77,7 @@ def server_env(static_root: str) -> dict[str, str]:
             "STATIC_ROOT": static_root,
             "LOG_LEVEL": "WARNING",
             "TASK_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-            "PYTHONPATH": str(ROOT),
+            "PYTHONPATH": str(APP),
         }
     )
     return env
@@ -80,8 +86,8 @@ def server_env(static_root: str) -> dict[str, str]:
 def manage(env: dict[str, str], *args: str) -> None:
     started = time.perf_counter()
     subprocess.run(  # noqa: S603 - this interpreter, the project's manage.py
-        [sys.executable, str(ROOT / "manage.py"), *args],
-        cwd=ROOT,
+        [sys.executable, str(APP / "manage.py"), *args],
+        cwd=APP,
         env=env,
         check=True,
         stdout=subprocess.DEVNULL,
@@ -98,7 +104,7 @@ def make_database(env: dict[str, str]) -> None:
         conn.execute(f"CREATE DATABASE {DATABASE}")
     manage(env, "migrate", "--noinput")
     manage(env, "load_reference_data")
-    manage(env, "load_demo")
+    manage(env, "load_demo", *(["--events", str(POLICE_FILE)] if POLICE_FILE.is_file() else []))
     manage(env, "collectstatic", "--noinput")
 
 
@@ -184,7 +190,7 @@ def start_gunicorn(env: dict[str, str], port: int, log: Path) -> subprocess.Pope
     ]
     handle = log.open("wb")
     server = subprocess.Popen(  # noqa: S603 - gunicorn of this venv, loopback only
-        command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+        command, cwd=APP, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -294,7 +300,7 @@ def main() -> int:
         make_database(env)
         out = subprocess.run(  # noqa: S603 - ourselves
             [sys.executable, __file__, "--prepare"],
-            cwd=ROOT,
+            cwd=APP,
             env={**env, "DJANGO_SETTINGS_MODULE": "samverka.settings"},
             check=True,
             capture_output=True,
