@@ -268,6 +268,37 @@ async def load(
     return latencies, errors, time.perf_counter() - begun, by_page
 
 
+def server_cpu_seconds(server: subprocess.Popen[bytes]) -> float:
+    """CPU seconds used so far by gunicorn (its master and workers) and by PostgreSQL's
+    backends serving the bench's database: with the requests served, the cost of one
+    request whatever else the machine runs at the same time."""
+    import psycopg
+
+    pids = {server.pid}
+    for status in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = status.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == server.pid:  # the parent's pid
+            pids.add(int(status.parent.name))
+    admin = PG_URL.replace("postgres://", "postgresql://").rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", [DATABASE]
+        ).fetchall()
+    pids.update(pid for (pid,) in rows)
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+    return total
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -317,13 +348,23 @@ def main() -> int:
         if warm_errors:
             print(f"   warm-up errors: {warm_errors[:5]}", flush=True)
 
+        cpu = server_cpu_seconds(server)
         latencies, errors, seconds, by_page = asyncio.run(load(base, users, OPEN_SECONDS, (1, 2)))
         describe(f"{USERS} users waiting 1–2 s", latencies, seconds, by_page)
         p95 = percentile(latencies, 95)
+        cpu_open = server_cpu_seconds(server) - cpu
         closed, closed_errors, closed_seconds, closed_pages = asyncio.run(
             load(base, users, CLOSED_SECONDS, None)
         )
         describe(f"{USERS} users closed loop", closed, closed_seconds, closed_pages)
+        cpu_closed = server_cpu_seconds(server) - cpu - cpu_open
+        per_request = (cpu_open + cpu_closed) * 1000 / (len(latencies) + len(closed))
+        print(
+            f"   server CPU (gunicorn and PostgreSQL): {per_request:.1f} ms per request "
+            f"(at most {2000 / per_request:.0f} requests/s on two free cores; load average "
+            f"{os.getloadavg()[0]:.1f} during the run)",
+            flush=True,
+        )
         for error in (errors + closed_errors)[:10]:
             print(f"   error: {error}", flush=True)
         rps = len(closed) / closed_seconds
