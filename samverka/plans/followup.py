@@ -28,6 +28,8 @@ import datetime as dt
 import math
 from typing import Any
 
+from django.core.cache import cache
+from django.db.models import Max
 from django.utils import timezone
 
 from samverka.analysis import evaluation, rates, surveys
@@ -69,6 +71,30 @@ def plan_datasets(plan: ActionPlan) -> list[int]:
     )
 
 
+def count_events(kommun: Any, dataset_ids: list[int], filters: overview.Filters) -> int:
+    """:func:`overview.count_events`, cached as the lägesbild's overview is: until one of
+    the sources changes (their latest ``updated_at`` is part of the key). The plan page
+    asks for several counts (each goal's baseline and latest period, each evaluated
+    measure's areas) on every view; reading the events for each was most of its time."""
+    stamp = Dataset.objects.filter(pk__in=dataset_ids).aggregate(last=Max("updated_at"))["last"]
+    key = "plan-count:" + ":".join(
+        [
+            str(kommun.pk),
+            ",".join(map(str, dataset_ids)),
+            stamp.isoformat() if stamp else "-",
+            filters.start.isoformat(),
+            filters.end.isoformat(),
+            filters.category,
+            str(filters.sub_area or ""),
+        ]
+    )
+    found: int | None = cache.get(key)
+    if found is None:
+        found = overview.count_events(kommun, dataset_ids, filters)
+        cache.set(key, found, 60 * 60)
+    return found
+
+
 def _filters(goal: Goal, start: dt.date, end: dt.date) -> overview.Filters:
     return overview.Filters(start, end, goal.category, goal.sub_area_id)
 
@@ -105,7 +131,7 @@ def indicator_value(
     if goal.indicator == IndicatorKind.SURVEY:
         found = _survey(goal, dataset_ids, end.year)
         return (found[0], found[1]) if found else (None, None)
-    count = overview.count_events(goal.plan.kommun, dataset_ids, _filters(goal, start, end))
+    count = count_events(goal.plan.kommun, dataset_ids, _filters(goal, start, end))
     if goal.indicator == IndicatorKind.RATE:
         population = _population(goal, end.year)
         if not population:
@@ -388,7 +414,7 @@ def evaluate(measure: Measure, as_of: dt.date, dataset_ids: list[int]) -> dict[s
 
     def count(area: int | None, start: dt.date, stop: dt.date) -> int:
         filters = overview.Filters(start, stop, measure.evaluation_category, area)
-        return overview.count_events(kommun, dataset_ids, filters)
+        return count_events(kommun, dataset_ids, filters)
 
     treated = (
         count(measure.treated_area_id, before_start, before_end),

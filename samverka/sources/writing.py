@@ -109,6 +109,9 @@ class AlreadyStored(Exception):
 
 
 _TABLE = Event._meta.db_table
+# After an import of at least this many new events, PostgreSQL's statistics of the
+# events table are gathered again at once (ANALYZE), inside the import's transaction.
+ANALYZE_AFTER_ROWS = 20_000
 _INSERTED = ["dataset_id", "source", *COLUMNS]
 _NEWER = "{new}.published_at IS NOT NULL AND ({old}.published_at IS NULL OR {new}.published_at > {old}.published_at)"  # noqa: E501
 
@@ -195,6 +198,12 @@ class EventWriter:
                 for sql in self._to_restore:
                     cursor.execute(sql)
             self._to_restore = []
+        if self.postgresql and self.counts.new >= ANALYZE_AFTER_ROWS:
+            # The planner's statistics, as they are after the rows: without them it takes
+            # the chosen datasets for the whole table until autovacuum runs, and another
+            # kommun's overview read millions of rows it did not need (issue 12).
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {_TABLE}")
         return self.counts
 
 

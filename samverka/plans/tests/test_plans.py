@@ -723,3 +723,34 @@ class PlanWriteDenialTest(PlanTestCase):
         for name in ("follow_up_pdf", "follow_up_docx"):
             with self.subTest(document=name):
                 self.assert_statuses("get", self.url(name, item.pk), statuses)
+
+
+@override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}})
+class CachedCountTest(PlanTestCase):
+    """The plan page's counts are cached (it asks for them on every view) until one of
+    the plan's sources changes: a cached count never hides a new import or a withdrawal."""
+
+    def setUp(self) -> None:
+        from django.core.cache import cache
+
+        cache.clear()
+
+    def test_counts_are_read_once_and_follow_a_withdrawal_and_a_new_import(self) -> None:
+        goal = self.goal()
+        datasets = followup.plan_datasets(self.plan)
+        as_of = dt.date(2026, 12, 31)
+        first = followup.indicator_value(goal, YEAR_START, YEAR_END, datasets)
+        with mock.patch.object(overview, "load_events", side_effect=AssertionError):
+            self.assertEqual(followup.indicator_value(goal, YEAR_START, YEAR_END, datasets), first)
+        self.assertEqual(first[0], goal.baseline_value)
+        # A new import of 2026's events is a new source of the plan: counted at once.
+        event_dataset(
+            self.lpo, self.kommun, dt.date(2026, 1, 1), as_of, agreement=self.agreement, seed=2
+        )
+        status = followup.goal_status(goal, as_of, followup.plan_datasets(self.plan))
+        self.assertGreater(status["current"], 0)
+        # Withdrawing the police's events takes their counts away at once.
+        self.police_data.withdrawn_at = timezone.now()
+        self.police_data.save()
+        value, _n = followup.indicator_value(goal, YEAR_START, YEAR_END, datasets)
+        self.assertEqual(value, 0)
