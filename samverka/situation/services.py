@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from samverka.accounts.models import User
 from samverka.agreements.models import Agreement
-from samverka.core.access import Visibility, writing_party
+from samverka.core.access import AnyUser, Visibility, writing_party
 from samverka.organizations.models import Organization
 from samverka.situation import overview
 from samverka.situation.models import (
@@ -416,9 +416,12 @@ def source_list(picture: SituationPicture) -> list[dict[str, Any]]:
     return frozen_sources(picture)
 
 
-def compare(old: SituationPicture, new: SituationPicture) -> dict[str, Any]:
+def compare(old: SituationPicture, new: SituationPicture, reader: AnyUser) -> dict[str, Any]:
     """What changed between two versions: numbers by category, problems (named, dropped
-    or changed in their causes, ranking or priority areas), sources, sections, texts."""
+    or changed in their causes, ranking or priority areas), sources, sections, texts.
+
+    Sections are compared only as far as ``reader`` may read them: a party's internal
+    section is no one else's business, not even by its title."""
     old_rows = {r["code"]: r for r in figures(old).get("categories", {}).get("rows", [])}
     new_rows = {r["code"]: r for r in figures(new).get("categories", {}).get("rows", [])}
     numbers = []
@@ -439,8 +442,8 @@ def compare(old: SituationPicture, new: SituationPicture) -> dict[str, Any]:
     new_problems = {p.title: _problem_fields(p) for p in new.problems.all()}
     old_sources = {s["name"] for s in source_list(old) if s["included"]}
     new_sources = {s["name"] for s in source_list(new) if s["included"]}
-    old_inputs = {i.title for i in old.inputs.all()}
-    new_inputs = {i.title for i in new.inputs.all()}
+    old_inputs = {i.title for i in old.inputs.visible_to(reader)}
+    new_inputs = {i.title for i in new.inputs.visible_to(reader)}
     return {
         "numbers": numbers,
         "problems_added": sorted(set(new_problems) - set(old_problems)),

@@ -392,7 +392,7 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "situation/compare.html",
-        {"older": older, "newer": newer, "changes": services.compare(older, newer)},
+        {"older": older, "newer": newer, "changes": services.compare(older, newer, request.user)},
     )
 
 
