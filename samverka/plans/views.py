@@ -73,6 +73,8 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def plan_create(request: HttpRequest) -> HttpResponse:
     form = PlanForm(request.POST or None, user=request.user)
+    if not form.fields["situation_picture"].queryset.exists():  # type: ignore[attr-defined]
+        raise PermissionDenied  # no adopted lägesbild this user may build a plan on
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
