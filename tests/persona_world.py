@@ -84,6 +84,7 @@ A_COORDINATORS = ("coord_a", "police_a")
 KOMMUN_A_READERS = ("coord_a", "member_a", "viewer_a")
 KOMMUN_A_WRITERS = ("coord_a", "member_a")
 B_READERS = ("coord_b", "member_b", "viewer_b", "police_b")
+B_KOMMUN_READERS = ("coord_b", "member_b", "viewer_b")
 COORDINATORS = ("coord_a", "coord_b", "police_a", "police_b")
 WRITERS = (*COORDINATORS, "member_a", "member_b", "actor")
 SIGNED_IN = tuple(p for p in PERSONAS if p != "anonymous")
@@ -94,6 +95,7 @@ CANARIES = {
     "KANARIEKOMMUNAINTERN": KOMMUN_A_READERS,
     "KANARIEAGEMENSAM": A_READERS,
     "KANARIEBGEMENSAM": B_READERS,
+    "KANARIEBINTERN": B_KOMMUN_READERS,
 }
 
 YEAR_START, YEAR_END = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
@@ -115,7 +117,10 @@ class World:
         return AnonymousUser() if persona == "anonymous" else self.users[persona]
 
 
-def _events(dataset: Dataset, kommun: Organization, count: int, prefix: str) -> None:
+def _events(
+    dataset: Dataset, kommun: Organization, count: int, prefix: str, source_type: str = ""
+) -> None:
+    """``count`` events in ``kommun``; of a ``source_type`` no category is known for, if given."""
     codes = ["theft.residential", "damage.graffiti", "violence.assault"]
     categories = dict(Category.objects.current().filter(code__in=codes).values_list("code", "pk"))
     Event.objects.bulk_create(
@@ -125,8 +130,8 @@ def _events(dataset: Dataset, kommun: Organization, count: int, prefix: str) -> 
             external_id=f"{prefix}-{n}",
             occurred_at=dt.datetime(2025, 1 + n % 12, 1 + n % 27, 12, tzinfo=dt.UTC),
             time_precision=TimePrecision.EXACT,
-            category_id=categories.get(codes[n % len(codes)]),
-            source_type="Stöld/inbrott",
+            category_id=None if source_type else categories.get(codes[n % len(codes)]),
+            source_type=source_type or "Stöld/inbrott",
             place_precision=PlacePrecision.KOMMUN,
             kommun=kommun,
         )
@@ -244,6 +249,24 @@ def build_world() -> World:
         o["kommun_b"], "Lessebos KANARIEBGEMENSAM", Visibility.SHARED, agreement=o["agreement_b"]
     )
     _events(o["shared_data_b"], o["kommun_b"], 5, "sb")
+    # The police's national events, public; and kommun B's own police events, internal:
+    # both with a type at the source that no category is known for yet.
+    o["polismyndigheten"] = Organization.objects.create(
+        name="Polismyndigheten", slug="polismyndigheten", kind=OrganizationKind.NATIONAL
+    )
+    o["national_events"] = _dataset(
+        o["polismyndigheten"],
+        "Polisens händelser i Sverige",
+        Visibility.PUBLIC,
+        kind=SourceKind.POLICE_EVENTS,
+        published_at=timezone.now(),
+    )
+    _events(o["national_events"], o["kommun_a"], 3, "pm", source_type="Rattfylleri")
+    o["internal_data_b"] = _dataset(
+        o["kommun_b"], "Lessebos egna", Visibility.INTERNAL, kind=SourceKind.POLICE_EVENTS
+    )
+    _events(o["internal_data_b"], o["kommun_b"], 2, "ib", source_type="KANARIEBINTERN")
+    o["category"] = Category.objects.current().get(code="damage.graffiti")
     o["job_a"] = ImportJob.objects.create(
         kind=SourceKind.EVENT_TABLE,
         owner=o["kommun_a"],

@@ -245,7 +245,26 @@ MATRIX: dict[str, Line] = {
     # Sources: kommun A's internal dataset, its import job and mapping; variants shared and public.
     "sources:list": Line(None, EVERYONE_200, EVERYONE_200),
     "sources:upload": Line(None, UPLOADERS, UPLOADERS),
-    "sources:types": Line(None, COORD_OR_ADMIN, COORD_OR_ADMIN),
+    # Re-categorising a type is the dataset owner's act; Polismyndigheten's, the admin's.
+    "sources:types": Line(
+        None,
+        COORD_OR_ADMIN,
+        S(403, admin=302, anonymous=LOGIN),
+        data=lambda w: {"source_type": "Rattfylleri", "category": w.category.pk},
+        changing=True,
+        xfail={
+            **{
+                ("get", persona): "leak: the page lists the types of other organizations' "
+                "internal datasets (issue 12, point 1)"
+                for persona in ("coord_a", "police_a", "police_b", "admin")
+            },
+            **{
+                ("post", persona): "leak: any coordinator re-categorises Polismyndigheten's "
+                "events (issue 12, point 1)"
+                for persona in COORDINATORS
+            },
+        },
+    ),
     "sources:mappings": Line(None, SIGNED_IN_200, SIGNED_IN_200),
     "sources:mapping_start": Line(None, UPLOADERS, UPLOADERS),
     "sources:mapping_columns": Line(None, UPLOADERS_ON, UPLOADERS_ON),
