@@ -340,6 +340,9 @@ def build_world() -> World:
         w.users["coord_b"],
     )
 
+    o["problem_b"] = Problem.objects.create(picture=o["picture_b"], title="Skadegörelse")
+    o["area_b"] = PriorityArea.objects.create(agreement=o["agreement_b"], title="Trygg centrum")
+
     # The plan, built on version 1.
     o["plan_a"] = plans.start_plan(
         v1, "Åtgärdsplan KANARIEAGEMENSAM", dt.date(2026, 1, 1), dt.date(2027, 12, 31), coordinator

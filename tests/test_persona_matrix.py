@@ -243,6 +243,16 @@ MATRIX: dict[str, Line] = {
         agreement(kind="omraden", part_pk="area_a"), WRITE_A, WRITE_A_DONE, changing=True
     ),
     # Sources: kommun A's internal dataset, its import job and mapping; variants shared and public.
+    # Another agreement's part through kommun A's agreement: not found, for everyone.
+    "agreements:part_edit[other-agreement]": Line(
+        agreement(kind="omraden", part_pk="area_b"),
+        S(404, viewer_a=403, anonymous=LOGIN),
+        S(404, viewer_a=403, anonymous=LOGIN),
+        data={"title": "Kapat", "position": 1},
+    ),
+    "agreements:part_edit[forum]": Line(
+        agreement(kind="forum", part_pk="forum_a"), WRITE_A, WRITE_A
+    ),
     "sources:list": Line(None, EVERYONE_200, EVERYONE_200),
     "sources:upload": Line(None, UPLOADERS, UPLOADERS),
     # Re-categorising a type is the dataset owner's act; Polismyndigheten's, the admin's.
@@ -319,6 +329,9 @@ MATRIX: dict[str, Line] = {
     "situation:problem_delete": Line(
         picture(problem_pk="problem_v2"), POST_ONLY_SIGNED_IN, WRITE_A_DONE, changing=True
     ),
+    "situation:problem_delete[other-picture]": Line(
+        picture(problem_pk="problem_b"), POST_ONLY_SIGNED_IN, S(404, viewer_a=403, anonymous=LOGIN)
+    ),
     "situation:evidence_delete": Line(
         picture(evidence_pk="evidence_v2"), POST_ONLY_SIGNED_IN, WRITE_A_DONE, changing=True
     ),
@@ -364,6 +377,13 @@ MATRIX: dict[str, Line] = {
         plan(measure_pk="measure_a"),
         READ_A,
         REPORT_KOMMUN_A | {"coord_a": 302, "member_a": 302},
+        data={"status": "ongoing", "progress": "40", "progress_note": "Halvvägs"},
+        changing=True,
+    ),
+    "plans:measure[police]": Line(
+        plan(measure_pk="police_measure_a"),
+        READ_A,
+        S(404, (A_READERS, 403), police_a=302, anonymous=LOGIN),
         data={"status": "ongoing", "progress": "40", "progress_note": "Halvvägs"},
         changing=True,
     ),
