@@ -442,8 +442,9 @@ def compare(old: SituationPicture, new: SituationPicture, reader: AnyUser) -> di
     new_problems = {p.title: _problem_fields(p) for p in new.problems.all()}
     old_sources = {s["name"] for s in source_list(old) if s["included"]}
     new_sources = {s["name"] for s in source_list(new) if s["included"]}
-    old_inputs = {i.title for i in old.inputs.visible_to(reader)}
-    new_inputs = {i.title for i in new.inputs.visible_to(reader)}
+    readable = QualitativeInput.objects.visible_to(reader)
+    old_inputs = set(readable.filter(picture=old).values_list("title", flat=True))
+    new_inputs = set(readable.filter(picture=new).values_list("title", flat=True))
     return {
         "numbers": numbers,
         "problems_added": sorted(set(new_problems) - set(old_problems)),
