@@ -7,8 +7,9 @@ kommun A's personas they are their own and for kommun B's another kommun's), the
 status per persona for GET and for POST, and the body of the POST.
 
 * A URL in the URL configuration without a line fails (``test_every_url_is_declared``).
-* Every refused or non-changing POST (anything but a redirect away from the sign-in page)
-  changes nothing: the whole database is compared before and after.
+* Every GET, and every POST that is refused or does not succeed (anything but a redirect,
+  not to the sign-in page, on a line marked ``changing``), changes nothing: a digest of
+  every row of every table is compared with the world's.
 * No page a persona may read shows text that persona may not read (``CANARIES``).
 
 Statuses: 200, 302 (a redirect that is not to the sign-in page), ``LOGIN`` (a redirect to
@@ -555,12 +556,13 @@ def test_persona_matrix(world: World, db: None, key: str, method: str, persona: 
     assert observed == expected, (
         f"{persona} {method.upper()} {url} ({key}): {observed}, expected {expected}"
     )
-    if method == "post" and not (line.changing and observed == 302):
+    # A GET never changes data; a POST only when it succeeds (a redirect on a changing line).
+    if not (method == "post" and line.changing and observed == 302):
         after = snapshot()
         before = world.baseline
         changed = sorted(t for t in set(before) | set(after) if before.get(t) != after.get(t))
         assert not changed, (
-            f"{persona} POST {url} ({key}) answered {observed} and changed {changed}"
+            f"{persona} {method.upper()} {url} ({key}) answered {observed} and changed {changed}"
         )
     if response.status_code == 200 and persona not in line.sees_all:
         _assert_no_canary(response, persona, f"{persona} {method.upper()} {url} ({key})")
