@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from samverka.agreements import calendar, documents, importing, joint, overview, services
 from samverka.agreements.forms import (
@@ -182,6 +182,7 @@ def _proposal(request: HttpRequest, pk: int, proposal_pk: int) -> ChangeProposal
 
 
 @login_required
+@require_safe
 def proposal_detail(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResponse:
     """The proposed change, who has answered, and who would lose or gain access."""
     proposal = _proposal(request, pk, proposal_pk)
@@ -629,11 +630,13 @@ def agreement_import_review(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = _visible(request, pk)
     return attachment(documents.render_pdf(agreement), PDF, f"overenskommelse-{pk}.pdf")
 
 
+@require_safe
 def agreement_docx(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = _visible(request, pk)
     return attachment(documents.render_docx(agreement), DOCX, f"overenskommelse-{pk}.docx")

@@ -15,7 +15,30 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from samverka.core.access import Visibility, VisibleQuerySet
+from samverka.core.access import (
+    AnyUser,
+    Visibility,
+    VisibleQuerySet,
+    agreements_of,
+    organizations_of,
+)
+
+
+class AuditQuerySet(VisibleQuerySet["AuditEntry"]):
+    def readable_by(self, user: AnyUser) -> AuditQuerySet:
+        """The history of what the owner's organization and the agreement's parties keep.
+
+        Unlike the content, the history of published content is not public: its entries
+        name related things (the agreement, the owner) by their labels as they were, and
+        those are not all published.
+        """
+        return self.filter(
+            models.Q(owner__in=organizations_of(user))
+            | models.Q(
+                visibility__in=(Visibility.SHARED, Visibility.PUBLIC),
+                agreement__in=agreements_of(user),
+            )
+        )
 
 
 class AuditAction(models.TextChoices):
@@ -64,7 +87,7 @@ class AuditEntry(models.Model):
     )
     published_at = models.DateTimeField(null=True, editable=False)
 
-    objects = VisibleQuerySet.as_manager()
+    objects = AuditQuerySet.as_manager()
 
     class Meta:
         ordering = ["-timestamp", "-id"]

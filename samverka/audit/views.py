@@ -73,7 +73,7 @@ def trail(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     entries = AuditEntry.objects.select_related("content_type")
     if not user.is_superuser:
-        entries = entries.visible_to(user)
+        entries = entries.readable_by(user)
     kinds = ContentType.objects.get_for_models(*registered_models()).values()
     form = TrailFilterForm(request.GET or None, kinds=kinds)
     if form.is_valid():

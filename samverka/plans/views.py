@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from samverka.core.access import get_visible_or_404
 from samverka.core.downloads import DOCX, PDF, attachment
@@ -73,6 +73,8 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def plan_create(request: HttpRequest) -> HttpResponse:
     form = PlanForm(request.POST or None, user=request.user)
+    if not form.fields["situation_picture"].queryset.exists():  # type: ignore[attr-defined]
+        raise PermissionDenied  # no adopted lägesbild this user may build a plan on
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -419,12 +421,14 @@ def follow_up_send(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpResp
 
 
 @login_required
+@require_safe
 def follow_up_pdf(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpResponse:
     _plan, item = _follow_up(request, pk, follow_up_pk)
     return attachment(documents.render_pdf(item), PDF, documents.filename(item, "pdf"))
 
 
 @login_required
+@require_safe
 def follow_up_docx(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpResponse:
     _plan, item = _follow_up(request, pk, follow_up_pk)
     return attachment(documents.render_docx(item), DOCX, documents.filename(item, "docx"))

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from samverka.agreements.models import Agreement
 from samverka.core.access import Visibility, get_editable_or_404, get_visible_or_404
@@ -436,6 +436,7 @@ def public_summary(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def picture_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     picture = _visible(request, pk)
     content = documents.render_pdf(picture, request.user)
@@ -443,6 +444,7 @@ def picture_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def picture_docx(request: HttpRequest, pk: int) -> HttpResponse:
     picture = _visible(request, pk)
     content = documents.render_docx(picture, request.user)

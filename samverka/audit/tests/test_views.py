@@ -1,8 +1,11 @@
 """Reading the audit trail: coordinators see the trail of what they may see."""
 
+from django.utils import timezone
+
 from samverka.audit.recorder import acting_as
-from samverka.core.access import Visibility
-from samverka.testing import PersonaTestCase
+from samverka.core.access import Role, Visibility
+from samverka.organizations.models import Membership
+from samverka.testing import PersonaTestCase, make_user
 from tests.contentapp.models import Note
 
 URL = "/logg/"
@@ -22,6 +25,13 @@ class TrailTest(PersonaTestCase):
                 text="polisens delade anteckning",
             )
             Note.objects.create(owner=cls.lpo, text="polisens interna anteckning")
+            Note.objects.create(
+                owner=cls.lpo,
+                agreement=cls.agreement,
+                visibility=Visibility.PUBLIC,
+                published_at=timezone.now(),
+                text="polisens publicerade anteckning",
+            )
         with acting_as(label="other"):
             Note.objects.create(owner=cls.other_kommun, text="Lessebos anteckning")
 
@@ -47,6 +57,20 @@ class TrailTest(PersonaTestCase):
         self.assertIn("polisens delade anteckning", html)
         self.assertNotIn("polisens interna anteckning", html)
         self.assertNotIn("Lessebos anteckning", html)
+
+    def test_the_history_of_published_content_is_the_parties_own(self) -> None:
+        # The note is public; its entry names the agreement, which is not.
+        other_coordinator = make_user("samordnare@lessebo.example", "Lea")
+        Membership.objects.create(
+            user=other_coordinator, organization=self.other_kommun, role=Role.COORDINATOR
+        )
+        self.client.force_login(other_coordinator)
+        html = self.client.get(URL).content.decode()
+        self.assertNotIn("polisens publicerade anteckning", html)
+        self.assertNotIn(self.agreement.title, html)
+        self.assertIn("Lessebos anteckning", html)
+        self.login_as("coordinator")
+        self.assertContains(self.client.get(URL), "polisens publicerade anteckning")
 
     def test_the_trail_shows_who_changed_which_field_from_what_to_what(self) -> None:
         membership = self.viewer.memberships.get()

@@ -716,6 +716,21 @@ class PlanWriteDenialTest(PlanTestCase):
         self.assertFalse(item.is_approved)
         self.assertEqual((item.status, item.snapshot), ("draft", {}))
 
+    def test_only_those_with_an_adopted_lagesbild_to_build_on_may_start_a_plan(self) -> None:
+        self.assert_statuses(
+            "get",
+            reverse("plans:create"),
+            {
+                "coordinator": 200,
+                "police": 200,
+                "viewer": 403,
+                "reporter": 403,
+                "outsider": 403,  # its agreement has no adopted lägesbild
+                "admin": 403,
+                "anonymous": 302,
+            },
+        )
+
     def test_documents_are_for_the_parties_only(self) -> None:
         item = services.create_follow_up(self.plan, dt.date(2026, 6, 30), "")
         statuses = dict.fromkeys(PERSONAS, 404)

@@ -359,6 +359,25 @@ class PersonaAccessTest(WorkspaceTestCase):
         self.assertContains(response, "Underrättelsebild hösten")
         self.assertContains(response, "hamnområdet")
 
+    def test_the_comparison_does_not_name_the_polices_internal_section(self) -> None:
+        services.adopt(self.picture, dt.date(2026, 2, 10), "§4", self.coordinator)
+        draft = services.new_version(self.picture, self.coordinator)
+        QualitativeInput.objects.create(
+            picture=draft,
+            owner=self.lpo,
+            agreement=self.agreement,
+            visibility=Visibility.INTERNAL,
+            kind=InputKind.POLICE_SUMMARY,
+            title="Ny underrättelsebild våren",
+            text="Försäljningen har flyttat igen.",
+        )
+        url = reverse("situation:compare", args=[draft.pk])
+        for persona in ("coordinator", "viewer"):
+            self.login_as(persona)
+            self.assertNotContains(self.client.get(url), "Ny underrättelsebild våren")
+        self.login_as("police")
+        self.assertContains(self.client.get(url), "Tillagt avsnitt: Ny underrättelsebild våren")
+
     def test_the_police_may_share_its_summary(self) -> None:
         self.login_as("police")
         response = self.client.post(

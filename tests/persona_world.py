@@ -1,0 +1,402 @@
+"""The world of the persona matrix (tests/test_persona_matrix.py): two kommuner, each with
+an agreement with its own lokalpolisområde, everything those agreements hold, and a user
+for every persona.
+
+Kommun A (Oskarshamn) has the full set: a signed agreement with LPO Västervik and an
+invited actor (a housing company), its parts and årshjul; a lägesbild adopted as version 1
+and published, version 2 a draft with an internal police summary; a plan with goals,
+measures and a follow-up; datasets internal, shared and public; an import job, a column
+mapping and, through the recorder, an audit trail. Kommun B (Lessebo) has its agreement
+with LPO Nybro, a shared dataset and a draft lägesbild: enough to be "the other kommun".
+
+Every text a persona must never read carries a canary word (``CANARIES``), so the matrix
+checks not only statuses but that no page shows another party's internal or shared text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+
+from samverka.accounts.models import User
+from samverka.agreements import joint
+from samverka.agreements import services as agreements
+from samverka.agreements.models import Agreement, Forum, ForumKind, PriorityArea, Signatory
+from samverka.core.access import Role, Visibility
+from samverka.organizations.models import (
+    County,
+    Invitation,
+    Membership,
+    Organization,
+    OrganizationKind,
+    SubArea,
+)
+from samverka.plans import services as plans
+from samverka.plans.models import FollowUp, Goal, IndicatorReading, Measure
+from samverka.situation import overview
+from samverka.situation import services as situation
+from samverka.situation.models import (
+    Evidence,
+    InputKind,
+    Problem,
+    PublishedSummary,
+    QualitativeInput,
+    SituationPicture,
+    SourceChoice,
+)
+from samverka.sources.models import (
+    ColumnMapping,
+    Dataset,
+    DatasetStatus,
+    Event,
+    ImportJob,
+    JobStatus,
+    PlacePrecision,
+    RejectedRow,
+    SourceKind,
+    TimePrecision,
+)
+from samverka.taxonomy.models import Category
+from samverka.testing import make_kommun, make_lpo, make_user
+
+PERSONAS = (
+    "coord_a",
+    "member_a",
+    "viewer_a",
+    "reporter_a",
+    "coord_b",
+    "member_b",
+    "viewer_b",
+    "reporter_b",
+    "police_a",
+    "police_b",
+    "actor",
+    "anonymous",
+    "admin",
+)
+
+# Who reads or changes what kommun A's agreement holds.
+A_READERS = ("coord_a", "member_a", "viewer_a", "police_a", "actor")
+A_WRITERS = ("coord_a", "member_a", "police_a", "actor")
+A_COORDINATORS = ("coord_a", "police_a")
+KOMMUN_A_READERS = ("coord_a", "member_a", "viewer_a")
+KOMMUN_A_WRITERS = ("coord_a", "member_a")
+B_READERS = ("coord_b", "member_b", "viewer_b", "police_b")
+B_KOMMUN_READERS = ("coord_b", "member_b", "viewer_b")
+COORDINATORS = ("coord_a", "coord_b", "police_a", "police_b")
+WRITERS = (*COORDINATORS, "member_a", "member_b", "actor")
+SIGNED_IN = tuple(p for p in PERSONAS if p != "anonymous")
+
+# Canary words: the personas that may read each; every other persona must never see it.
+CANARIES = {
+    "KANARIEPOLISINTERN": ("police_a",),
+    "KANARIEKOMMUNAINTERN": KOMMUN_A_READERS,
+    "KANARIEAGEMENSAM": A_READERS,
+    "KANARIEBGEMENSAM": B_READERS,
+    "KANARIEBINTERN": B_KOMMUN_READERS,
+}
+
+# The link of the open invitation (only its hash is stored).
+INVITATION_TOKEN = "persona-matrix-invitation-token"
+
+YEAR_START, YEAR_END = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
+
+
+@dataclass
+class World:
+    users: dict[str, User] = field(default_factory=dict)
+    objects: dict[str, Any] = field(default_factory=dict)
+    baseline: dict[str, str] = field(default_factory=dict)  # the digest of every table
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.objects[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def user(self, persona: str) -> User | AnonymousUser:
+        return AnonymousUser() if persona == "anonymous" else self.users[persona]
+
+
+def _events(
+    dataset: Dataset, kommun: Organization, count: int, prefix: str, source_type: str = ""
+) -> None:
+    """``count`` events in ``kommun``; of a ``source_type`` no category is known for, if given."""
+    codes = ["theft.residential", "damage.graffiti", "violence.assault"]
+    categories = dict(Category.objects.current().filter(code__in=codes).values_list("code", "pk"))
+    Event.objects.bulk_create(
+        Event(
+            dataset=dataset,
+            source=dataset.kind,
+            external_id=f"{prefix}-{n}",
+            occurred_at=dt.datetime(2025, 1 + n % 12, 1 + n % 27, 12, tzinfo=dt.UTC),
+            time_precision=TimePrecision.EXACT,
+            category_id=None if source_type else categories.get(codes[n % len(codes)]),
+            source_type=source_type or "Stöld/inbrott",
+            place_precision=PlacePrecision.KOMMUN,
+            kommun=kommun,
+        )
+        for n in range(count)
+    )
+    dataset.rows_read = dataset.rows_imported = count
+    dataset.save()
+
+
+def _dataset(owner: Organization, title: str, visibility: str, **extra: Any) -> Dataset:
+    return Dataset.objects.create(
+        kind=extra.pop("kind", SourceKind.EVENT_TABLE),
+        title=title,
+        owner=owner,
+        visibility=visibility,
+        period_start=YEAR_START,
+        period_end=YEAR_END,
+        status=DatasetStatus.DONE,
+        progress=100,
+        **extra,
+    )
+
+
+def build_world() -> World:
+    w = World()
+    o = w.objects
+    kalmar = County.objects.create(code="08", name="Kalmar län")
+    kronoberg = County.objects.create(code="07", name="Kronobergs län")
+    region = Organization.objects.create(
+        name="Polisregion Syd", slug="polisregion-syd", kind=OrganizationKind.POLICE_REGION
+    )
+    o["kommun_a"] = make_kommun("Oskarshamn", "0882", kalmar, population=27000)
+    o["lpo_a"] = make_lpo("Västervik", [o["kommun_a"]], parent=region, county=kalmar)
+    o["kommun_b"] = make_kommun("Lessebo", "0761", kronoberg, population=8500)
+    o["lpo_b"] = make_lpo("Nybro", [o["kommun_b"]], parent=region, county=kronoberg)
+    o["housing"] = Organization.objects.create(
+        name="Oskarshamnshem", slug="oskarshamnshem", kind=OrganizationKind.HOUSING_COMPANY
+    )
+    SubArea.objects.create(kommun=o["kommun_a"], name="Centrum")
+
+    def member(persona: str, organization: Organization, role: str) -> None:
+        user = make_user(f"{persona.replace('_', '-')}@test.example", persona.title())
+        Membership.objects.create(user=user, organization=organization, role=role)
+        w.users[persona] = user
+
+    member("coord_a", o["kommun_a"], Role.COORDINATOR)
+    member("member_a", o["kommun_a"], Role.MEMBER)
+    member("viewer_a", o["kommun_a"], Role.VIEWER)
+    member("reporter_a", o["kommun_a"], Role.REPORTER)
+    member("coord_b", o["kommun_b"], Role.COORDINATOR)
+    member("member_b", o["kommun_b"], Role.MEMBER)
+    member("viewer_b", o["kommun_b"], Role.VIEWER)
+    member("reporter_b", o["kommun_b"], Role.REPORTER)
+    member("police_a", o["lpo_a"], Role.COORDINATOR)
+    member("police_b", o["lpo_b"], Role.COORDINATOR)
+    member("actor", o["housing"], Role.MEMBER)
+    w.users["admin"] = make_user("admin@test.example", "Ada", is_staff=True, is_superuser=True)
+    o["membership_a"] = Membership.objects.get(user=w.users["member_a"])
+    coordinator = w.users["coord_a"]
+
+    # The agreements: A with its police and an invited housing company; B with its police.
+    today = timezone.localdate()
+    period = {
+        "starts_on": today.replace(year=today.year - 1, month=1, day=1),
+        "ends_on": today.replace(year=today.year + 2, month=12, day=31),
+        "extension_years": 2,
+    }
+    o["agreement_a"] = Agreement.objects.create(
+        title="Samverkansavtal Oskarshamn KANARIEAGEMENSAM", **period
+    )
+    o["agreement_a"].parties.set([o["kommun_a"], o["lpo_a"], o["housing"]])
+    o["area_a"] = PriorityArea.objects.create(agreement=o["agreement_a"], title="Trygg stadskärna")
+    o["forum_a"] = Forum.objects.create(
+        agreement=o["agreement_a"],
+        kind=ForumKind.STEERING_GROUP,
+        name="Brottsförebyggande rådet",
+        coordinator=o["kommun_a"],
+    )
+    Signatory.objects.create(
+        agreement=o["agreement_a"],
+        name="Kommunstyrelsens ordförande",
+        title="Ordförande",
+        organization=o["kommun_a"],
+    )
+    agreements.sign(o["agreement_a"], user=coordinator, made_on=period["starts_on"])
+    o["duty_a"] = o["agreement_a"].duties.first()
+    o["agreement_b"] = Agreement.objects.create(
+        title="Samverkansöverenskommelse Lessebo KANARIEBGEMENSAM", **period
+    )
+    o["agreement_b"].parties.set([o["kommun_b"], o["lpo_b"]])
+    agreements.sign(o["agreement_b"], user=w.users["coord_b"], made_on=period["starts_on"])
+    # B's agreement is joint: kommun B's coordinator proposes a new title, LPO Nybro's
+    # coordinator has yet to answer.
+    proposed = Agreement.objects.get(pk=o["agreement_b"].pk)
+    proposed.title = "Samverkansöverenskommelse Lessebo, reviderad"
+    o["proposal_b"] = joint.propose(
+        o["agreement_b"], proposed, [o["kommun_b"], o["lpo_b"]], w.users["coord_b"]
+    )
+    # An open invitation to kommun A for an address with no account yet.
+    Invitation.objects.create(
+        organization=o["kommun_a"],
+        email="ny-medarbetare@test.example",
+        role=Role.MEMBER,
+        invited_by=coordinator,
+        token_hash=hashlib.sha256(INVITATION_TOKEN.encode()).hexdigest(),
+    )
+
+    # Datasets: the police's shared events, the kommun's internal ones, a public table.
+    o["police_data_a"] = _dataset(
+        o["lpo_a"], "Polisens händelser", Visibility.SHARED, agreement=o["agreement_a"]
+    )
+    _events(o["police_data_a"], o["kommun_a"], 60, "pa")
+    o["internal_data_a"] = _dataset(
+        o["kommun_a"], "Kommunens interna KANARIEKOMMUNAINTERN", Visibility.INTERNAL
+    )
+    _events(o["internal_data_a"], o["kommun_a"], 5, "ia")
+    RejectedRow.objects.create(
+        dataset=o["internal_data_a"], row_number=3, field="datum", reason="KANARIEKOMMUNAINTERN"
+    )
+    o["public_data_a"] = _dataset(
+        o["kommun_a"],
+        "Öppna trygghetsdata",
+        Visibility.PUBLIC,
+        published_at=timezone.now(),
+    )
+    RejectedRow.objects.create(
+        dataset=o["public_data_a"], row_number=2, field="antal", reason="Inget tal"
+    )
+    o["shared_data_b"] = _dataset(
+        o["kommun_b"], "Lessebos KANARIEBGEMENSAM", Visibility.SHARED, agreement=o["agreement_b"]
+    )
+    _events(o["shared_data_b"], o["kommun_b"], 5, "sb")
+    # The police's national events, public; and kommun B's own police events, internal:
+    # both with a type at the source that no category is known for yet.
+    o["polismyndigheten"] = Organization.objects.create(
+        name="Polismyndigheten", slug="polismyndigheten", kind=OrganizationKind.NATIONAL
+    )
+    o["national_events"] = _dataset(
+        o["polismyndigheten"],
+        "Polisens händelser i Sverige",
+        Visibility.PUBLIC,
+        kind=SourceKind.POLICE_EVENTS,
+        published_at=timezone.now(),
+    )
+    _events(o["national_events"], o["kommun_a"], 3, "pm", source_type="Rattfylleri")
+    o["internal_data_b"] = _dataset(
+        o["kommun_b"], "Lessebos egna", Visibility.INTERNAL, kind=SourceKind.POLICE_EVENTS
+    )
+    _events(o["internal_data_b"], o["kommun_b"], 2, "ib", source_type="KANARIEBINTERN")
+    o["category"] = Category.objects.current().get(code="damage.graffiti")
+    o["job_a"] = ImportJob.objects.create(
+        kind=SourceKind.EVENT_TABLE,
+        owner=o["kommun_a"],
+        visibility=Visibility.INTERNAL,
+        title="Import KANARIEKOMMUNAINTERN",
+        file_name="handelser.csv",
+        status=JobStatus.FAILED,
+        message="Kolumnen datum saknas.",
+        created_by=coordinator,
+    )
+    o["mapping_a"] = ColumnMapping.objects.create(
+        name="Mappning KANARIEKOMMUNAINTERN",
+        owner=o["kommun_a"],
+        kind=SourceKind.CRIME_STATISTICS,
+        kommun=o["kommun_a"],
+        area_column="område",
+        period_column="år",
+        value_column="antal",
+    )
+
+    # The lägesbild: version 1 adopted and published, version 2 a draft.
+    v1 = situation.start_picture(
+        o["agreement_a"],
+        o["kommun_a"],
+        o["kommun_a"],
+        YEAR_START,
+        YEAR_END,
+        "Lägesbild Oskarshamn",
+        coordinator,
+    )
+    Problem.objects.create(picture=v1, title="Bostadsinbrott")
+    situation.adopt(v1, dt.date(2026, 2, 10), "Styrgruppen 2026-02-10 §4", coordinator)
+    o["picture_v1"] = v1
+    o["summary_v1"] = situation.publish_summary(v1, "Inbrotten minskar.", coordinator)
+    v2 = situation.new_version(v1, coordinator)
+    o["picture_v2"] = v2
+    o["police_input"] = QualitativeInput.objects.create(
+        picture=v2,
+        owner=o["lpo_a"],
+        agreement=o["agreement_a"],
+        visibility=Visibility.INTERNAL,
+        kind=InputKind.POLICE_SUMMARY,
+        title="Underrättelsebild KANARIEPOLISINTERN",
+        text="Försäljningen har flyttat till hamnen.",
+    )
+    o["kommun_input"] = QualitativeInput.objects.create(
+        picture=v2,
+        owner=o["kommun_a"],
+        agreement=o["agreement_a"],
+        visibility=Visibility.SHARED,
+        kind=InputKind.EMPLOYEE_DIALOGUE,
+        title="Medarbetardialog",
+        text="Oro kring skolgården kvällstid.",
+    )
+    o["problem_v2"] = Problem.objects.create(
+        picture=v2, title="Klotter vid skolor KANARIEAGEMENSAM"
+    )
+    o["evidence_v2"] = situation.pin(
+        v2, o["problem_v2"], "months", overview.Filters(YEAR_START, YEAR_END), coordinator
+    )
+    o["other_source_v2"] = SourceChoice.objects.create(
+        picture=v2, name="Skolenkät", included=False, reason="Inte gjord i år"
+    )
+    o["picture_b"] = situation.start_picture(
+        o["agreement_b"],
+        o["kommun_b"],
+        o["kommun_b"],
+        YEAR_START,
+        YEAR_END,
+        "Lägesbild Lessebo KANARIEBGEMENSAM",
+        w.users["coord_b"],
+    )
+
+    o["problem_b"] = Problem.objects.create(picture=o["picture_b"], title="Skadegörelse")
+    o["area_b"] = PriorityArea.objects.create(agreement=o["agreement_b"], title="Trygg centrum")
+
+    # The plan, built on version 1.
+    o["plan_a"] = plans.start_plan(
+        v1, "Åtgärdsplan KANARIEAGEMENSAM", dt.date(2026, 1, 1), dt.date(2027, 12, 31), coordinator
+    )
+    o["goal_a"] = Goal.objects.create(
+        plan=o["plan_a"],
+        title="Fler trygghetsvandringar",
+        indicator="manual",
+        unit="vandringar",
+        baseline_value=2,
+        target_value=6,
+    )
+    IndicatorReading.objects.create(
+        goal=o["goal_a"], measured_on=dt.date(2026, 5, 1), value=3, entered_by=coordinator
+    )
+    o["measure_a"] = Measure.objects.create(
+        plan=o["plan_a"],
+        title="Bättre belysning i Centrum",
+        responsible=o["kommun_a"],
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2026, 6, 30),
+    )
+    o["measure_a"].participants.set([o["lpo_a"]])
+    o["police_measure_a"] = Measure.objects.create(
+        plan=o["plan_a"],
+        title="Riktad närvaro kvällstid",
+        responsible=o["lpo_a"],
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2026, 12, 31),
+    )
+    o["follow_up_a"] = plans.create_follow_up(o["plan_a"], dt.date(2026, 6, 30), "")
+    assert isinstance(o["follow_up_a"], FollowUp)
+    assert isinstance(o["summary_v1"], PublishedSummary)
+    assert isinstance(o["evidence_v2"], Evidence)
+    assert isinstance(v2, SituationPicture)
+    return w
