@@ -455,20 +455,22 @@ def _sqlite_write_batch(
         return WriteCounts(new=len(events))
     updates = ", ".join(f"{c} = excluded.{c}" for c in ["dataset_id", *UPDATABLE])
     newer = _NEWER.format(new="excluded", old=_TABLE)
-    owner_id = _owner_of(dataset_id)
-    # Ids another organization's dataset holds are conflicts: that row is neither moved
-    # nor rewritten (the same condition guards the update).
-    owned = _OWNED.format(old=_TABLE, owner=int(owner_id))
-    owned_by_stored = _OWNED.format(old="e", owner=int(owner_id))
+    # Ids another organization's dataset holds are conflicts: their rows are not sent,
+    # so that row is neither moved nor rewritten. (The import holds SQLite's write lock:
+    # no other writer can store an id between this query and the INSERT.)
+    owned_by_stored = _OWNED.format(old="e", owner=_owner_of(dataset_id))
     conflicts = [
         external_id
         for (external_id,) in raw.execute(
-            f"SELECT e.external_id FROM json_each(?) j JOIN {_TABLE} e "  # noqa: S608
+            f"SELECT e.external_id FROM json_each(?) j CROSS JOIN {_TABLE} e "  # noqa: S608
             f"ON e.source = ? AND e.external_id = j.value WHERE NOT {owned_by_stored}",
             (json.dumps(values[0]), source),
         )
     ]
-    sql += f" ON CONFLICT (source, external_id) DO UPDATE SET {updates} WHERE {newer} AND {owned}"
+    if conflicts:
+        taken = set(conflicts)
+        params = (p for p in params if p[2] not in taken)  # (dataset, source, id, …)
+    sql += f" ON CONFLICT (source, external_id) DO UPDATE SET {updates} WHERE {newer}"
     (before,) = raw.execute(f"SELECT coalesce(max(id), 0) FROM {_TABLE}").fetchone()  # noqa: S608
     changed = raw.executemany(sql, params).rowcount
     (new,) = raw.execute(f"SELECT count(*) FROM {_TABLE} WHERE id > ?", (before,)).fetchone()  # noqa: S608
