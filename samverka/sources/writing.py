@@ -21,10 +21,12 @@ Never a save per row:
   into it row by row.
 
 A stored event belongs to the organization whose dataset stored it first: the merge
-updates only rows of datasets of the importing dataset's owner (``WHERE newer AND
-owned``); an id stored by another organization is left as it is and reported as a
-conflict (:attr:`WriteCounts.conflicts`, :meth:`EventWriter.take_conflicts`), for the
-import to list among its rejected rows.
+updates only rows of datasets of the importing dataset's owner (on PostgreSQL ``WHERE
+newer AND owned``; on SQLite such ids are left out of the merge's rows); an id stored
+by another organization is left as it is and reported as a conflict
+(:attr:`WriteCounts.conflicts`, :meth:`EventWriter.take_conflicts`), for the import to
+list among its rejected rows. Found by one join of the chunk's ids with the unique
+index, in the merge only: a direct ``COPY`` or ``INSERT`` meets no stored id.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ import contextlib
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from itertools import repeat
 from operator import attrgetter
@@ -439,7 +441,7 @@ def _sqlite_write_batch(
             values.append(_sqlite_datetimes(events[name]))
         else:
             values.append(events[name].to_pylist())
-    params = zip(repeat(dataset_id), repeat(source), *values)
+    params: Iterable[tuple[Any, ...]] = zip(repeat(dataset_id), repeat(source), *values)
     placeholders = ", ".join(["?"] * len(_INSERTED))
     # Names come from the model and this module, never from input.
     sql = f"INSERT INTO {_TABLE} ({', '.join(_INSERTED)}) VALUES ({placeholders})"  # noqa: S608

@@ -161,6 +161,18 @@ class SourceChoiceTest(PersonaTestCase):
         plan = self.plan_of(picture)
         self.assertEqual(followup.plan_datasets(plan), sorted([self.own.pk, self.injected.pk]))
 
+    def test_the_sources_save_without_a_reason_for_a_dataset_nobody_chose(self) -> None:
+        picture = self.start()
+        self.client.force_login(self.vastervik_coordinator)
+        answer = self.client.post(
+            reverse("situation:sources", args=[picture.pk]),
+            {f"use-{self.own.pk}": "on"},
+            follow=True,
+        )
+        self.assertContains(answer, "Källorna är sparade")
+        self.assertEqual(services.used_dataset_ids(picture), [self.own.pk])
+        self.assertFalse(picture.source_choices.filter(dataset=self.injected).exists())
+
     def test_a_national_dataset_waits_for_a_partys_choice_too(self) -> None:
         polisen = Organization.objects.create(
             name="Polismyndigheten", slug="polismyndigheten", kind=OrganizationKind.NATIONAL
