@@ -339,6 +339,38 @@ class MappingAreaTest(OwnershipTestCase):
         self.assertFalse(SubArea.objects.filter(kommun=self.vastervik).exists())
         self.assertFalse(Dataset.objects.filter(owner=self.kommun).exists())
 
+    def test_an_upload_through_a_mapping_into_another_kommun_is_refused(self) -> None:
+        mapping = ColumnMapping.objects.create(
+            name="Gammal mappning",
+            owner=self.kommun,
+            kommun=self.vastervik,
+            kind=SourceKind.EVENT_TABLE,
+            date_column="datum",
+            category_column="typ",
+            categories={"Klotter": "damage.graffiti"},
+        )
+        self.login_as("coordinator")
+        response = self.client.post(
+            reverse("sources:upload"),
+            {
+                "kind": SourceKind.EVENT_TABLE,
+                "mapping": mapping.pk,
+                "owner": self.kommun.pk,
+                "visibility": Visibility.PUBLIC,
+                "file": SimpleUploadedFile("h.csv", b"datum;typ\n2025-03-01;Klotter\n"),
+            },
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("mapping", response.context["form"].errors)
+        with self.assertRaises(services.ImportError_):
+            services.import_event_table(
+                b"datum;typ\n2025-03-01;Klotter\n",
+                file_name="h.csv",
+                mapping=mapping,
+                owner=self.kommun,
+            )
+        self.assertFalse(Event.objects.filter(kommun=self.vastervik).exists())
+
     def test_the_own_kommuns_mapping_still_creates_its_sub_areas(self) -> None:
         mapping = ColumnMapping.objects.create(
             name="Egna siffror",
