@@ -278,24 +278,25 @@ MATRIX: dict[str, Line] = {
     "sources:list": Line(None, EVERYONE_200, EVERYONE_200),
     "sources:upload": Line(None, UPLOADERS, UPLOADERS),
     # Re-categorising a type is the dataset owner's act; Polismyndigheten's, the admin's.
+    # A coordinator maps a type for its own organization's datasets.
     "sources:types": Line(
         None,
         COORD_OR_ADMIN,
-        S(403, admin=302, anonymous=LOGIN),
+        S(403, (COORDINATORS, 302), admin=302, anonymous=LOGIN),
         data=lambda w: {"source_type": "Rattfylleri", "category": w.category.pk},
         changing=True,
-        xfail={
-            **{
-                ("get", persona): "leak: the page lists the types of other organizations' "
-                "internal datasets (issue 12, point 1)"
-                for persona in ("coord_a", "police_a", "police_b", "admin")
-            },
-            **{
-                ("post", persona): "leak: any coordinator re-categorises Polismyndigheten's "
-                "events (issue 12, point 1)"
-                for persona in COORDINATORS
-            },
+    ),
+    # Naming Polismyndigheten's datasets: the platform administrator's act only.
+    "sources:types[polismyndigheten]": Line(
+        None,
+        COORD_OR_ADMIN,
+        S(403, admin=302, anonymous=LOGIN),
+        data=lambda w: {
+            "source_type": "Rattfylleri",
+            "category": w.category.pk,
+            "owner": w.polismyndigheten.pk,
         },
+        changing=True,
     ),
     "sources:mappings": Line(None, SIGNED_IN_200, SIGNED_IN_200),
     "sources:mapping_start": Line(None, UPLOADERS, UPLOADERS),

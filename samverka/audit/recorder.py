@@ -176,6 +176,12 @@ def _write(
     )
 
 
+def record(instance: models.Model, action: str, changes: dict[str, Any]) -> None:
+    """An entry for a change the signals do not see, e.g. a queryset's ``update()`` of
+    the rows of ``instance`` (a registered model), in its scope."""
+    _write(instance, action, changes, _registry[type(instance)])
+
+
 def _on_pre_save(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     reg = _registry.get(sender)
     if reg is None or kwargs.get("raw"):

@@ -59,13 +59,18 @@ STALE_REPORT_DAYS = 90
 
 
 def plan_datasets(plan: ActionPlan) -> list[int]:
-    """The sources of the plan: those its lägesbild is built on, and those that arrived
-    since (new imports of the evidence), but none the lägesbild left out."""
+    """The sources of the plan: those its lägesbild is built on, and those of its
+    parties that arrived since (new imports of the evidence), but none the lägesbild
+    left out; another organization's dataset only when a party chose it."""
+    from django.db.models import Q
+
     picture = plan.situation_picture
     left_out = picture.source_choices.filter(included=False, dataset__isnull=False)
+    chosen = picture.source_choices.filter(included=True, dataset__isnull=False)
     return sorted(
         situation.eligible_datasets(picture)
         .filter(kind__in=situation.FIGURE_KINDS)
+        .filter(Q(pk__in=chosen.values("dataset_id")) | situation.taken_by_default(picture))
         .exclude(pk__in=left_out.values("dataset_id"))
         .values_list("pk", flat=True)
     )

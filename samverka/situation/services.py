@@ -29,6 +29,7 @@ from samverka.situation.models import (
     SourceChoice,
 )
 from samverka.sources.models import Dataset, Event, SourceKind, Statistic, SurveyResult
+from samverka.sources.ownership import area_owners
 
 # The figures a public summary may show.
 PUBLISHABLE = ("categories", "months", "map")
@@ -61,6 +62,17 @@ def eligible_datasets(picture: SituationPicture) -> QuerySet[Dataset]:
     )
 
 
+def taken_by_default(picture: SituationPicture) -> Q:
+    """The eligible datasets a picture may use without a party choosing them: those a
+    party of its agreement owns, holding the picture's kommun in the owner's own area
+    (see :mod:`samverka.sources.ownership`). Any other dataset becomes a source only
+    when a party of the agreement chooses it."""
+    parties = Organization.objects.filter(agreements=picture.agreement_id)
+    return Q(owner__in=parties.values("pk")) & Q(
+        owner__in=area_owners(picture.kommun_id).values("pk")
+    )
+
+
 def used_dataset_ids(picture: SituationPicture) -> list[int]:
     """The chosen datasets that are still in use (a withdrawn one drops out)."""
     return sorted(
@@ -84,7 +96,8 @@ def start_picture(
     title: str,
     by: User,
 ) -> SituationPicture:
-    """A new draft, shared with the parties, built on every eligible source at first."""
+    """A new draft, shared with the parties, built at first on every eligible source its
+    parties own about the kommun in their own areas; the others wait for a party's choice."""
     if period_end < period_start:
         raise ValidationError({"period_end": _("The period ends before it starts.")})
     picture = SituationPicture(
@@ -101,7 +114,9 @@ def start_picture(
     picture.save()
     SourceChoice.objects.bulk_create(
         SourceChoice(picture=picture, dataset=dataset, included=True)
-        for dataset in eligible_datasets(picture).filter(kind__in=FIGURE_KINDS)
+        for dataset in eligible_datasets(picture)
+        .filter(kind__in=FIGURE_KINDS)
+        .filter(taken_by_default(picture))
     )
     return picture
 

@@ -206,9 +206,19 @@ def summary_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def sources_edit(request: HttpRequest, pk: int) -> HttpResponse:
     picture = _editable(request, pk)
     choices: dict[int, tuple[bool, str]] = {}
-    for dataset in services.eligible_datasets(picture):
+    eligible = services.eligible_datasets(picture)
+    # Another organization's dataset nobody chose: not a source, nothing to explain.
+    optional = set(
+        eligible.exclude(services.taken_by_default(picture))
+        .exclude(pk__in=picture.source_choices.values("dataset_id"))
+        .values_list("pk", flat=True)
+    )
+    for dataset in eligible:
         used = request.POST.get(f"use-{dataset.pk}") == "on"
-        choices[dataset.pk] = (used, request.POST.get(f"reason-{dataset.pk}", ""))
+        reason = request.POST.get(f"reason-{dataset.pk}", "")
+        if dataset.pk in optional and not used and not reason.strip():
+            continue
+        choices[dataset.pk] = (used, reason)
     other = request.POST.get("other_name", "").strip()
     try:
         with transaction.atomic():

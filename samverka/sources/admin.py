@@ -39,5 +39,5 @@ class ImportJobAdmin(ReadOnlyAdmin):
 
 @admin.register(TypeMapping)
 class TypeMappingAdmin(admin.ModelAdmin):
-    list_display = ["source", "source_type", "category", "mapped_by", "mapped_at"]
+    list_display = ["source", "source_type", "owner", "category", "mapped_by", "mapped_at"]
     list_filter = ["source"]

@@ -12,4 +12,4 @@ class SourcesConfig(AppConfig):
 
         # Events and rejected rows are bulk data: their provenance is their dataset.
         register(Dataset, exclude={"progress", "rows_read", "updated_at"})
-        register(TypeMapping, scope=lambda mapping: Scope())
+        register(TypeMapping, scope=lambda mapping: Scope(owner_id=mapping.owner_id))

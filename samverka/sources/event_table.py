@@ -181,6 +181,7 @@ class CheckedChunk:
     rejected: list[Rejection]
     read: int  # rows that are not empty
     duplicates: int  # earlier rows of an id repeated later in the chunk
+    numbers: np.ndarray | None = None  # the row number of each event, in its order
 
 
 def _strip(values: pa.Array) -> pa.Array:
@@ -392,16 +393,29 @@ class ChunkChecker:
         if slow_rows:
             events = pa.concat_tables([events, rows_to_table(slow_rows)])
             numbers = np.concatenate([numbers, np.array(slow_numbers, dtype=np.int64)])
-        events, duplicates = last_of_each_id(events, numbers)
-        return CheckedChunk(events, rejected, n - blank, duplicates)
+        keep = _last_of_each_id(events, numbers)
+        duplicates = 0
+        if keep is not None:
+            duplicates = len(events)
+            events = events.filter(keep)
+            numbers = numbers[keep.to_numpy(zero_copy_only=False)]
+            duplicates -= len(events)
+        return CheckedChunk(events, rejected, n - blank, duplicates, numbers)
+
+
+def _last_of_each_id(events: pa.Table, order: np.ndarray) -> pa.ChunkedArray | None:
+    """Which rows to keep, one per external id (the latest in ``order``); None: all."""
+    if len(events) == 0 or pc.count_distinct(events["external_id"]).as_py() == len(events):
+        return None
+    keyed = pa.table({"external_id": events["external_id"], "order": pa.array(order)})
+    last = keyed.group_by("external_id", use_threads=False).aggregate([("order", "max")])
+    return pc.is_in(keyed["order"], value_set=last["order_max"])
 
 
 def last_of_each_id(events: pa.Table, order: np.ndarray) -> tuple[pa.Table, int]:
     """One row per external id, the one latest in ``order``; and how many were dropped."""
-    if len(events) == 0 or pc.count_distinct(events["external_id"]).as_py() == len(events):
+    keep = _last_of_each_id(events, order)
+    if keep is None:
         return events, 0
-    keyed = pa.table({"external_id": events["external_id"], "order": pa.array(order)})
-    last = keyed.group_by("external_id", use_threads=False).aggregate([("order", "max")])
-    keep = pc.is_in(keyed["order"], value_set=last["order_max"])
     kept = events.filter(keep)
     return kept, len(events) - len(kept)

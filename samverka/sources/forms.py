@@ -9,6 +9,7 @@ from samverka.core.access import WRITE_ROLES, Visibility
 from samverka.lib.privacy import NoPersonalData
 from samverka.organizations.models import Organization
 from samverka.sources.models import ColumnMapping, SourceKind
+from samverka.sources.ownership import in_own_area, kommuner_of_user
 from samverka.taxonomy.models import Category
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -72,6 +73,9 @@ class UploadForm(forms.Form):
         data = super().clean() or {}
         if data.get("kind") != SourceKind.POLICE_EVENTS and not data.get("mapping"):
             self.add_error("mapping", _("A table needs a column mapping."))
+        mapping, owner = data.get("mapping"), data.get("owner")
+        if mapping and owner and not in_own_area(owner, mapping.kommun_id):
+            self.add_error("mapping", outside_area_error(mapping.kommun, owner))
         if data.get("visibility") == Visibility.SHARED:
             self.add_error(
                 "visibility",
@@ -92,12 +96,29 @@ class WithdrawForm(forms.Form):
 
 
 class MapTypeForm(forms.Form):
+    """A type of one owner's datasets, and its category; for the platform administrator
+    no owner means the platform's mapping (the Police's events)."""
+
     source_type = forms.CharField(widget=forms.HiddenInput)
+    owner = forms.ModelChoiceField(
+        queryset=Organization.objects.none(), required=False, widget=forms.HiddenInput
+    )
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none())
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, owners: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.current().select_related("parent")  # type: ignore[attr-defined]
+        owner = self.fields["owner"]
+        owner.queryset = Organization.objects.all() if owners is None else owners  # type: ignore[attr-defined]
+        self.owners = owners
+
+    def clean_owner(self) -> Any:
+        owner = self.cleaned_data.get("owner")
+        if owner is None and self.owners is not None:
+            if len(self.owners) != 1:
+                raise forms.ValidationError(_("Choose the organization whose datasets it is."))
+            owner = self.owners[0]  # the one organization coordinated
+        return owner
 
 
 class MappingStartForm(forms.Form):
@@ -135,11 +156,30 @@ class MappingStartForm(forms.Form):
             else Organization.objects.of_user(user, WRITE_ROLES)
         )
         self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+        # A mapping places rows only in its owner's own kommuner.
+        self.fields["kommun"].queryset = kommuner_of_user(user)  # type: ignore[attr-defined]
         kommuner = owners.filter(kind="kommun")
         if kommuner.count() == 1:
             self.initial["kommun"] = kommuner.first()
         if owners.count() == 1:
             self.initial["owner"] = owners.first()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kommun, owner = data.get("kommun"), data.get("owner")
+        if kommun and owner and not in_own_area(owner, kommun.pk):
+            self.add_error("kommun", outside_area_error(kommun, owner))
+        return data
+
+
+def outside_area_error(kommun: Organization, owner: Organization) -> forms.ValidationError:
+    return forms.ValidationError(
+        _(
+            "%(kommun)s is not in %(owner)s's own area: a mapping places rows only in the "
+            "owner's own municipalities."
+        )
+        % {"kommun": kommun, "owner": owner}
+    )
 
 
 def category_choices() -> list[tuple[str, Any]]:

@@ -234,8 +234,22 @@ class Event(models.Model):
 
 
 class TypeMapping(models.Model):
-    """How a source's own type maps into the common taxonomy, saved by a coordinator."""
+    """How a source's own type maps into the common taxonomy.
 
+    An organization's mapping applies to its own datasets (saved by its coordinator);
+    the platform's (no owner, saved by the platform administrator) to the Police's
+    events and every other owner without a mapping of its own.
+    """
+
+    owner = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owning organization"),
+        help_text=_("Empty: the platform's mapping, for the Police's events."),
+    )
     source = models.CharField(_("source"), max_length=32, choices=SourceKind.choices)
     source_type = models.CharField(_("type at the source"), max_length=120)
     category = models.ForeignKey(
@@ -256,7 +270,14 @@ class TypeMapping(models.Model):
         verbose_name = _("type mapping")
         verbose_name_plural = _("type mappings")
         constraints = [
-            models.UniqueConstraint(fields=["source", "source_type"], name="type_mapped_once")
+            models.UniqueConstraint(
+                fields=["source", "source_type"],
+                condition=models.Q(owner__isnull=True),
+                name="type_mapped_once",
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "source", "source_type"], name="type_mapped_once_per_owner"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -15,11 +15,13 @@ import json
 import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.compute as pc
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -72,6 +74,14 @@ class ImportResult:
     already_imported: bool = False
 
 
+def taken_reason(external_id: str) -> str:
+    """Why a row whose id another organization's dataset holds is not imported."""
+    return _(
+        "The id %(id)s is stored already in another organization's dataset: "
+        "an upload does not change it."
+    ) % {"id": external_id}
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -104,6 +114,20 @@ def _check_columns(
                 "columns": ", ".join(missing),
                 "present": ", ".join(columns),
             }
+        )
+
+
+def _check_mapping_area(mapping: ColumnMapping, owner: Organization, file_name: str) -> None:
+    """A mapping places rows (and creates sub-areas) only in the owner's own kommuner."""
+    from samverka.sources.ownership import in_own_area
+
+    if not in_own_area(owner, mapping.kommun_id):
+        raise ImportError_(
+            _(
+                "%(file)s: the mapping %(mapping)s places rows in %(kommun)s, which is not in "
+                "%(owner)s's own area."
+            )
+            % {"file": file_name, "mapping": mapping, "kommun": mapping.kommun, "owner": owner}
         )
 
 
@@ -176,12 +200,21 @@ def _decompress(data: bytes) -> bytes:
     return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
 
 
-def category_lookup(source: str) -> Callable[[str], int | None]:
-    """Type at the source → category id: saved mappings first, then the built-in table."""
+def category_lookup(source: str, owner_id: int | None = None) -> Callable[[str], int | None]:
+    """Type at the source → category id: the owner's saved mappings first, then the
+    platform's, then the built-in table."""
     categories = dict(Category.objects.current().values_list("code", "pk"))
     saved = dict(
-        TypeMapping.objects.filter(source=source).values_list("source_type", "category_id")
+        TypeMapping.objects.filter(source=source, owner__isnull=True).values_list(
+            "source_type", "category_id"
+        )
     )
+    if owner_id is not None:
+        saved.update(
+            TypeMapping.objects.filter(source=source, owner_id=owner_id).values_list(
+                "source_type", "category_id"
+            )
+        )
     builtin = police.TYPE_CATEGORIES if source == SourceKind.POLICE_EVENTS else {}
 
     def lookup(source_type: str) -> int | None:
@@ -213,6 +246,11 @@ class PoliceRead:
     rejected: list[Rejection]
     total: int
     skipped: int  # summaries
+    numbers: dict[str, int] = field(default_factory=dict)  # id → record number of its row
+
+    def conflicts(self, counts: WriteCounts) -> list[Rejection]:
+        """The rows whose id another organization's dataset holds, as rejected rows."""
+        return [(self.numbers.get(i, 0), "id", taken_reason(i)) for i in counts.conflicts]
 
     @property
     def older_versions(self) -> int:
@@ -223,9 +261,15 @@ class PoliceRead:
         return (min(times).date(), max(times).date()) if times else (None, None)
 
 
-def read_police_events(data: bytes, file_name: str, progress: Progress | None = None) -> PoliceRead:
+def read_police_events(
+    data: bytes,
+    file_name: str,
+    progress: Progress | None = None,
+    owner: Organization | None = None,
+) -> PoliceRead:
     """Parse and check every record (no writing); ``progress(n, 2 * total)`` as it goes,
-    the second half being the writing's."""
+    the second half being the writing's. Types are categorised by ``owner``'s mappings,
+    then the platform's."""
     try:
         records = json.loads(_decompress(data))
     except (ValueError, OSError) as exc:
@@ -236,9 +280,10 @@ def read_police_events(data: bytes, file_name: str, progress: Progress | None = 
         records = records.get("events") or records.get("data") or []
     if not isinstance(records, list):
         raise ImportError_(_("%(file)s holds no list of events.") % {"file": file_name})
-    lookup = category_lookup(SourceKind.POLICE_EVENTS)
+    lookup = category_lookup(SourceKind.POLICE_EVENTS, owner.pk if owner else None)
     kommuner, counties = places()
     rows: dict[str, EventRow] = {}
+    numbers: dict[str, int] = {}
     rejected: list[Rejection] = []
     skipped = 0
     total = len(records)
@@ -256,7 +301,8 @@ def read_police_events(data: bytes, file_name: str, progress: Progress | None = 
         previous = rows.get(row.external_id)
         if previous is None or _newer_or_same(row, previous):
             rows[row.external_id] = row  # the newest version of an id wins
-    return PoliceRead(list(rows.values()), rejected, total, skipped)
+            numbers[row.external_id] = number
+    return PoliceRead(list(rows.values()), rejected, total, skipped, numbers)
 
 
 def _write_police(
@@ -288,7 +334,7 @@ def import_police_events(
     digest = sha256(data)
     if (earlier := _earlier(SourceKind.POLICE_EVENTS, owner, digest)) is not None:
         return earlier
-    read = read_police_events(data, file_name, progress)
+    read = read_police_events(data, file_name, progress, owner)
     with transaction.atomic():
         dataset = _new_dataset(
             SourceKind.POLICE_EVENTS,
@@ -301,7 +347,7 @@ def import_police_events(
         counts = _write_police(dataset, read, progress)
         _finish(
             dataset,
-            read.rejected,
+            read.rejected + read.conflicts(counts),
             read=read.total,
             imported=counts.new,
             period=read.period(),
@@ -346,7 +392,7 @@ def import_police_poll(
         return PollImport(earlier.dataset, None)
     selection = ";".join(kommuner)
     month = timezone.localtime(polled_at).date().replace(day=1)
-    read = read_police_events(data, file_name)
+    read = read_police_events(data, file_name, owner=owner)
     with transaction.atomic():
         latest = (
             PollRecord.objects.select_for_update()
@@ -384,7 +430,7 @@ def import_police_poll(
             rows_updated=counts.updated,
             rows_unchanged=counts.unchanged + read.older_versions,
             rows_skipped=read.skipped,
-            rows_rejected=len(read.rejected),
+            rows_rejected=len(read.rejected) + len(counts.conflicts),
         )
         RejectedRow.objects.bulk_create(
             [
@@ -394,7 +440,7 @@ def import_police_poll(
                     field=redact(f),
                     reason=redact(f"{file_name}: {r}"),
                 )
-                for n, f, r in read.rejected
+                for n, f, r in read.rejected + read.conflicts(counts)
             ]
         )
         start, end = read.period()
@@ -464,33 +510,99 @@ def withdraw(dataset: Dataset, *, reason: str) -> Dataset:
     return dataset
 
 
-def unmapped_types(source: str) -> list[tuple[str, int]]:
-    """Types at the source that no category is known for, with how many events have them."""
+def type_owners(user: User) -> QuerySet[Organization] | None:
+    """The organizations whose datasets' types ``user`` re-categorises: those the user
+    coordinates; None for the platform administrator (the platform's mapping, for the
+    national authorities' datasets: the Police's events)."""
+    from samverka.core.access import Role
+
+    if user.is_superuser:
+        return None
+    return Organization.objects.of_user(user, (Role.COORDINATOR,))
+
+
+def unmapped_types(
+    source: str, owners: QuerySet[Organization] | None = None
+) -> list[tuple[str, int]]:
+    """Types at the source that no category is known for, with how many events have
+    them: in the datasets of ``owners`` (None: of the national authorities', which the
+    platform's mapping re-categorises)."""
     from django.db.models import Count
 
     from samverka.sources.models import Event
 
-    return list(
-        Event.objects.filter(source=source, category__isnull=True)
-        .values_list("source_type")
-        .annotate(n=Count("pk"))
-        .order_by("-n")
-    )
+    events = Event.objects.filter(source=source, category__isnull=True)
+    if owners is not None:
+        events = events.filter(dataset__owner__in=owners)
+    else:
+        events = events.filter(dataset__owner__kind=OrganizationKind.NATIONAL)
+    return list(events.values_list("source_type").annotate(n=Count("pk")).order_by("-n"))
 
 
-def map_type(source: str, source_type: str, category: Category, user: User | None) -> int:
-    """Save a mapping and apply it to the events already stored; returns how many changed."""
+def map_type(
+    source: str,
+    source_type: str,
+    category: Category,
+    user: User | None,
+    owner: Organization | None = None,
+) -> int:
+    """Save ``owner``'s mapping and apply it to the events of ``owner``'s datasets;
+    returns how many events changed.
+
+    The re-categorising is the owner's act: ``user`` must coordinate ``owner``. Without
+    an owner it is the platform's mapping, the platform administrator's act: it applies
+    to the stored events of the national authorities' datasets (the Police's) and is
+    where every later import of any owner starts from. Each dataset changed gets an entry in the
+    audit trail with the number of its events changed (``update()`` is not seen by the
+    recorder). ``user`` None: a command, not a person.
+    """
+    from django.core.exceptions import PermissionDenied
+    from django.db.models import Count
+
+    from samverka.audit import recorder
     from samverka.sources.models import Event
 
+    if user is not None and not user.is_superuser:
+        owners = type_owners(user)
+        if owner is None or owners is None or not owners.filter(pk=owner.pk).exists():
+            raise PermissionDenied
     with transaction.atomic():
         TypeMapping.objects.update_or_create(
             source=source,
             source_type=source_type,
+            owner=owner,
             defaults={"category": category, "mapped_by": user},
         )
-        return Event.objects.filter(source=source, source_type=source_type).update(
-            category=category
-        )
+        events = Event.objects.filter(source=source, source_type=source_type)
+        if owner is not None:
+            events = events.filter(dataset__owner=owner)
+        else:
+            # The platform's mapping re-categorises the national authorities' datasets
+            # (Polismyndigheten's) only; every other owner's stored events are its own
+            # to re-categorise. Later imports of any owner start from it.
+            own = TypeMapping.objects.filter(
+                source=source, source_type=source_type, owner__isnull=False
+            )
+            events = events.filter(dataset__owner__kind=OrganizationKind.NATIONAL).exclude(
+                dataset__owner__in=own.values("owner")
+            )
+        events = events.exclude(category=category)
+        per_dataset = {
+            row["dataset_id"]: row["n"]
+            for row in events.order_by().values("dataset_id").annotate(n=Count("pk"))
+        }
+        changed = Event.objects.filter(pk__in=events.values("pk")).update(category=category)
+        for dataset in Dataset.objects.filter(pk__in=per_dataset):
+            recorder.record(
+                dataset,
+                "update",
+                {
+                    _("Type at the source"): [None, source_type],
+                    _("Category of its events"): [None, str(category)],
+                    _("Events re-categorised"): [None, per_dataset[dataset.pk]],
+                },
+            )
+        return changed
 
 
 def _period_start(text: str, kind: str) -> dt.date:
@@ -523,6 +635,7 @@ def import_statistics(
     digest = sha256(data)
     if (earlier := _earlier(SourceKind.CRIME_STATISTICS, owner, digest)) is not None:
         return earlier
+    _check_mapping_area(mapping, owner, file_name)
     table = _open_table(
         data,
         file_name,
@@ -879,6 +992,7 @@ def import_survey(
     digest = sha256(data)
     if (earlier := _earlier(SourceKind.SURVEY, owner, digest)) is not None:
         return earlier
+    _check_mapping_area(mapping, owner, file_name)
     table = _open_table(
         data,
         file_name,
@@ -979,6 +1093,7 @@ def import_event_table(
     digest = sha256(data)
     if (earlier := _earlier(kind, owner, digest)) is not None:
         return earlier
+    _check_mapping_area(mapping, owner, file_name)
     required = [mapping.date_column, mapping.category_column]
     optional = [
         mapping.time_column,
@@ -1070,6 +1185,16 @@ def _checked_ahead(
             yield item
 
 
+def _conflicting_rows(checked: CheckedChunk, conflicts: list[str]) -> list[Rejection]:
+    """The rows of a chunk whose id another organization's dataset holds."""
+    at = pc.index_in(pa.array(conflicts, pa.string()), checked.events["external_id"]).to_pylist()
+    numbers = checked.numbers
+    return [
+        (int(numbers[i]) if numbers is not None and i is not None else 0, "id", taken_reason(c))
+        for c, i in zip(conflicts, at, strict=True)
+    ]
+
+
 def _write_event_chunks(
     dataset: Dataset,
     kind: str,
@@ -1097,6 +1222,8 @@ def _write_event_chunks(
             if progress:
                 progress(min(done + size // 2, total - 1), total)
             writer.write(checked.events)
+            if conflicts := writer.take_conflicts():
+                rejected.extend(_conflicting_rows(checked, conflicts))
             done += size
             if progress:
                 progress(min(done, total - 1), total)

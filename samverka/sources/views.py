@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from samverka.core.access import get_visible_or_404
 from samverka.lib.spreadsheet import csv_attachment
+from samverka.organizations.models import Organization
 from samverka.sources import services
 from samverka.sources.forms import (
     MappingColumnsForm,
@@ -132,13 +133,20 @@ def type_mapping(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("sources.map_types"):
         raise PermissionDenied
     source = SourceKind.POLICE_EVENTS
-    form = MapTypeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    # A coordinator re-categorises the types of the datasets its organizations own; the
+    # platform administrator the Police's (the national authorities'), through the
+    # platform's mapping.
+    owners = services.type_owners(request.user)  # type: ignore[arg-type]
+    form = MapTypeForm(request.POST or None, owners=owners)
+    if request.method == "POST":
+        if not form.is_valid():
+            raise PermissionDenied  # a type of another organization's datasets, or no type
         changed = services.map_type(
             source,
             form.cleaned_data["source_type"],
             form.cleaned_data["category"],
             request.user,  # type: ignore[arg-type]
+            form.cleaned_data["owner"],
         )
         messages.success(
             request,
@@ -146,11 +154,21 @@ def type_mapping(request: HttpRequest) -> HttpResponse:
             % {"count": changed, "category": form.cleaned_data["category"]},
         )
         return redirect("sources:types")
-    unmapped = services.unmapped_types(source)
+    groups: list[tuple[Organization | None, list[tuple[str, int]]]]
+    if owners is None:
+        groups = [(None, services.unmapped_types(source))]
+    else:
+        groups = [
+            (owner, services.unmapped_types(source, owners.filter(pk=owner.pk))) for owner in owners
+        ]
     return render(
         request,
         "sources/types.html",
-        {"unmapped": unmapped, "form": MapTypeForm(), "source": SourceKind(source).label},
+        {
+            "groups": [(owner, rows) for owner, rows in groups if rows],
+            "form": MapTypeForm(owners=owners),
+            "source": SourceKind(source).label,
+        },
     )
 
 

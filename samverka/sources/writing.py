@@ -19,15 +19,24 @@ Never a save per row:
   indexes are dropped first and created again at the end, inside the same
   transaction: building an index by sorting is several times quicker than inserting
   into it row by row.
+
+A stored event belongs to the organization whose dataset stored it first: the merge
+updates only rows of datasets of the importing dataset's owner (on PostgreSQL ``WHERE
+newer AND owned``; on SQLite such ids are left out of the merge's rows); an id stored
+by another organization is left as it is and reported as a conflict
+(:attr:`WriteCounts.conflicts`, :meth:`EventWriter.take_conflicts`), for the import to
+list among its rejected rows. Found by one join of the chunk's ids with the unique
+index, in the merge only: a direct ``COPY`` or ``INSERT`` meets no stored id.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import sqlite3
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, fields
 from itertools import repeat
 from operator import attrgetter
 from typing import Any
@@ -37,7 +46,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from django.db import connection
 
-from samverka.sources.models import Event
+from samverka.sources.models import Dataset, Event
 
 
 @dataclass(frozen=True)
@@ -97,11 +106,14 @@ class WriteCounts:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    # Ids stored by another organization's dataset: neither moved nor rewritten.
+    conflicts: list[str] = field(default_factory=list)
 
     def add(self, other: WriteCounts) -> None:
         self.new += other.new
         self.updated += other.updated
         self.unchanged += other.unchanged
+        self.conflicts.extend(other.conflicts)
 
 
 class AlreadyStored(Exception):
@@ -114,6 +126,16 @@ _TABLE = Event._meta.db_table
 ANALYZE_AFTER_ROWS = 20_000
 _INSERTED = ["dataset_id", "source", *COLUMNS]
 _NEWER = "{new}.published_at IS NOT NULL AND ({old}.published_at IS NULL OR {new}.published_at > {old}.published_at)"  # noqa: E501
+_DATASETS = Dataset._meta.db_table
+# The stored row's dataset belongs to the importing owner (the parameter).
+_OWNED = f"EXISTS (SELECT 1 FROM {_DATASETS} d WHERE d.id = {{old}}.dataset_id AND d.owner_id = {{owner}})"  # noqa: E501, S608
+
+
+def _owner_of(dataset_id: int) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT owner_id FROM {_DATASETS} WHERE id = %s", [dataset_id])  # noqa: S608
+        (owner_id,) = cursor.fetchone()
+    return int(owner_id)
 
 
 class EventWriter:
@@ -132,6 +154,7 @@ class EventWriter:
         self.postgresql = connection.vendor == "postgresql"
         self.direct = direct
         self.counts = WriteCounts()
+        self._reported = 0
         self._copy: Any = None
         self._copy_context: Any = None
         self._cursor: Any = None
@@ -151,6 +174,12 @@ class EventWriter:
             self.counts.new += len(events)
         else:
             self.counts.add(_postgresql_merge(self.dataset_id, self.source, events))
+
+    def take_conflicts(self) -> list[str]:
+        """The ids met since the last call that another organization's dataset holds."""
+        new = self.counts.conflicts[self._reported :]
+        self._reported = len(self.counts.conflicts)
+        return new
 
     def _send(self, payload: bytes) -> None:
         import psycopg
@@ -332,6 +361,8 @@ def _postgresql_merge(dataset_id: int, source: str, events: pa.Table) -> WriteCo
     columns = ", ".join(COLUMNS)
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in ["dataset_id", *UPDATABLE])
     newer = _NEWER.format(new="EXCLUDED", old=_TABLE)
+    owned = _OWNED.format(old=_TABLE, owner="%s")
+    owner_id = _owner_of(dataset_id)
     with connection.cursor() as cursor:
         cursor.execute(  # names from the model and this module, never from input
             f"CREATE TEMP TABLE IF NOT EXISTS {_STAGING} ON COMMIT DROP AS "  # noqa: S608
@@ -340,17 +371,29 @@ def _postgresql_merge(dataset_id: int, source: str, events: pa.Table) -> WriteCo
         cursor.execute(f"TRUNCATE {_STAGING}")
         with cursor.cursor.copy(f"COPY {_STAGING} ({', '.join(_INSERTED)}) FROM STDIN") as copy:
             copy.write(_copy_text(events, dataset_id, source))
-        # Names come from the model and this module, never from input.
+        # Names come from the model and this module, never from input. Ids another
+        # organization's dataset holds are conflicts: that row is neither moved nor
+        # rewritten (the same condition guards the update).
+        owned_by_stored = _OWNED.format(old="e", owner="%s")
+        cursor.execute(
+            f"SELECT s.external_id FROM {_STAGING} s JOIN {_TABLE} e "  # noqa: S608
+            "ON e.source = s.source AND e.external_id = s.external_id "
+            f"WHERE NOT {owned_by_stored}",
+            [owner_id],
+        )
+        conflicts = [external_id for (external_id,) in cursor.fetchall()]
         cursor.execute(
             f"WITH written AS (INSERT INTO {_TABLE} ({', '.join(_INSERTED)}) "  # noqa: S608
             f"SELECT dataset_id, source, {columns} FROM {_STAGING} "
-            f"ON CONFLICT (source, external_id) DO UPDATE SET {updates} WHERE {newer} "
+            f"ON CONFLICT (source, external_id) DO UPDATE SET {updates} "
+            f"WHERE {newer} AND {owned} "
             "RETURNING (xmax = 0) AS inserted) "
             "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) "
-            "FROM written"
+            "FROM written",
+            [owner_id],
         )
         new, updated = cursor.fetchone()
-    return WriteCounts(new, updated, len(events) - new - updated)
+    return WriteCounts(new, updated, len(events) - new - updated - len(conflicts), conflicts)
 
 
 # --- SQLite --------------------------------------------------------------------------
@@ -407,7 +450,7 @@ def _sqlite_write_batch(
             values.append(_sqlite_datetimes(events[name]))
         else:
             values.append(events[name].to_pylist())
-    params = zip(repeat(dataset_id), repeat(source), *values)
+    params: Iterable[tuple[Any, ...]] = zip(repeat(dataset_id), repeat(source), *values)
     placeholders = ", ".join(["?"] * len(_INSERTED))
     # Names come from the model and this module, never from input.
     sql = f"INSERT INTO {_TABLE} ({', '.join(_INSERTED)}) VALUES ({placeholders})"  # noqa: S608
@@ -423,8 +466,23 @@ def _sqlite_write_batch(
         return WriteCounts(new=len(events))
     updates = ", ".join(f"{c} = excluded.{c}" for c in ["dataset_id", *UPDATABLE])
     newer = _NEWER.format(new="excluded", old=_TABLE)
+    # Ids another organization's dataset holds are conflicts: their rows are not sent,
+    # so that row is neither moved nor rewritten. (The import holds SQLite's write lock:
+    # no other writer can store an id between this query and the INSERT.)
+    owned_by_stored = _OWNED.format(old="e", owner=_owner_of(dataset_id))
+    conflicts = [
+        external_id
+        for (external_id,) in raw.execute(
+            f"SELECT e.external_id FROM json_each(?) j CROSS JOIN {_TABLE} e "  # noqa: S608
+            f"ON e.source = ? AND e.external_id = j.value WHERE NOT {owned_by_stored}",
+            (json.dumps(values[0]), source),
+        )
+    ]
+    if conflicts:
+        taken = set(conflicts)
+        params = (p for p in params if p[2] not in taken)  # (dataset, source, id, …)
     sql += f" ON CONFLICT (source, external_id) DO UPDATE SET {updates} WHERE {newer}"
     (before,) = raw.execute(f"SELECT coalesce(max(id), 0) FROM {_TABLE}").fetchone()  # noqa: S608
     changed = raw.executemany(sql, params).rowcount
     (new,) = raw.execute(f"SELECT count(*) FROM {_TABLE} WHERE id > ?", (before,)).fetchone()  # noqa: S608
-    return WriteCounts(new, changed - new, len(events) - changed)
+    return WriteCounts(new, changed - new, len(events) - changed - len(conflicts), conflicts)

@@ -5,7 +5,8 @@ from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from samverka.organizations.models import County
+from samverka.core.access import Role
+from samverka.organizations.models import County, Membership
 from samverka.sources.models import ColumnMapping, SourceKind
 from samverka.testing import PERSONAS, PersonaTestCase, make_kommun
 
@@ -32,13 +33,15 @@ class MappingViewsTest(PersonaTestCase):
 
     def test_a_coordinator_maps_the_bra_export_column_by_column(self) -> None:
         goteborg = make_kommun("Göteborg", "1480", County.objects.create(code="14", name="VG"))
+        # A mapping places rows only in its owner's own kommuner: Göteborg's, for Göteborg.
+        Membership.objects.create(user=self.coordinator, organization=goteborg, role=Role.MEMBER)
         self.login_as("coordinator")
         response = self.client.post(
             reverse("sources:mapping_start"),
             {
                 "name": "Brå SOL",
                 "kind": SourceKind.CRIME_STATISTICS,
-                "owner": self.kommun.pk,
+                "owner": goteborg.pk,
                 "kommun": goteborg.pk,
                 "sample": self.sample(),
             },
@@ -80,7 +83,7 @@ class MappingViewsTest(PersonaTestCase):
         mapping = ColumnMapping.objects.get(name="Brå SOL")
         self.assertEqual(mapping.categories["alla_brott"], "")
         self.assertEqual(mapping.categories["misshandel"], "person.assault")
-        self.assertEqual(mapping.owner, self.kommun)
+        self.assertEqual(mapping.owner, goteborg)
         self.assertContains(self.client.get(reverse("sources:mappings")), "Brå SOL")
 
     def test_an_unreadable_sample_is_refused_on_its_field(self) -> None:
