@@ -8,7 +8,6 @@ owner changes nothing and says so.
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import hashlib
 import json
 import re
@@ -18,11 +17,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyarrow.compute as pc
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverka.accounts.models import User
+from samverka.lib.unpacking import UnpackError, gunzip
 from samverka.organizations.models import County, Organization, OrganizationKind, SubArea
 from samverka.sources import police
 from samverka.sources.event_table import CheckedChunk, ChunkChecker
@@ -84,7 +85,10 @@ def _open_table(
     try:
         table = read_table(data, file_name)
     except TableError as exc:
-        raise ImportError_(f"{file_name}: {exc}") from exc
+        message = str(exc)
+        raise ImportError_(
+            message if message.startswith(file_name) else f"{file_name}: {message}"
+        ) from exc
     _check_columns(table.columns, file_name, required, optional)
     return table
 
@@ -149,9 +153,12 @@ def _finish(
     read: int,
     imported: int,
     period: tuple[dt.date | None, dt.date | None],
+    rejected_before: int = 0,
     **counts: int,
 ) -> None:
-    """Record the rejected rows and the counts, and mark the dataset imported."""
+    """Record the rejected rows and the counts, and mark the dataset imported.
+
+    ``rejected_before``: rejected rows the import has already written itself."""
     RejectedRow.objects.bulk_create(
         [RejectedRow(dataset=dataset, row_number=n, field=f, reason=r) for n, f, r in rejected],
         batch_size=1000,
@@ -159,7 +166,7 @@ def _finish(
     dataset.period_start, dataset.period_end = period
     dataset.rows_read = read
     dataset.rows_imported = imported
-    dataset.rows_rejected = len(rejected)
+    dataset.rows_rejected = rejected_before + len(rejected)
     for name, value in counts.items():
         setattr(dataset, f"rows_{name}", value)
     dataset.status = DatasetStatus.DONE
@@ -167,8 +174,37 @@ def _finish(
     dataset.save()
 
 
-def _decompress(data: bytes) -> bytes:
-    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+def _decompress(data: bytes, file_name: str) -> bytes:
+    """JSON as uploaded, or unpacked from gzip; refused when larger than the limit
+    (``IMPORT_MAX_JSON_BYTES``: the parsed records are held in memory) or cut off."""
+    limit = settings.IMPORT_MAX_JSON_BYTES
+    try:
+        content = gunzip(data, file_name, max_size=limit) if data[:2] == b"\x1f\x8b" else data
+    except UnpackError as exc:
+        raise ImportError_(str(exc)) from exc
+    if len(content) > limit:
+        raise ImportError_(
+            _("%(file)s is larger than the %(limit)s MB allowed: split it into smaller files.")
+            % {"file": file_name, "limit": limit // (1024 * 1024)}
+        )
+    return content
+
+
+NUL = "\x00"
+
+
+def _nul_field(row: dict[str, Any], prefix: str = "") -> str | None:
+    """The first field (``location.name`` for nested ones) whose text holds a NUL character,
+    which no text column may (PostgreSQL refuses it), or None."""
+    for name, value in row.items():
+        if isinstance(value, str) and NUL in value:
+            return prefix + str(name)
+        if isinstance(value, dict) and (found := _nul_field(value, f"{prefix}{name}.")):
+            return found
+    return None
+
+
+NUL_REASON = "contains a NUL character (\\x00), which no text may hold"
 
 
 def category_lookup(source: str) -> Callable[[str], int | None]:
@@ -221,9 +257,11 @@ class PoliceRead:
 def read_police_events(data: bytes, file_name: str, progress: Progress | None = None) -> PoliceRead:
     """Parse and check every record (no writing); ``progress(n, 2 * total)`` as it goes,
     the second half being the writing's."""
+    content = _decompress(data, file_name)
     try:
-        records = json.loads(_decompress(data))
-    except (ValueError, OSError) as exc:
+        records = json.loads(content)
+        del content
+    except (ValueError, OSError, RecursionError) as exc:
         raise ImportError_(
             _("%(file)s is not JSON: %(error)s") % {"file": file_name, "error": exc}
         ) from exc
@@ -242,6 +280,9 @@ def read_police_events(data: bytes, file_name: str, progress: Progress | None = 
             progress(number, 2 * total)
         if isinstance(record, dict) and police.is_summary(record):
             skipped += 1
+            continue
+        if isinstance(record, dict) and (field := _nul_field(record)):
+            rejected.append((number, field, NUL_REASON))
             continue
         try:
             row = _police_row(police.parse_record(record), lookup, kommuner, counties)
@@ -509,7 +550,11 @@ def import_statistics(
     title: str = "",
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Import a statistics table (CSV or XLSX) through a saved column mapping."""
+    """Import a statistics table (CSV or XLSX) through a saved column mapping.
+
+    Streams: rows are read one at a time and written in batches inside the import's
+    transaction, rejected rows too, so memory follows the batch, not the file.
+    """
     digest = sha256(data)
     if (earlier := _earlier(SourceKind.CRIME_STATISTICS, owner, digest)) is not None:
         return earlier
@@ -524,32 +569,12 @@ def import_statistics(
     sub_areas = {
         name.lower(): pk for name, pk in mapping.kommun.sub_areas.values_list("name", "pk")
     }
-    new_sub_areas: set[str] = set()
-    parsed: list[dict[str, Any]] = []
-    rejected: list[Rejection] = []
-    read = 0
-    for number, row in _rows(table, file_name):
-        read += 1
-        if progress and read % 5000 == 0:
-            progress(read, read + 1)
-        try:
-            parsed.append(_statistic_row(row, mapping, kommuner=kommuner, categories=categories))
-        except _RowError as exc:
-            rejected.append((number, exc.field, exc.reason))
-            continue
-        area = parsed[-1]
-        if area["kommun_id"] is None:
-            key = area["area"].lower()
-            if key not in sub_areas:
-                if not mapping.create_sub_areas:
-                    parsed.pop()
-                    rejected.append((number, mapping.area_column, f"unknown area {area['area']!r}"))
-                    continue
-                new_sub_areas.add(area["area"])
+    total = max(table.size_hint or 0, 1)
+    read = imported = 0
+    first: dt.date | None = None
+    last: dt.date | None = None
 
     with transaction.atomic():
-        for name in sorted(new_sub_areas):
-            sub_areas[name.lower()] = SubArea.objects.create(kommun=mapping.kommun, name=name).pk
         dataset = _new_dataset(
             SourceKind.CRIME_STATISTICS,
             title or _("Statistics: %(file)s") % {"file": file_name},
@@ -558,14 +583,37 @@ def import_statistics(
             owner,
             user,
         )
-        objects = []
-        for item in parsed:
+        rejected = _RejectionWriter(dataset)
+        objects: list[Statistic] = []
+        for number, row in _rows(table, file_name):
+            read += 1
+            if progress and read % 5000 == 0:
+                progress(min(read, total - 1), total)
+            if field := _nul_field(row):
+                rejected.add(number, field, NUL_REASON)
+                continue
+            try:
+                item = _statistic_row(row, mapping, kommuner=kommuner, categories=categories)
+            except _RowError as exc:
+                rejected.add(number, exc.field, exc.reason)
+                continue
             is_kommun = item["kommun_id"] is not None
+            sub_area_id = None
+            if not is_kommun:
+                key = item["area"].lower()
+                if key not in sub_areas:
+                    if not mapping.create_sub_areas:
+                        rejected.add(number, mapping.area_column, f"unknown area {item['area']!r}")
+                        continue
+                    sub_areas[key] = SubArea.objects.create(
+                        kommun=mapping.kommun, name=item["area"]
+                    ).pk
+                sub_area_id = sub_areas[key]
             objects.append(
                 Statistic(
                     dataset=dataset,
                     kommun_id=item["kommun_id"] if is_kommun else mapping.kommun_id,
-                    sub_area_id=None if is_kommun else sub_areas[item["area"].lower()],
+                    sub_area_id=sub_area_id,
                     period_kind=mapping.period_kind,
                     period_start=item["period_start"],
                     category_id=item["category_id"],
@@ -575,20 +623,61 @@ def import_statistics(
                     preliminary=item["preliminary"],
                 )
             )
-        Statistic.objects.bulk_create(objects, batch_size=2000)
-        starts = [o.period_start for o in objects]
+            start = item["period_start"]
+            first = start if first is None else min(first, start)
+            last = start if last is None else max(last, start)
+            if len(objects) >= STATISTICS_BATCH:
+                Statistic.objects.bulk_create(objects)
+                imported += len(objects)
+                objects = []
+        Statistic.objects.bulk_create(objects, batch_size=STATISTICS_BATCH)
+        imported += len(objects)
         _finish(
             dataset,
-            rejected,
+            rejected.rest(),
             read=read,
-            imported=len(objects),
-            period=(min(starts), _period_end(max(starts), mapping.period_kind))
-            if starts
+            imported=imported,
+            period=(first, _period_end(last, mapping.period_kind))
+            if first and last
             else (None, None),
+            rejected_before=rejected.written,
         )
     if progress:
-        progress(read, read)
+        progress(total, total)
     return ImportResult(dataset)
+
+
+STATISTICS_BATCH = 2000
+
+
+class _RejectionWriter:
+    """Rejected rows of an import, written in batches as they come (a file whose every
+    row is refused holds no more of them in memory than a batch)."""
+
+    batch = 5000
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+        self.pending: list[Rejection] = []
+        self.written = 0
+
+    def add(self, number: int, field: str, reason: str) -> None:
+        self.pending.append((number, field, reason))
+        if len(self.pending) >= self.batch:
+            RejectedRow.objects.bulk_create(
+                [
+                    RejectedRow(dataset=self.dataset, row_number=n, field=f, reason=r)
+                    for n, f, r in self.pending
+                ],
+                batch_size=1000,
+            )
+            self.written += len(self.pending)
+            self.pending = []
+
+    def rest(self) -> list[Rejection]:
+        """The rejected rows not yet written, for :func:`_finish`."""
+        rest, self.pending = self.pending, []
+        return rest
 
 
 def _period_end(start: dt.date, kind: str) -> dt.date:
@@ -862,6 +951,9 @@ def import_survey(
     read = 0
     for number, row in _rows(table, file_name):
         read += 1
+        if field := _nul_field(row):
+            rejected.append((number, field, NUL_REASON))
+            continue
         area = row[mapping.area_column].strip()
         kommun_id = _kommun_of_area(area, kommuner)
         sub_area_id = None if kommun_id else sub_areas.get(area.lower())
