@@ -12,10 +12,7 @@ import os
 import time
 from pathlib import Path
 
-import pytest
-
 from samverka.sources.tests.worker_site import Site
-
 
 ROWS = 1_200_000
 
@@ -50,9 +47,7 @@ def test_a_worker_killed_mid_write_leaves_a_failed_job_no_rows_and_no_upload(
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         name = os.environ.get("TEST_DATABASE_NAME", "samverka_test") + "_worker"
         database_url = postgres_database(name)
-    site = Site(
-        tmp_path, database_url, IMPORT_HEARTBEAT_SECONDS="1", IMPORT_STALL_SECONDS="4"
-    )
+    site = Site(tmp_path, database_url, IMPORT_HEARTBEAT_SECONDS="1", IMPORT_STALL_SECONDS="4")
     site.prepare()
     upload = site.uploads / "big.upload"
     event_table(upload, ROWS)
