@@ -12,7 +12,7 @@ import os
 import time
 from pathlib import Path
 
-from samverka.sources.tests.worker_site import Site
+from samverka.sources.tests.worker_site import Site, postgres_database
 
 ROWS = 1_200_000
 
@@ -27,17 +27,6 @@ def event_table(path: Path, rows: int) -> None:
                     for n in range(start, min(start + 100_000, rows))
                 )
             )
-
-
-def postgres_database(name: str) -> str:
-    """A fresh database on the server of DATABASE_URL, for the worker and the test."""
-    import psycopg
-
-    url = os.environ["DATABASE_URL"]
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return url.rsplit("/", 1)[0] + "/" + name
 
 
 def test_a_worker_killed_mid_write_leaves_a_failed_job_no_rows_and_no_upload(

@@ -153,3 +153,14 @@ class Site:
         """kill -9: the worker (its own process group) gets no chance to clean up anything."""
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(timeout=30)
+
+
+def postgres_database(name: str) -> str:
+    """A fresh database ``name`` on the server of DATABASE_URL, for a worker and its test."""
+    import psycopg
+
+    url = os.environ["DATABASE_URL"]
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return url.rsplit("/", 1)[0] + "/" + name
