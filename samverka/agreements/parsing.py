@@ -1213,7 +1213,7 @@ def _pdf_text(data: bytes, filename: str) -> str:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise ValueError(f"{filename!r} is a password-protected PDF")
-        pages = []
+        pages: list[str] = []
         limit = _pdf_text_limit()
         for page in reader.pages:
             if sum(len(p) for p in pages) > limit:
