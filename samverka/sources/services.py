@@ -934,7 +934,10 @@ def import_survey(
     user: User | None = None,
     title: str = "",
 ) -> ImportResult:
-    """Survey results (trygghetsmätning, LUPP, the kommun's own) per area, question and year."""
+    """Survey results (trygghetsmätning, LUPP, the kommun's own) per area, question and year.
+
+    Streams like :func:`import_statistics`: rows are written in batches as they are read.
+    """
     digest = sha256(data)
     if (earlier := _earlier(SourceKind.SURVEY, owner, digest)) is not None:
         return earlier
@@ -946,50 +949,9 @@ def import_survey(
     )
     kommuner, _counties = places()
     sub_areas = {n.lower(): pk for n, pk in mapping.kommun.sub_areas.values_list("name", "pk")}
-    results: list[SurveyResult] = []
-    rejected: list[Rejection] = []
-    read = 0
-    for number, row in _rows(table, file_name):
-        read += 1
-        if field := _nul_field(row):
-            rejected.append((number, field, NUL_REASON))
-            continue
-        area = row[mapping.area_column].strip()
-        kommun_id = _kommun_of_area(area, kommuner)
-        sub_area_id = None if kommun_id else sub_areas.get(area.lower())
-        if kommun_id is None and sub_area_id is None:
-            rejected.append((number, mapping.area_column, f"unknown area {area!r}"))
-            continue
-        try:
-            year = int(row[mapping.period_column])
-            value = parse_number(row[mapping.value_column])
-            respondents = (
-                parse_number(row[mapping.respondents_column])
-                if mapping.respondents_column
-                else None
-            )
-        except ValueError as exc:
-            rejected.append((number, mapping.value_column, str(exc)))
-            continue
-        share = index_value = None
-        if value is not None and mapping.value_is_index:
-            index_value = value
-        elif value is not None:
-            share = value / 100 if value > 1 else value  # "23" or "23,0" means 23 %
-            if not 0 <= share <= 1:
-                rejected.append((number, mapping.value_column, f"not a share: {value}"))
-                continue
-        results.append(
-            SurveyResult(
-                kommun_id=kommun_id or mapping.kommun_id,
-                sub_area_id=sub_area_id,
-                year=year,
-                question=row[mapping.question_column].strip()[:300],
-                respondents=int(respondents) if respondents is not None else None,
-                share=share,
-                index_value=index_value,
-            )
-        )
+    read = imported = 0
+    first_year: int | None = None
+    last_year: int | None = None
     with transaction.atomic():
         dataset = _new_dataset(
             SourceKind.SURVEY,
@@ -999,16 +961,67 @@ def import_survey(
             owner,
             user,
         )
-        for result in results:
-            result.dataset = dataset
-        SurveyResult.objects.bulk_create(results, batch_size=2000)
-        years = sorted({r.year for r in results})
+        rejected = _RejectionWriter(dataset)
+        results: list[SurveyResult] = []
+        for number, row in _rows(table, file_name):
+            read += 1
+            if field := _nul_field(row):
+                rejected.add(number, field, NUL_REASON)
+                continue
+            area = row[mapping.area_column].strip()
+            kommun_id = _kommun_of_area(area, kommuner)
+            sub_area_id = None if kommun_id else sub_areas.get(area.lower())
+            if kommun_id is None and sub_area_id is None:
+                rejected.add(number, mapping.area_column, f"unknown area {area!r}")
+                continue
+            try:
+                year = int(row[mapping.period_column])
+                value = parse_number(row[mapping.value_column])
+                respondents = (
+                    parse_number(row[mapping.respondents_column])
+                    if mapping.respondents_column
+                    else None
+                )
+            except ValueError as exc:
+                rejected.add(number, mapping.value_column, str(exc))
+                continue
+            share = index_value = None
+            if value is not None and mapping.value_is_index:
+                index_value = value
+            elif value is not None:
+                share = value / 100 if value > 1 else value  # "23" or "23,0" means 23 %
+                if not 0 <= share <= 1:
+                    rejected.add(number, mapping.value_column, f"not a share: {value}")
+                    continue
+            results.append(
+                SurveyResult(
+                    dataset=dataset,
+                    kommun_id=kommun_id or mapping.kommun_id,
+                    sub_area_id=sub_area_id,
+                    year=year,
+                    question=row[mapping.question_column].strip()[:300],
+                    respondents=int(respondents) if respondents is not None else None,
+                    share=share,
+                    index_value=index_value,
+                )
+            )
+            first_year = year if first_year is None else min(first_year, year)
+            last_year = year if last_year is None else max(last_year, year)
+            if len(results) >= STATISTICS_BATCH:
+                SurveyResult.objects.bulk_create(results)
+                imported += len(results)
+                results = []
+        SurveyResult.objects.bulk_create(results, batch_size=STATISTICS_BATCH)
+        imported += len(results)
         _finish(
             dataset,
-            rejected,
+            rejected.rest(),
             read=read,
-            imported=len(results),
-            period=(dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31)) if years else (None, None),
+            imported=imported,
+            period=(dt.date(first_year, 1, 1), dt.date(last_year, 12, 31))
+            if first_year is not None and last_year is not None
+            else (None, None),
+            rejected_before=rejected.written,
         )
     return ImportResult(dataset)
 

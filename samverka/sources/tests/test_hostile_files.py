@@ -206,6 +206,30 @@ class HostileFileTest(PersonaTestCase):
         )
         self.assertEqual(Event.objects.count(), 1)
 
+    def test_a_nul_character_in_a_survey_rejects_that_row_naming_the_field(self) -> None:
+        mapping = ColumnMapping.objects.create(
+            name="Trygghetsmätning",
+            owner=self.kommun,
+            kind=SourceKind.SURVEY,
+            area_column="Område",
+            period_column="År",
+            period_kind=PeriodKind.YEAR,
+            question_column="Fråga",
+            value_column="Andel (%)",
+            kommun=self.kommun,
+        )
+        text = (
+            "Område;År;Fråga;Andel (%)\n"
+            "Oskarshamn;2025;Otrygg ute sent på kvällen;18\n"
+            "Oskarshamn;2025;Otrygg\x00 i centrum;20\n"
+        )
+        job = self.run_job(SourceKind.SURVEY, text.encode(), "t.csv", mapping)
+        self.assertEqual(job.status, JobStatus.DONE, job.message)
+        rejected = RejectedRow.objects.get()
+        self.assertEqual((rejected.row_number, rejected.field), (3, "Fråga"))
+        assert job.dataset is not None
+        self.assertEqual((job.dataset.rows_imported, job.dataset.rows_rejected), (1, 1))
+
     # XLSX
 
     def test_an_xlsx_zip_bomb_is_refused_before_openpyxl_opens_it(self) -> None:
