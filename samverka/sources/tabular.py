@@ -98,14 +98,14 @@ def read_csv_header(data: bytes) -> tuple[list[str], int]:
     encoding = csv_encoding(data)
     head = data[:65536].decode(encoding, errors="ignore")
     if not head.strip() and not data.strip():
-        raise TableError("the file is empty")
+        raise TableError(_("the file is empty"))
     reader = csv.reader(io.StringIO(head, newline=""), delimiter=_delimiter(head[:4096]))
     try:
         header = [c.strip() for c in next(reader)]
     except (csv.Error, StopIteration) as exc:
-        raise TableError(f"not a CSV table: {exc}") from exc
+        raise TableError(_("not a CSV table: %(error)s") % {"error": exc}) from exc
     if len(set(header)) != len(header) or not all(header):
-        raise TableError("the first row must name every column, each once")
+        raise TableError(_("the first row must name every column, each once"))
     return header, data.count(b"\n")
 
 
@@ -122,15 +122,15 @@ def read_csv(data: bytes) -> Table:
     encoding = csv_encoding(data)
     head = data[:8192].decode(encoding, errors="ignore")
     if not head.strip() and not data.strip():
-        raise TableError("the file is empty")
+        raise TableError(_("the file is empty"))
     text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
     reader = csv.reader(text, delimiter=_delimiter(head[:4096]))
     try:
         header = [c.strip() for c in next(reader)]
     except csv.Error as exc:
-        raise TableError(f"not a CSV table: {exc}") from exc
+        raise TableError(_("not a CSV table: %(error)s") % {"error": exc}) from exc
     if len(set(header)) != len(header) or not all(header):
-        raise TableError("the first row must name every column, each once")
+        raise TableError(_("the first row must name every column, each once"))
 
     cut_off = not data.endswith((b"\n", b"\r"))
     size_hint = data.count(b"\n")
@@ -144,12 +144,17 @@ def read_csv(data: bytes) -> Table:
                     yield _as_row(*previous)
                 previous = (number, cells) if any(c.strip() for c in cells) else None
         except (csv.Error, UnicodeDecodeError) as exc:  # e.g. a cell over the field limit
-            raise TableError(f"row {number + 1}: {exc}") from exc
+            raise TableError(
+                _("row %(row)s: %(error)s") % {"row": number + 1, "error": exc}
+            ) from exc
         if previous is not None:
             number, cells = previous
             # A last line with too few cells and no line end: the file was cut off.
             if cut_off and len(cells) < len(header):
-                raise TableError(f"the file ends in the middle of row {number}: is it complete?")
+                raise TableError(
+                    _("the file ends in the middle of row %(row)s: is it complete?")
+                    % {"row": number}
+                )
             yield _as_row(number, cells)
 
     def _as_row(number: int, cells: list[str]) -> tuple[int, dict[str, str]]:
@@ -198,7 +203,7 @@ def read_xlsx(data: bytes, file_name: str = "") -> Table:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise TableError(f"not an Excel workbook: {exc}") from exc
+        raise TableError(_("not an Excel workbook: %(error)s") % {"error": exc}) from exc
     sheet = workbook.worksheets[0]
     max_rows = settings.IMPORT_MAX_ROWS
     if isinstance(sheet.max_row, int) and sheet.max_row > max_rows:
@@ -207,7 +212,7 @@ def read_xlsx(data: bytes, file_name: str = "") -> Table:
     try:
         first = next(iterator)
     except StopIteration:
-        raise TableError("the first sheet is empty") from None
+        raise TableError(_("the first sheet is empty")) from None
     header = ["" if c is None else str(c).strip() for c in first]
     for name in header:
         _check_cell_length(1, name[:20], name)
@@ -249,7 +254,7 @@ def read_table(data: bytes, file_name: str) -> Table:
         return read_xlsx(data, file_name)
     if name.endswith((".csv", ".txt", ".tsv")) or not name.rpartition(".")[1]:
         return read_csv(data)
-    raise TableError(f"{file_name}: only CSV and XLSX tables can be read")
+    raise TableError(_("%(file)s: only CSV and XLSX tables can be read") % {"file": file_name})
 
 
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
