@@ -275,7 +275,10 @@ def read_police_events(data: bytes, file_name: str, progress: Progress | None = 
     rejected: list[Rejection] = []
     skipped = 0
     total = len(records)
-    for number, record in enumerate(records, start=1):
+    for number in range(1, total + 1):
+        # Each record is let go once read, so the records and their rows are not both
+        # held whole at the peak.
+        record, records[number - 1] = records[number - 1], None
         if progress and number % 5000 == 0:
             progress(number, 2 * total)
         if isinstance(record, dict) and police.is_summary(record):
