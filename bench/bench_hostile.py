@@ -107,7 +107,7 @@ def json_gz_oversized(path: Path) -> None:
 
 
 def police_json_at_limit(path: Path) -> None:
-    size = int(os.environ.get("BENCH_HOSTILE_JSON_MB", "120")) << 20
+    size = int(os.environ.get("BENCH_HOSTILE_JSON_MB", "90")) << 20
     path.write_bytes(_police_records(size, first_id=10_000_000))
 
 
