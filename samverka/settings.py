@@ -204,6 +204,19 @@ CACHES = {
 # runs them inside the request instead.
 TASKS = {"default": {"BACKEND": env_str("TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
 UPLOAD_DIR = Path(env_str("UPLOAD_DIR", str(VAR_DIR / "uploads")))
+# What an uploaded file may unpack to, checked before a parser opens it (zip bombs, a
+# huge shared string), so that a worker's memory stays bounded (about 1 GB at most).
+IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 400 * 1024 * 1024)
+IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 200)
+IMPORT_MAX_SHARED_STRINGS_BYTES = env_int("IMPORT_MAX_SHARED_STRINGS_BYTES", 64 * 1024 * 1024)
+IMPORT_MAX_JSON_BYTES = env_int("IMPORT_MAX_JSON_BYTES", 96 * 1024 * 1024)
+IMPORT_MAX_CELL_CHARS = env_int("IMPORT_MAX_CELL_CHARS", 32767)  # Excel's own limit
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 1_048_576)  # Excel's own limit, for XLSX
+AGREEMENT_MAX_UNCOMPRESSED_BYTES = env_int("AGREEMENT_MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024)
+# A running import's worker touches its heartbeat every IMPORT_HEARTBEAT_SECONDS; a job
+# whose heartbeat stopped for IMPORT_STALL_SECONDS is failed (its worker died).
+IMPORT_HEARTBEAT_SECONDS = env_int("IMPORT_HEARTBEAT_SECONDS", 5)
+IMPORT_STALL_SECONDS = env_int("IMPORT_STALL_SECONDS", 120)
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 10)
 

@@ -26,7 +26,15 @@ from django.utils import timezone
 from samverka.accounts.models import User
 from samverka.agreements import joint
 from samverka.agreements import services as agreements
-from samverka.agreements.models import Agreement, Forum, ForumKind, PriorityArea, Signatory
+from samverka.agreements.models import (
+    Agreement,
+    AgreementReading,
+    Forum,
+    ForumKind,
+    PriorityArea,
+    ReadingStatus,
+    Signatory,
+)
 from samverka.core.access import Role, Visibility
 from samverka.organizations.models import (
     County,
@@ -235,6 +243,13 @@ def build_world() -> World:
     proposed.title = "Samverkansöverenskommelse Lessebo, reviderad"
     o["proposal_b"] = joint.propose(
         o["agreement_b"], proposed, [o["kommun_b"], o["lpo_b"]], w.users["coord_b"]
+    )
+    # An agreement document kommun A's coordinator uploaded, which the worker could not read.
+    o["reading_a"] = AgreementReading.objects.create(
+        created_by=coordinator,
+        file_name="avtal.docx",
+        status=ReadingStatus.FAILED,
+        message="Filen kunde inte läsas.",
     )
     # An open invitation to kommun A for an address with no account yet.
     Invitation.objects.create(

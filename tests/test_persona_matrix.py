@@ -183,6 +183,12 @@ MATRIX: dict[str, Line] = {
     "agreements:create": Line(None, RECORDERS, RECORDERS),
     "agreements:import": Line(None, RECORDERS, RECORDERS),
     "agreements:import_review": Line(None, RECORDERS_ON, RECORDERS_ON),
+    # A document being read is its uploader's only.
+    "agreements:import_reading": Line(
+        pk("reading_a"),
+        S(403, (COORDINATORS, 404), coord_a=200, admin=404, anonymous=LOGIN),
+        DOWNLOAD,
+    ),
     "agreements:cycle_all": Line(None, SIGNED_IN_200, SIGNED_IN_200),
     "agreements:cycle_all_ics": Line(None, SIGNED_IN_200, SIGNED_IN_200),
     "agreements:overview": Line(

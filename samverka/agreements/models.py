@@ -544,3 +544,40 @@ class ProposalAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.party}: {self.accepted}"
+
+
+class ReadingStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Reading")
+    DONE = "done", _("Read")
+    FAILED = "failed", _("Failed")
+
+
+class AgreementReading(models.Model):
+    """An uploaded agreement (Word or PDF) read by the background worker, never in the web
+    request: a large or hostile file costs the worker's memory and time, not a web
+    worker's. What was read waits here for its uploader's review."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    file_name = models.CharField(_("file name"), max_length=300)
+    stored_path = models.CharField(max_length=500, editable=False)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReadingStatus.choices, default=ReadingStatus.QUEUED
+    )
+    message = models.TextField(_("message"), blank=True)
+    parsed = models.JSONField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("agreement being read")
+        verbose_name_plural = _("agreements being read")
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:import_reading", kwargs={"pk": self.pk})

@@ -1175,10 +1175,29 @@ def _docx_lines(container: DocxDocument | _Cell) -> Iterator[str]:
             yield ""
 
 
+def _check_unpacked_size(data: bytes, filename: str) -> None:
+    """A Word file is a zip archive: refuse, before python-docx builds its document tree
+    in memory, one whose parts unpack to more than ``AGREEMENT_MAX_UNCOMPRESSED_BYTES``
+    or at the ratio of a zip bomb."""
+    from django.conf import settings
+
+    from samverka.lib.unpacking import check_zip
+
+    check_zip(
+        data,
+        filename,
+        max_total=settings.AGREEMENT_MAX_UNCOMPRESSED_BYTES,
+        max_ratio=settings.IMPORT_MAX_COMPRESSION_RATIO,
+    )
+
+
 def _docx_text(data: bytes, filename: str) -> str:
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
 
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise ValueError(f"{filename!r} is not a readable Word (.docx) document")
+    _check_unpacked_size(data, filename)
     try:
         document = Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
@@ -1194,8 +1213,14 @@ def _pdf_text(data: bytes, filename: str) -> str:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise ValueError(f"{filename!r} is a password-protected PDF")
-        pages = []
+        pages: list[str] = []
+        limit = _pdf_text_limit()
         for page in reader.pages:
+            if sum(len(p) for p in pages) > limit:
+                raise ValueError(
+                    f"{filename!r} holds more text than an agreement does "
+                    f"(over {limit // (1024 * 1024)} MB)"
+                )
             # Layout mode keeps the blank lines between paragraphs and headings.
             try:
                 pages.append(page.extract_text(extraction_mode="layout"))
@@ -1204,6 +1229,12 @@ def _pdf_text(data: bytes, filename: str) -> str:
     except (PyPdfError, KeyError, TypeError, OSError, ZeroDivisionError) as exc:
         raise ValueError(f"{filename!r} is not a readable PDF") from exc
     return "\n\n".join(pages)
+
+
+def _pdf_text_limit() -> int:
+    from django.conf import settings
+
+    return int(settings.AGREEMENT_MAX_UNCOMPRESSED_BYTES)
 
 
 def extract_text(data: bytes, filename: str) -> str:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("ny/", views.agreement_create, name="create"),
     path("importera/", views.agreement_import, name="import"),
     path("importera/granska/", views.agreement_import_review, name="import_review"),
+    path("importera/<int:pk>/", views.agreement_import_reading, name="import_reading"),
     path("arshjul/", views.cycle_all, name="cycle_all"),
     path("oversikt/", views.national_overview, name="overview"),
     path("arshjul.ics", views.cycle_all_ics, name="cycle_all_ics"),

@@ -3,12 +3,15 @@ agreement names (priority areas, forums and methods, signatories); the årshjul.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Model
 from django.forms import BaseForm, Form
@@ -35,15 +38,18 @@ from samverka.agreements.forms import (
 )
 from samverka.agreements.models import (
     Agreement,
+    AgreementReading,
     ChangeProposal,
     Duty,
     Forum,
     ForumYear,
     PriorityArea,
     ProposalStatus,
+    ReadingStatus,
     Signatory,
 )
 from samverka.agreements.parsing import parse_file, parse_text
+from samverka.agreements.tasks import fail_stalled_readings, read_agreement
 from samverka.core.downloads import DOCX, PDF, attachment
 from samverka.organizations.models import Organization, OrganizationKind
 from samverka.taxonomy.models import Category
@@ -556,6 +562,9 @@ def agreement_import(request: HttpRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         document = form.cleaned_data["document"]
+        if document is not None and not document.name.lower().endswith(_TEXT_SUFFIXES):
+            # Word and PDF are read by the worker, never in the web request.
+            return redirect(_start_reading(request, document))
         try:
             if document is not None:
                 parsed = parse_file(document.read(), document.name)
@@ -567,6 +576,44 @@ def agreement_import(request: HttpRequest) -> HttpResponse:
             request.session[IMPORT_SESSION_KEY] = importing.to_session(parsed)
             return redirect("agreements:import_review")
     return render(request, "agreements/import_upload.html", {"form": form})
+
+
+_TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")
+
+
+def _start_reading(request: HttpRequest, document: UploadedFile) -> AgreementReading:
+    directory = settings.UPLOAD_DIR
+    directory.mkdir(parents=True, exist_ok=True)
+    stored = directory / f"{uuid.uuid4().hex}.agreement"
+    with stored.open("wb") as fh:
+        for chunk in document.chunks():
+            fh.write(chunk)
+    reading = AgreementReading.objects.create(
+        created_by=request.user,  # type: ignore[misc]
+        file_name=(document.name or "")[:300],
+        stored_path=str(stored),
+    )
+    read_agreement.enqueue(reading.pk)
+    return reading
+
+
+@login_required
+@require_safe
+def agreement_import_reading(request: HttpRequest, pk: int) -> HttpResponse:
+    """Step 1½: the worker reads the file; when it has, on to the review."""
+    if not request.user.has_perm("agreements.add_agreement"):
+        raise PermissionDenied
+    fail_stalled_readings()
+    reading = get_object_or_404(AgreementReading, pk=pk, created_by=request.user)
+    if reading.status == ReadingStatus.DONE and reading.parsed is not None:
+        request.session[IMPORT_SESSION_KEY] = reading.parsed
+        reading.delete()
+        return redirect("agreements:import_review")
+    form = ImportUploadForm()
+    if reading.status == ReadingStatus.FAILED:
+        form.cleaned_data = {}
+        form.add_error("document", reading.message)
+    return render(request, "agreements/import_reading.html", {"reading": reading, "form": form})
 
 
 MISSING_LABELS = {

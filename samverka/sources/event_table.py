@@ -106,6 +106,9 @@ def table_event(
     digest: str,
 ) -> EventRow:
     """One row (cells stripped) as an event, or :class:`RowError` naming the field."""
+    for name in mapped_columns(mapping):
+        if "\x00" in row[name]:
+            raise RowError(name, NUL_REASON)
     date_text = row[mapping.date_column]
     try:
         day = parse_date(date_text)
@@ -173,6 +176,23 @@ def table_event(
 
 
 Rejection = tuple[int, str, str]  # (row number, field, reason)
+
+NUL_REASON = "contains a NUL character (\\x00), which no text may hold"
+
+
+def mapped_columns(mapping: ColumnMapping) -> list[str]:
+    """The table's columns the mapping reads, in the order a row is checked."""
+    names = [
+        mapping.date_column,
+        mapping.time_column,
+        mapping.category_column,
+        mapping.x_column,
+        mapping.y_column,
+        mapping.description_column,
+        mapping.id_column,
+        mapping.place_column,
+    ]
+    return [name for name in names if name]
 
 
 @dataclass
@@ -329,7 +349,11 @@ class ChunkChecker:
             if m.id_column
             else True
         )
-        fast = date_ok & time_ok & category_ok & place_ok & text_ok & id_ok
+        # Text with a NUL character (PostgreSQL refuses it) goes the row rule's way.
+        nul_free = np.ones(n, dtype=bool)
+        for name in mapped_columns(m):
+            nul_free &= ~pc.match_substring(cols[name], "\x00").to_numpy(zero_copy_only=False)
+        fast = date_ok & time_ok & category_ok & place_ok & text_ok & id_ok & nul_free
         local = days * 86400 + seconds
         utc, steady = _local_to_utc_seconds(np.where(fast, local, 0), self.zone)
         fast &= steady

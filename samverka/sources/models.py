@@ -7,6 +7,7 @@ withdrawn dataset's rows are left out of everything computed afterwards.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from django.conf import settings
@@ -323,6 +324,8 @@ class ImportJob(VisibleContent):
         Dataset, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # The worker's last sign of life where it could write the row (see ``tasks``).
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -339,6 +342,19 @@ class ImportJob(VisibleContent):
     def progress_path(self) -> Path:
         """Where the worker writes the progress of a running import (see ``tasks``)."""
         return Path(f"{self.stored_path}.progress")
+
+    @property
+    def heartbeat_path(self) -> Path:
+        """A file the worker touches while the import runs, even inside its transaction."""
+        return Path(f"{self.stored_path}.heartbeat")
+
+    def last_sign_of_life(self) -> float | None:
+        """When the worker last showed it was alive (a POSIX time), or None if never."""
+        times = [self.heartbeat_at.timestamp()] if self.heartbeat_at else []
+        for path in (self.heartbeat_path, self.progress_path):
+            with contextlib.suppress(OSError):
+                times.append(path.stat().st_mtime)
+        return max(times) if times else None
 
     @property
     def current_progress(self) -> int:

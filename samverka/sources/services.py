@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import gzip
 import hashlib
 import json
 import re
@@ -20,6 +19,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
+from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from samverka.accounts.models import User
 from samverka.lib.privacy import find_personal_data, redact
+from samverka.lib.unpacking import UnpackError, gunzip
 from samverka.organizations.models import County, Organization, OrganizationKind, SubArea
 from samverka.sources import police
 from samverka.sources.event_table import CheckedChunk, ChunkChecker
@@ -96,7 +97,10 @@ def _open_table(
     try:
         table = read_table(data, file_name)
     except TableError as exc:
-        raise ImportError_(f"{file_name}: {exc}") from exc
+        message = str(exc)
+        raise ImportError_(
+            message if message.startswith(file_name) else f"{file_name}: {message}"
+        ) from exc
     _check_columns(table.columns, file_name, required, optional)
     return table
 
@@ -175,9 +179,12 @@ def _finish(
     read: int,
     imported: int,
     period: tuple[dt.date | None, dt.date | None],
+    rejected_before: int = 0,
     **counts: int,
 ) -> None:
-    """Record the rejected rows and the counts, and mark the dataset imported."""
+    """Record the rejected rows and the counts, and mark the dataset imported.
+
+    ``rejected_before``: rejected rows the import has already written itself."""
     RejectedRow.objects.bulk_create(
         [
             RejectedRow(dataset=dataset, row_number=n, field=redact(f), reason=redact(r))
@@ -188,7 +195,7 @@ def _finish(
     dataset.period_start, dataset.period_end = period
     dataset.rows_read = read
     dataset.rows_imported = imported
-    dataset.rows_rejected = len(rejected)
+    dataset.rows_rejected = rejected_before + len(rejected)
     for name, value in counts.items():
         setattr(dataset, f"rows_{name}", value)
     dataset.status = DatasetStatus.DONE
@@ -196,8 +203,37 @@ def _finish(
     dataset.save()
 
 
-def _decompress(data: bytes) -> bytes:
-    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+def _decompress(data: bytes, file_name: str) -> bytes:
+    """JSON as uploaded, or unpacked from gzip; refused when larger than the limit
+    (``IMPORT_MAX_JSON_BYTES``: the parsed records are held in memory) or cut off."""
+    limit = settings.IMPORT_MAX_JSON_BYTES
+    try:
+        content = gunzip(data, file_name, max_size=limit) if data[:2] == b"\x1f\x8b" else data
+    except UnpackError as exc:
+        raise ImportError_(str(exc)) from exc
+    if len(content) > limit:
+        raise ImportError_(
+            _("%(file)s is larger than the %(limit)s MB allowed: split it into smaller files.")
+            % {"file": file_name, "limit": limit // (1024 * 1024)}
+        )
+    return content
+
+
+NUL = "\x00"
+
+
+def _nul_field(row: dict[str, Any], prefix: str = "") -> str | None:
+    """The first field (``location.name`` for nested ones) whose text holds a NUL character,
+    which no text column may (PostgreSQL refuses it), or None."""
+    for name, value in row.items():
+        if isinstance(value, str) and NUL in value:
+            return prefix + str(name)
+        if isinstance(value, dict) and (found := _nul_field(value, f"{prefix}{name}.")):
+            return found
+    return None
+
+
+NUL_REASON = "contains a NUL character (\\x00), which no text may hold"
 
 
 def category_lookup(source: str, owner_id: int | None = None) -> Callable[[str], int | None]:
@@ -270,9 +306,11 @@ def read_police_events(
     """Parse and check every record (no writing); ``progress(n, 2 * total)`` as it goes,
     the second half being the writing's. Types are categorised by ``owner``'s mappings,
     then the platform's."""
+    content = _decompress(data, file_name)
     try:
-        records = json.loads(_decompress(data))
-    except (ValueError, OSError) as exc:
+        records = json.loads(content)
+        del content
+    except (ValueError, OSError, RecursionError) as exc:
         raise ImportError_(
             _("%(file)s is not JSON: %(error)s") % {"file": file_name, "error": exc}
         ) from exc
@@ -287,11 +325,17 @@ def read_police_events(
     rejected: list[Rejection] = []
     skipped = 0
     total = len(records)
-    for number, record in enumerate(records, start=1):
+    for number in range(1, total + 1):
+        # Each record is let go once read, so the records and their rows are not both
+        # held whole at the peak.
+        record, records[number - 1] = records[number - 1], None
         if progress and number % 5000 == 0:
             progress(number, 2 * total)
         if isinstance(record, dict) and police.is_summary(record):
             skipped += 1
+            continue
+        if isinstance(record, dict) and (field := _nul_field(record)):
+            rejected.append((number, field, NUL_REASON))
             continue
         try:
             row = _police_row(police.parse_record(record), lookup, kommuner, counties)
@@ -631,7 +675,11 @@ def import_statistics(
     title: str = "",
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Import a statistics table (CSV or XLSX) through a saved column mapping."""
+    """Import a statistics table (CSV or XLSX) through a saved column mapping.
+
+    Streams: rows are read one at a time and written in batches inside the import's
+    transaction, rejected rows too, so memory follows the batch, not the file.
+    """
     digest = sha256(data)
     if (earlier := _earlier(SourceKind.CRIME_STATISTICS, owner, digest)) is not None:
         return earlier
@@ -647,32 +695,12 @@ def import_statistics(
     sub_areas = {
         name.lower(): pk for name, pk in mapping.kommun.sub_areas.values_list("name", "pk")
     }
-    new_sub_areas: set[str] = set()
-    parsed: list[dict[str, Any]] = []
-    rejected: list[Rejection] = []
-    read = 0
-    for number, row in _rows(table, file_name):
-        read += 1
-        if progress and read % 5000 == 0:
-            progress(read, read + 1)
-        try:
-            parsed.append(_statistic_row(row, mapping, kommuner=kommuner, categories=categories))
-        except _RowError as exc:
-            rejected.append((number, exc.field, exc.reason))
-            continue
-        area = parsed[-1]
-        if area["kommun_id"] is None:
-            key = area["area"].lower()
-            if key not in sub_areas:
-                if not mapping.create_sub_areas:
-                    parsed.pop()
-                    rejected.append((number, mapping.area_column, f"unknown area {area['area']!r}"))
-                    continue
-                new_sub_areas.add(area["area"])
+    total = max(table.size_hint or 0, 1)
+    read = imported = 0
+    first: dt.date | None = None
+    last: dt.date | None = None
 
     with transaction.atomic():
-        for name in sorted(new_sub_areas):
-            sub_areas[name.lower()] = SubArea.objects.create(kommun=mapping.kommun, name=name).pk
         dataset = _new_dataset(
             SourceKind.CRIME_STATISTICS,
             title or _("Statistics: %(file)s") % {"file": file_name},
@@ -681,14 +709,37 @@ def import_statistics(
             owner,
             user,
         )
-        objects = []
-        for item in parsed:
+        rejected = _RejectionWriter(dataset)
+        objects: list[Statistic] = []
+        for number, row in _rows(table, file_name):
+            read += 1
+            if progress and read % 5000 == 0:
+                progress(min(read, total - 1), total)
+            if field := _nul_field(row):
+                rejected.add(number, field, NUL_REASON)
+                continue
+            try:
+                item = _statistic_row(row, mapping, kommuner=kommuner, categories=categories)
+            except _RowError as exc:
+                rejected.add(number, exc.field, exc.reason)
+                continue
             is_kommun = item["kommun_id"] is not None
+            sub_area_id = None
+            if not is_kommun:
+                key = item["area"].lower()
+                if key not in sub_areas:
+                    if not mapping.create_sub_areas:
+                        rejected.add(number, mapping.area_column, f"unknown area {item['area']!r}")
+                        continue
+                    sub_areas[key] = SubArea.objects.create(
+                        kommun=mapping.kommun, name=item["area"]
+                    ).pk
+                sub_area_id = sub_areas[key]
             objects.append(
                 Statistic(
                     dataset=dataset,
                     kommun_id=item["kommun_id"] if is_kommun else mapping.kommun_id,
-                    sub_area_id=None if is_kommun else sub_areas[item["area"].lower()],
+                    sub_area_id=sub_area_id,
                     period_kind=mapping.period_kind,
                     period_start=item["period_start"],
                     category_id=item["category_id"],
@@ -698,20 +749,63 @@ def import_statistics(
                     preliminary=item["preliminary"],
                 )
             )
-        Statistic.objects.bulk_create(objects, batch_size=2000)
-        starts = [o.period_start for o in objects]
+            start = item["period_start"]
+            first = start if first is None else min(first, start)
+            last = start if last is None else max(last, start)
+            if len(objects) >= STATISTICS_BATCH:
+                Statistic.objects.bulk_create(objects)
+                imported += len(objects)
+                objects = []
+        Statistic.objects.bulk_create(objects, batch_size=STATISTICS_BATCH)
+        imported += len(objects)
         _finish(
             dataset,
-            rejected,
+            rejected.rest(),
             read=read,
-            imported=len(objects),
-            period=(min(starts), _period_end(max(starts), mapping.period_kind))
-            if starts
+            imported=imported,
+            period=(first, _period_end(last, mapping.period_kind))
+            if first and last
             else (None, None),
+            rejected_before=rejected.written,
         )
     if progress:
-        progress(read, read)
+        progress(total, total)
     return ImportResult(dataset)
+
+
+STATISTICS_BATCH = 2000
+
+
+class _RejectionWriter:
+    """Rejected rows of an import, written in batches as they come (a file whose every
+    row is refused holds no more of them in memory than a batch)."""
+
+    batch = 5000
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+        self.pending: list[Rejection] = []
+        self.written = 0
+
+    def add(self, number: int, field: str, reason: str) -> None:
+        self.pending.append((number, field, reason))
+        if len(self.pending) >= self.batch:
+            RejectedRow.objects.bulk_create(
+                [
+                    RejectedRow(
+                        dataset=self.dataset, row_number=n, field=redact(f), reason=redact(r)
+                    )
+                    for n, f, r in self.pending
+                ],
+                batch_size=1000,
+            )
+            self.written += len(self.pending)
+            self.pending = []
+
+    def rest(self) -> list[Rejection]:
+        """The rejected rows not yet written, for :func:`_finish`."""
+        rest, self.pending = self.pending, []
+        return rest
 
 
 def _period_end(start: dt.date, kind: str) -> dt.date:
@@ -988,7 +1082,10 @@ def import_survey(
     user: User | None = None,
     title: str = "",
 ) -> ImportResult:
-    """Survey results (trygghetsmätning, LUPP, the kommun's own) per area, question and year."""
+    """Survey results (trygghetsmätning, LUPP, the kommun's own) per area, question and year.
+
+    Streams like :func:`import_statistics`: rows are written in batches as they are read.
+    """
     digest = sha256(data)
     if (earlier := _earlier(SourceKind.SURVEY, owner, digest)) is not None:
         return earlier
@@ -1001,53 +1098,9 @@ def import_survey(
     )
     kommuner, _counties = places()
     sub_areas = {n.lower(): pk for n, pk in mapping.kommun.sub_areas.values_list("name", "pk")}
-    results: list[SurveyResult] = []
-    rejected: list[Rejection] = []
-    read = 0
-    for number, row in _rows(table, file_name):
-        read += 1
-        area = row[mapping.area_column].strip()
-        kommun_id = _kommun_of_area(area, kommuner)
-        sub_area_id = None if kommun_id else sub_areas.get(area.lower())
-        if kommun_id is None and sub_area_id is None:
-            rejected.append((number, mapping.area_column, f"unknown area {area!r}"))
-            continue
-        question = row[mapping.question_column].strip()[:300]
-        if found := _personal_data_in(question):
-            rejected.append(
-                (number, mapping.question_column, "contains personal data: " + ", ".join(found))
-            )
-            continue
-        try:
-            year = int(row[mapping.period_column])
-            value = parse_number(row[mapping.value_column])
-            respondents = (
-                parse_number(row[mapping.respondents_column])
-                if mapping.respondents_column
-                else None
-            )
-        except ValueError as exc:
-            rejected.append((number, mapping.value_column, str(exc)))
-            continue
-        share = index_value = None
-        if value is not None and mapping.value_is_index:
-            index_value = value
-        elif value is not None:
-            share = value / 100 if value > 1 else value  # "23" or "23,0" means 23 %
-            if not 0 <= share <= 1:
-                rejected.append((number, mapping.value_column, f"not a share: {value}"))
-                continue
-        results.append(
-            SurveyResult(
-                kommun_id=kommun_id or mapping.kommun_id,
-                sub_area_id=sub_area_id,
-                year=year,
-                question=question,
-                respondents=int(respondents) if respondents is not None else None,
-                share=share,
-                index_value=index_value,
-            )
-        )
+    read = imported = 0
+    first_year: int | None = None
+    last_year: int | None = None
     with transaction.atomic():
         dataset = _new_dataset(
             SourceKind.SURVEY,
@@ -1057,16 +1110,73 @@ def import_survey(
             owner,
             user,
         )
-        for result in results:
-            result.dataset = dataset
-        SurveyResult.objects.bulk_create(results, batch_size=2000)
-        years = sorted({r.year for r in results})
+        rejected = _RejectionWriter(dataset)
+        results: list[SurveyResult] = []
+        for number, row in _rows(table, file_name):
+            read += 1
+            if field := _nul_field(row):
+                rejected.add(number, field, NUL_REASON)
+                continue
+            area = row[mapping.area_column].strip()
+            kommun_id = _kommun_of_area(area, kommuner)
+            sub_area_id = None if kommun_id else sub_areas.get(area.lower())
+            if kommun_id is None and sub_area_id is None:
+                rejected.add(number, mapping.area_column, f"unknown area {area!r}")
+                continue
+            question = row[mapping.question_column].strip()[:300]
+            if found := _personal_data_in(question):
+                rejected.add(
+                    number, mapping.question_column, "contains personal data: " + ", ".join(found)
+                )
+                continue
+            try:
+                year = int(row[mapping.period_column])
+                value = parse_number(row[mapping.value_column])
+                respondents = (
+                    parse_number(row[mapping.respondents_column])
+                    if mapping.respondents_column
+                    else None
+                )
+            except ValueError as exc:
+                rejected.add(number, mapping.value_column, str(exc))
+                continue
+            share = index_value = None
+            if value is not None and mapping.value_is_index:
+                index_value = value
+            elif value is not None:
+                share = value / 100 if value > 1 else value  # "23" or "23,0" means 23 %
+                if not 0 <= share <= 1:
+                    rejected.add(number, mapping.value_column, f"not a share: {value}")
+                    continue
+            results.append(
+                SurveyResult(
+                    dataset=dataset,
+                    kommun_id=kommun_id or mapping.kommun_id,
+                    sub_area_id=sub_area_id,
+                    year=year,
+                    question=question,
+                    respondents=int(respondents) if respondents is not None else None,
+                    share=share,
+                    index_value=index_value,
+                )
+            )
+            first_year = year if first_year is None else min(first_year, year)
+            last_year = year if last_year is None else max(last_year, year)
+            if len(results) >= STATISTICS_BATCH:
+                SurveyResult.objects.bulk_create(results)
+                imported += len(results)
+                results = []
+        SurveyResult.objects.bulk_create(results, batch_size=STATISTICS_BATCH)
+        imported += len(results)
         _finish(
             dataset,
-            rejected,
+            rejected.rest(),
             read=read,
-            imported=len(results),
-            period=(dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31)) if years else (None, None),
+            imported=imported,
+            period=(dt.date(first_year, 1, 1), dt.date(last_year, 12, 31))
+            if first_year is not None and last_year is not None
+            else (None, None),
+            rejected_before=rejected.written,
         )
     return ImportResult(dataset)
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
+from django.utils.translation import gettext as _
 
 SUPPRESSED = {"..", "…", ".", "x", "X"}
 
@@ -97,14 +98,14 @@ def read_csv_header(data: bytes) -> tuple[list[str], int]:
     encoding = csv_encoding(data)
     head = data[:65536].decode(encoding, errors="ignore")
     if not head.strip() and not data.strip():
-        raise TableError("the file is empty")
+        raise TableError(_("the file is empty"))
     reader = csv.reader(io.StringIO(head, newline=""), delimiter=_delimiter(head[:4096]))
     try:
         header = [c.strip() for c in next(reader)]
     except (csv.Error, StopIteration) as exc:
-        raise TableError(f"not a CSV table: {exc}") from exc
+        raise TableError(_("not a CSV table: %(error)s") % {"error": exc}) from exc
     if len(set(header)) != len(header) or not all(header):
-        raise TableError("the first row must name every column, each once")
+        raise TableError(_("the first row must name every column, each once"))
     return header, data.count(b"\n")
 
 
@@ -116,31 +117,44 @@ def _delimiter(sample: str) -> str:
 
 
 def read_csv(data: bytes) -> Table:
-    text = decode(data)
-    if not text.strip():
-        raise TableError("the file is empty")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text[:4096]))
+    """The rows of a CSV file, decoded as they are read (the text of the whole file is
+    never held at once)."""
+    encoding = csv_encoding(data)
+    head = data[:8192].decode(encoding, errors="ignore")
+    if not head.strip() and not data.strip():
+        raise TableError(_("the file is empty"))
+    text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+    reader = csv.reader(text, delimiter=_delimiter(head[:4096]))
     try:
         header = [c.strip() for c in next(reader)]
     except csv.Error as exc:
-        raise TableError(f"not a CSV table: {exc}") from exc
+        raise TableError(_("not a CSV table: %(error)s") % {"error": exc}) from exc
     if len(set(header)) != len(header) or not all(header):
-        raise TableError("the first row must name every column, each once")
+        raise TableError(_("the first row must name every column, each once"))
 
-    cut_off = not text.endswith(("\n", "\r"))
-    size_hint = text.count("\n")
+    cut_off = not data.endswith((b"\n", b"\r"))
+    size_hint = data.count(b"\n")
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         previous: tuple[int, list[str]] | None = None
-        for number, cells in enumerate(reader, start=2):
-            if previous is not None:
-                yield _as_row(*previous)
-            previous = (number, cells) if any(c.strip() for c in cells) else None
+        number = 1
+        try:
+            for number, cells in enumerate(reader, start=2):
+                if previous is not None:
+                    yield _as_row(*previous)
+                previous = (number, cells) if any(c.strip() for c in cells) else None
+        except (csv.Error, UnicodeDecodeError) as exc:  # e.g. a cell over the field limit
+            raise TableError(
+                _("row %(row)s: %(error)s") % {"row": number + 1, "error": exc}
+            ) from exc
         if previous is not None:
             number, cells = previous
             # A last line with too few cells and no line end: the file was cut off.
             if cut_off and len(cells) < len(header):
-                raise TableError(f"the file ends in the middle of row {number}: is it complete?")
+                raise TableError(
+                    _("the file ends in the middle of row %(row)s: is it complete?")
+                    % {"row": number}
+                )
             yield _as_row(number, cells)
 
     def _as_row(number: int, cells: list[str]) -> tuple[int, dict[str, str]]:
@@ -151,19 +165,57 @@ def read_csv(data: bytes) -> Table:
     return Table(header, rows(), size_hint)
 
 
-def read_xlsx(data: bytes) -> Table:
+def check_xlsx(data: bytes, file_name: str = "") -> None:
+    """Refuse, before openpyxl parses anything, a workbook that unpacks to more than the
+    limits (settings ``IMPORT_MAX_*``): in total, by ratio, or in its shared strings,
+    which openpyxl holds in memory whole even in read-only mode."""
+    from django.conf import settings
+
+    from samverka.lib.unpacking import UnpackError, check_zip
+
+    try:
+        check_zip(
+            data,
+            file_name or "XLSX",
+            max_total=settings.IMPORT_MAX_UNCOMPRESSED_BYTES,
+            max_ratio=settings.IMPORT_MAX_COMPRESSION_RATIO,
+            max_members={"xl/sharedStrings.xml": settings.IMPORT_MAX_SHARED_STRINGS_BYTES},
+        )
+    except UnpackError as exc:
+        raise TableError(str(exc)) from exc
+
+
+def _check_cell_length(number: int, name: str, text: str) -> None:
+    from django.conf import settings
+
+    if len(text) > settings.IMPORT_MAX_CELL_CHARS:
+        raise TableError(
+            _("row %(row)s, column %(column)s: a cell longer than %(limit)s characters")
+            % {"row": number, "column": name or "?", "limit": settings.IMPORT_MAX_CELL_CHARS}
+        )
+
+
+def read_xlsx(data: bytes, file_name: str = "") -> Table:
+    from django.conf import settings
     from openpyxl import load_workbook
 
+    check_xlsx(data, file_name)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise TableError(f"not an Excel workbook: {exc}") from exc
+        raise TableError(_("not an Excel workbook: %(error)s") % {"error": exc}) from exc
     sheet = workbook.worksheets[0]
+    max_rows = settings.IMPORT_MAX_ROWS
+    if isinstance(sheet.max_row, int) and sheet.max_row > max_rows:
+        raise TableError(_("the first sheet has more than %(limit)s rows") % {"limit": max_rows})
     iterator = sheet.iter_rows(values_only=True)
     try:
-        header = ["" if c is None else str(c).strip() for c in next(iterator)]
+        first = next(iterator)
     except StopIteration:
-        raise TableError("the first sheet is empty") from None
+        raise TableError(_("the first sheet is empty")) from None
+    header = ["" if c is None else str(c).strip() for c in first]
+    for name in header:
+        _check_cell_length(1, name[:20], name)
 
     def cell(value: object) -> str:
         if value is None:
@@ -174,6 +226,13 @@ def read_xlsx(data: bytes) -> Table:
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         for number, values in enumerate(iterator, start=2):
+            if number > max_rows + 1:
+                raise TableError(
+                    _("the first sheet has more than %(limit)s rows") % {"limit": max_rows}
+                )
+            for i, value in enumerate(values):
+                if isinstance(value, str):
+                    _check_cell_length(number, header[i] if i < len(header) else "", value)
             if all(v is None or str(v).strip() == "" for v in values):
                 continue
             yield (
@@ -192,10 +251,10 @@ def read_xlsx(data: bytes) -> Table:
 def read_table(data: bytes, file_name: str) -> Table:
     name = file_name.lower()
     if name.endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
-        return read_xlsx(data)
+        return read_xlsx(data, file_name)
     if name.endswith((".csv", ".txt", ".tsv")) or not name.rpartition(".")[1]:
         return read_csv(data)
-    raise TableError(f"{file_name}: only CSV and XLSX tables can be read")
+    raise TableError(_("%(file)s: only CSV and XLSX tables can be read") % {"file": file_name})
 
 
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")

@@ -29,10 +29,11 @@ from samverka.sources.forms import (
 )
 from samverka.sources.models import ColumnMapping, Dataset, ImportJob, JobStatus, SourceKind
 from samverka.sources.tabular import TableError, read_table
-from samverka.sources.tasks import run_import
+from samverka.sources.tasks import fail_stalled_jobs, run_import
 
 
 def dataset_list(request: HttpRequest) -> HttpResponse:
+    fail_stalled_jobs()
     datasets = Dataset.objects.visible_to(request.user).select_related("owner")
     jobs = (
         ImportJob.objects.visible_to(request.user)
@@ -83,6 +84,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    fail_stalled_jobs()
     job = get_visible_or_404(ImportJob.objects.select_related("dataset"), request.user, pk=pk)
     return render(request, "sources/job.html", {"job": job})
 

@@ -7,7 +7,7 @@ import docx
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from samverka.agreements.models import Agreement, AgreementStatus
+from samverka.agreements.models import Agreement, AgreementReading, AgreementStatus
 from samverka.testing import PERSONAS, PersonaTestCase
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -79,7 +79,11 @@ class ImportTest(PersonaTestCase):
             buffer.getvalue(),
             content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         )
-        self.client.post(UPLOAD, {"document": upload})
+        response = self.client.post(UPLOAD, {"document": upload}, follow=True)
+        # Read by the worker, not in the request; the reading's page leads to the review.
+        self.assertRegex(response.redirect_chain[0][0], r"/importera/\d+/$")
+        self.assertEqual(response.redirect_chain[-1][0], REVIEW)
+        self.assertFalse(AgreementReading.objects.exists())
         form = self.client.get(REVIEW).context["form"]
         self.assertEqual(str(form.initial["ends_on"]), "2027-12-31")
         self.assertEqual(len(form.fields["areas"].choices), 8)
@@ -89,7 +93,7 @@ class ImportTest(PersonaTestCase):
     def test_an_unreadable_file_is_refused_with_its_name(self) -> None:
         self.login_as("coordinator")
         upload = SimpleUploadedFile("bild.png", b"\x89PNG\r\n", content_type="image/png")
-        response = self.client.post(UPLOAD, {"document": upload})
+        response = self.client.post(UPLOAD, {"document": upload}, follow=True)
         self.assertIn("document", response.context["form"].errors)
         self.assertIn("bild.png", str(response.context["form"].errors["document"]))
         self.assertNotIn("agreement_import", self.client.session)

@@ -90,7 +90,7 @@ class EventTableTest(TestCase):
         text = HEADER + "c1;2026-03-01;12:00;Klotter;;;;\nc2;2026-03-0"
         with self.assertRaises(services.ImportError_) as ctx:
             self.run_import(text)
-        self.assertIn("row 3", str(ctx.exception))
+        self.assertIn("rad 3", str(ctx.exception))  # in Swedish, the language of the site
         self.assertFalse(Dataset.objects.exists())
         self.assertFalse(Event.objects.exists())
 
