@@ -996,8 +996,16 @@ def import_areas(
 ) -> ImportResult:
     """Sub-areas a kommun draws (stadsdelar, områden), from GeoJSON with a name per feature.
 
-    An area already known by name gets the new boundary; WGS84 coordinates only.
+    An area already known by name gets the new boundary; WGS84 coordinates only. Only an
+    organization whose own area holds the kommun draws its sub-areas.
     """
+    from samverka.sources.ownership import in_own_area
+
+    if not in_own_area(owner, kommun.pk):
+        raise ImportError_(
+            _("%(file)s: %(kommun)s is not in %(owner)s's own area; its areas are its own.")
+            % {"file": file_name, "kommun": kommun, "owner": owner}
+        )
     digest = sha256(data)
     if (earlier := _earlier(SourceKind.AREAS, owner, digest)) is not None:
         return earlier

@@ -10,7 +10,14 @@ from django.test import TestCase
 
 from samverka.organizations.models import County, Organization, SubArea
 from samverka.sources import services
-from samverka.sources.models import ColumnMapping, PeriodKind, Population, SourceKind, SurveyResult
+from samverka.sources.models import (
+    ColumnMapping,
+    Dataset,
+    PeriodKind,
+    Population,
+    SourceKind,
+    SurveyResult,
+)
 from samverka.testing import make_kommun
 
 SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "data"
@@ -96,6 +103,20 @@ class SmallImportsTest(TestCase):
         self.assertEqual(
             SubArea.objects.get(name="Centrum").geometry["coordinates"][0][0][0], 16.45
         )
+
+    def test_another_kommuns_areas_are_not_redrawn(self) -> None:
+        """Issue 12: only an organization whose own area holds the kommun draws its areas."""
+        vastervik = make_kommun("Västervik", "0883", County.objects.get(code="08"))
+        SubArea.objects.create(kommun=vastervik, name="Centrum", geometry={"type": "Point"})
+        with self.assertRaisesMessage(services.ImportError_, "Västervik"):
+            services.import_areas(
+                self.geojson(self.square("Centrum")),
+                file_name="omraden.geojson",
+                kommun=vastervik,
+                owner=self.owner,
+            )
+        self.assertEqual(SubArea.objects.get(kommun=vastervik).geometry, {"type": "Point"})
+        self.assertFalse(Dataset.objects.filter(kind=SourceKind.AREAS).exists())
 
     def test_not_geojson_is_refused_whole(self) -> None:
         with self.assertRaises(services.ImportError_):
