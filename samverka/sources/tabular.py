@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
+from samverka.sources import reasons
+
 SUPPRESSED = {"..", "…", ".", "x", "X"}
 
 
@@ -216,7 +218,7 @@ def parse_number(text: str) -> float | None:
         cleaned = cleaned.replace(".", "")  # 1.234,5: dots group thousands
     cleaned = cleaned.replace(",", ".")
     if not _NUMBER.match(cleaned):
-        raise ValueError(f"not a number: {text!r}")
+        raise ValueError(reasons.not_a("number", text))
     return float(cleaned)
 
 
