@@ -44,7 +44,7 @@ def _display(field: Any, value: Any) -> Any:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, list):
-        return "; ".join(str(_display(None, v) or "–") for v in value) or "–"
+        return ", ".join(str(_display(None, v) or "–") for v in value) or "–"
     if isinstance(value, dict):
         pairs = [f"{key}: {_display(None, v) or '–'}" for key, v in value.items()]
         return "; ".join(pairs) or "–"

@@ -128,6 +128,6 @@ class TrailInWordsTest(PersonaTestCase):
                 _display(None, {"category": "theft", "sub_area": None, "share": 0.4565}),
                 "category: theft; sub_area: –; share: 0,4565",
             )
-            self.assertEqual(_display(None, ["Oskarshamn", "Lessebo"]), "Oskarshamn; Lessebo")
+            self.assertEqual(_display(None, ["Oskarshamn", "Lessebo"]), "Oskarshamn, Lessebo")
             self.assertEqual(_display(None, True), "ja")
             self.assertEqual(_display(None, 26939), "26\u00a0939")
