@@ -42,3 +42,16 @@ class RoundingTest(SimpleTestCase):
 
     def test_the_module_examples_hold(self) -> None:
         self.assertEqual(doctest.testmod(numbers).failed, 0)
+
+
+class PlanNumbersTest(SimpleTestCase):
+    def test_a_goal_reads_the_same_in_the_table_and_the_documents(self) -> None:
+        from samverka.plans import documents
+
+        with translation.override("sv"):
+            html = Template("{% load plans %}{{ a|num }} {{ b|num }} {{ c|num }}")
+            shown = html.render(Context({"a": 5.66, "b": 2.25, "c": 1200.0}))
+            self.assertEqual(shown, "5,7 2,3 1\u00a0200")
+            self.assertEqual(
+                [documents.number(v) for v in (5.66, 2.25, 1200.0)], ["5,7", "2,3", "1\u00a0200"]
+            )
