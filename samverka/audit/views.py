@@ -1,18 +1,28 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samverka.audit.forms import TrailFilterForm
 from samverka.audit.models import AuditEntry
 from samverka.audit.recorder import registered_models
+from samverka.lib import numbers
+
+# How the trail writes a moment and a day ("2 juni 2026 01:30", Swedish time).
+WHEN = "j F Y H:i"
+DAY = "j F Y"
 
 
 def _field(content_type: ContentType, name: str) -> Any:
@@ -26,11 +36,44 @@ def _field(content_type: ContentType, name: str) -> Any:
 
 
 def _display(field: Any, value: Any) -> Any:
-    """A choice is shown by its label in the reader's language, as the forms show it."""
+    """A recorded value in words, as the forms show it: a choice by its label in the
+    reader's language, a yes/no in words, a time in Swedish time, a number in the
+    page's number format, a dict or list as "key: value" pairs (never raw JSON)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "–"
-    choices = dict(getattr(field, "flatchoices", None) or ())
-    return choices.get(value, value) if choices and isinstance(value, str) else value
+        return ", ".join(str(_display(None, v) or "–") for v in value) or "–"
+    if isinstance(value, dict):
+        pairs = [f"{key}: {_display(None, v) or '–'}" for key, v in value.items()]
+        return "; ".join(pairs) or "–"
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not value.is_integer():
+            decimals = len(repr(value).partition(".")[2])
+            return numbers.number(value, min(decimals, 4))
+        return numbers.count(value)
+    if isinstance(value, str):
+        choices = dict(getattr(field, "flatchoices", None) or ())
+        if choices:
+            return choices.get(value, value)
+        return _when(field, value)
+    return value
+
+
+def _when(field: Any, value: str) -> str:
+    """A recorded date or time (ISO, UTC) as the reader reads it: "2 juni 2026 01:30"."""
+    if isinstance(field, models.DateTimeField):
+        moment = parse_datetime(value)
+        if moment is not None:
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment, dt.UTC)
+            return formats.date_format(timezone.localtime(moment), WHEN)
+    elif isinstance(field, models.DateField):
+        day = parse_date(value)
+        if day is not None:
+            return formats.date_format(day, DAY)
+    return value
 
 
 # Actors that are not people, as the recorder names them; shown in the reader's language.

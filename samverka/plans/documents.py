@@ -9,12 +9,13 @@ from html import escape
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from samverka.lib import numbers
 from samverka.plans import followup, services
 from samverka.plans.models import ActionPlan, FollowUp, Measure
 
@@ -50,8 +51,8 @@ def number(value: float | None, digits: int = 1) -> str:
     if value is None:
         return "–"
     if float(value).is_integer():
-        return str(formats.number_format(value, 0, force_grouping=True))
-    return str(formats.number_format(value, digits, force_grouping=True))
+        return numbers.count(value)
+    return numbers.number(value, digits)
 
 
 def filename(item: FollowUp, extension: str) -> str:

@@ -8,11 +8,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverka.accounts.models import User
 from samverka.core.access import Visibility, writing_party
+from samverka.lib import numbers
 from samverka.plans import followup
 from samverka.plans.models import ActionPlan, Direction, FollowUp, FollowUpStatus, Goal
 from samverka.situation.models import SituationPicture
@@ -89,7 +90,7 @@ def save_goal(
                 _("A decrease needs a target below the baseline (%(baseline)s).")
                 if goal.direction == Direction.DECREASE
                 else _("An increase needs a target above the baseline (%(baseline)s).")
-            ) % {"baseline": formats.number_format(round(goal.baseline_value, 2), 2)}
+            ) % {"baseline": numbers.number(goal.baseline_value, 2)}
             raise ValidationError(
                 {"target_change" if target_change is not None else "target_value": message}
             )

@@ -13,10 +13,11 @@ import math
 from html import escape
 from typing import Any
 
-from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from samverka.lib import numbers
 
 INK = "#1b1f24"
 MUTED = "#4a5560"
@@ -34,7 +35,7 @@ def _label(row: dict[str, Any]) -> str:
 
 
 def _num(value: float, digits: int = 0) -> str:
-    return str(number_format(round(value, digits), digits, force_grouping=True))
+    return numbers.number(value, digits)
 
 
 def _svg(width: int, height: int, title: str, body: list[str]) -> SafeString:

@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from samverka.core.access import AnyUser
+from samverka.lib import numbers
 from samverka.situation import charts, services
 from samverka.situation.models import SituationPicture
 
@@ -78,11 +79,7 @@ def _label(row: dict[str, Any]) -> str:
 def _rate(entry: dict[str, Any] | None) -> str:
     if not entry:
         return "–"
-    return (
-        f"{formats.number_format(entry['rate'], 0, force_grouping=True)} "
-        f"({formats.number_format(entry['lower'], 0, force_grouping=True)}–"
-        f"{formats.number_format(entry['upper'], 0, force_grouping=True)})"
-    )
+    return f"{numbers.rate(entry['rate'])} ({numbers.interval(entry['lower'], entry['upper'])})"
 
 
 def category_rows(table: dict[str, Any]) -> list[list[str]]:
@@ -93,12 +90,12 @@ def category_rows(table: dict[str, Any]) -> list[list[str]]:
         rows.append(
             [
                 _label(row),
-                str(row["count"]),
+                numbers.count(row["count"]),
                 _rate(row.get("kommun")),
                 _rate(row.get("comparable")),
                 _rate(row.get("county")),
                 _rate(row.get("nation")),
-                str(row["previous"]),
+                numbers.count(row["previous"]),
                 str(change.get("verdict", "")),
             ]
         )
@@ -245,9 +242,7 @@ def _add_figures(document: Any, figures: dict[str, Any], level: int) -> None:
             cells[0].text = label
             cells[1].text = str(months["observed"][index])
             cells[2].text = (
-                str(formats.number_format(months["expected"][index], 1))
-                if months.get("expected")
-                else "–"
+                numbers.number(months["expected"][index], 1) if months.get("expected") else "–"
             )
             cells[3].text = str(months["upper"][index]) if months.get("upper") else "–"
 
@@ -270,7 +265,7 @@ def _add_figures(document: Any, figures: dict[str, Any], level: int) -> None:
                 [
                     f"N {row['north']}, E {row['east']}",
                     row["area"] or "–",
-                    str(row["count"]),
+                    numbers.count(row["count"]),
                     _("yes") if row["hot"] else _("no"),
                 ]
                 for row in top
@@ -289,7 +284,7 @@ def _add_figures(document: Any, figures: dict[str, Any], level: int) -> None:
                     row["area"] or "–",
                     row["question"],
                     str(row["year"]),
-                    str(row.get("respondents") or "–"),
+                    numbers.count(row.get("respondents") or None),
                     _share(row),
                 ]
                 for row in survey_rows
@@ -302,17 +297,16 @@ def _add_figures(document: Any, figures: dict[str, Any], level: int) -> None:
             document,
             "",
             [_("Category"), _("Reports")],
-            [[_label(row), str(row["count"])] for row in est["rows"]],
+            [[_label(row), numbers.count(row["count"])] for row in est["rows"]],
         )
 
 
 def _share(row: dict[str, Any]) -> str:
     if row.get("share") is None:
-        return str(row.get("index", "–"))
+        return numbers.number(row.get("index"), 1)
     return (
-        f"{formats.number_format(row['share'] * 100, 0)} % "
-        f"({formats.number_format(row['lower'] * 100, 0)}–"
-        f"{formats.number_format(row['upper'] * 100, 0)} %)"
+        f"{numbers.percent(row['share'])} "
+        f"({numbers.interval(row['lower'], row['upper'], percent=True)})"
     )
 
 
@@ -347,7 +341,7 @@ def concentration_sentence(concentration: dict[str, Any]) -> str:
         "squares": with_events,
         "size": size,
         "top": concentration.get("top_squares"),
-        "share": formats.number_format((concentration.get("events_in_top_squares") or 0) * 100, 0),
+        "share": numbers.number((concentration.get("events_in_top_squares") or 0) * 100),
     }
 
 

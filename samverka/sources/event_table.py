@@ -17,9 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from django.utils.translation import gettext as _
 
 from samverka.lib.geo import pair_to_wgs84, pairs_to_wgs84
 from samverka.lib.privacy import find_personal_data
+from samverka.sources import reasons
 from samverka.sources.models import ColumnMapping, Event, PlacePrecision, TimePrecision
 from samverka.sources.tabular import Chunk
 from samverka.sources.writing import SCHEMA, EventRow, rows_to_table
@@ -46,6 +48,10 @@ class RowError(ValueError):
         self.reason = reason
 
 
+class _TimeError(ValueError):
+    """A time that cannot be read (the row names the time column, not the date's)."""
+
+
 _DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d")
 
 
@@ -61,13 +67,13 @@ def parse_date(text: str) -> dt.date:
             return dt.datetime.strptime(raw, fmt).date()  # noqa: DTZ007  (a date, no zone)
         except ValueError:
             continue
-    raise ValueError(f"not a date: {text!r}")
+    raise ValueError(reasons.not_a("date", text))
 
 
 def parse_time(text: str) -> dt.time:
     match = re.fullmatch(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?", text.strip())
     if match is None or int(match[1]) > 23 or int(match[2]) > 59:
-        raise ValueError(f"not a time: {text!r}")
+        raise _TimeError(reasons.not_a("time", text))
     return dt.time(int(match[1]), int(match[2]), int(match[3] or 0))
 
 
@@ -108,7 +114,7 @@ def table_event(
     """One row (cells stripped) as an event, or :class:`RowError` naming the field."""
     for name in mapped_columns(mapping):
         if "\x00" in row[name]:
-            raise RowError(name, NUL_REASON)
+            raise RowError(name, reasons.nul())
     date_text = row[mapping.date_column]
     try:
         day = parse_date(date_text)
@@ -118,21 +124,23 @@ def table_event(
             time_text = re.split(r"[T ]", date_text.strip(), maxsplit=1)[1]
         at = parse_time(time_text) if time_text.strip() else None
     except ValueError as exc:
-        field = (
-            mapping.time_column
-            if "time" in str(exc) and mapping.time_column
-            else mapping.date_column
+        attr = (
+            "time_column" if isinstance(exc, _TimeError) and mapping.time_column else "date_column"
         )
-        raise RowError(field, str(exc)) from None
+        raise RowError(getattr(mapping, attr), reasons.column(mapping, attr, str(exc))) from None
     occurred = dt.datetime.combine(day, at or dt.time(12, 0), tzinfo=zone)
     source_category = row[mapping.category_column].strip()
     found = find_personal_data(source_category)
     if found:
-        raise RowError(mapping.category_column, "contains personal data: " + ", ".join(found))
+        raise RowError(
+            mapping.category_column,
+            reasons.column(mapping, "category_column", reasons.personal_data(found)),
+        )
     code = category_code(source_category, mapping, categories)
     if code is None:
         raise RowError(
-            mapping.category_column, f"the category {source_category!r} is not in the mapping"
+            mapping.category_column,
+            reasons.column(mapping, "category_column", reasons.not_mapped(source_category)),
         )
     latitude = longitude = None
     precision = PlacePrecision.KOMMUN
@@ -144,20 +152,41 @@ def table_event(
                     float(x_text.replace(",", ".").replace(" ", "")),
                     float(y_text.replace(",", ".").replace(" ", "")),
                 )
-            except ValueError as exc:
-                raise RowError(mapping.x_column, str(exc)) from None
+            except ValueError:
+                where = f"{x_text.strip()}, {y_text.strip()}"
+                raise RowError(
+                    mapping.x_column,
+                    reasons.column(
+                        mapping,
+                        "x_column",
+                        _("not a position in Sweden: “%(value)s”") % {"value": where[:80]},
+                    ),
+                ) from None
             precision = PlacePrecision.EXACT
     description = row[mapping.description_column].strip() if mapping.description_column else ""
     found = find_personal_data(description)
     if found:
-        raise RowError(mapping.description_column, "contains personal data: " + ", ".join(found))
+        raise RowError(
+            mapping.description_column,
+            reasons.column(mapping, "description_column", reasons.personal_data(found)),
+        )
     place_name = (row[mapping.place_column].strip() if mapping.place_column else "")[:200]
     found = find_personal_data(place_name)
     if found:
-        raise RowError(mapping.place_column, "contains personal data: " + ", ".join(found))
+        raise RowError(
+            mapping.place_column,
+            reasons.column(mapping, "place_column", reasons.personal_data(found)),
+        )
     external_id = row[mapping.id_column].strip() if mapping.id_column else ""
     if len(external_id) > id_room(mapping):
-        raise RowError(mapping.id_column, f"longer than {id_room(mapping)} characters")
+        raise RowError(
+            mapping.id_column,
+            reasons.column(
+                mapping,
+                "id_column",
+                _("longer than %(n)s characters") % {"n": id_room(mapping)},
+            ),
+        )
     return EventRow(
         external_id=scoped_id(mapping, external_id) if external_id else f"{digest[:16]}-{number}",
         occurred_at=occurred,
@@ -176,8 +205,6 @@ def table_event(
 
 
 Rejection = tuple[int, str, str]  # (row number, field, reason)
-
-NUL_REASON = "contains a NUL character (\\x00), which no text may hold"
 
 
 def mapped_columns(mapping: ColumnMapping) -> list[str]:

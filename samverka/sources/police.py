@@ -16,7 +16,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from samverka.lib.privacy import find_personal_data
+from samverka.sources import reasons
 
 # Every type the API has used (97), mapped to the common taxonomy; summaries are skipped.
 TYPE_CATEGORIES: dict[str, str] = {
@@ -141,6 +144,7 @@ class RecordError(ValueError):
     """A record that cannot become an event; ``field`` names where the trouble is."""
 
     def __init__(self, field: str, reason: str) -> None:
+        reason = reasons.police(field, reason)  # named by the field's label
         super().__init__(reason)
         self.field = field
         self.reason = reason
@@ -172,7 +176,7 @@ def parse_published(raw: str) -> dt.datetime:
     try:
         return dt.datetime.strptime(raw.strip(), "%Y-%m-%d %H:%M:%S %z")
     except (ValueError, AttributeError):
-        raise RecordError("datetime", f"not a time: {raw!r}") from None
+        raise RecordError("datetime", reasons.not_a("time", raw)) from None
 
 
 def event_time(name: str, published: dt.datetime) -> dt.datetime:
@@ -190,16 +194,18 @@ def event_time(name: str, published: dt.datetime) -> dt.datetime:
     """
     match = _NAME.match(name)
     if match is None:
-        raise RecordError("name", f"no date and time at the start of {name[:60]!r}")
+        raise RecordError(
+            "name", _("no date and time at the start: “%(value)s”") % {"value": name[:60]}
+        )
     day, month_name, hour, minute = match.groups()
     month = MONTHS.get(month_name.lower())
     if month is None:
-        raise RecordError("name", f"unknown month {month_name!r}")
+        raise RecordError("name", _("unknown month: “%(value)s”") % {"value": month_name})
     year = published.year - 1 if month == 12 and published.month == 1 else published.year
     try:
         when = dt.datetime(year, month, int(day), int(hour), int(minute), tzinfo=published.tzinfo)
-    except ValueError as exc:
-        raise RecordError("name", f"not a date: {exc}") from None
+    except ValueError:
+        raise RecordError("name", reasons.not_a("date", f"{day} {month_name}")) from None
     if when - published > ROLLBACK_AFTER:
         when -= dt.timedelta(days=1)
     return when
@@ -208,18 +214,18 @@ def event_time(name: str, published: dt.datetime) -> dt.datetime:
 def parse_record(record: dict[str, Any]) -> PoliceEvent:
     """One API record as an event; raises :class:`RecordError` naming the field."""
     if not isinstance(record, dict):
-        raise RecordError("", "not an object")
+        raise RecordError("", _("not an object"))
     raw_id = record.get("id")
     if raw_id is None or str(raw_id).strip() == "":
-        raise RecordError("id", "missing")
+        raise RecordError("id", _("missing"))
     published = parse_published(str(record.get("datetime", "")))
     source_type = normal_type(str(record.get("type", "")))
     if not source_type:
-        raise RecordError("type", "missing")
+        raise RecordError("type", _("missing"))
     location = record.get("location") or {}
     place = str(location.get("name", "")).strip()
     if not place:
-        raise RecordError("location.name", "missing")
+        raise RecordError("location.name", _("missing"))
     latitude = longitude = None
     gps = str(location.get("gps", "")).strip()
     if gps:
@@ -227,14 +233,16 @@ def parse_record(record: dict[str, Any]) -> PoliceEvent:
             lat_text, lon_text = gps.split(",")
             latitude, longitude = float(lat_text), float(lon_text)
         except ValueError:
-            raise RecordError("location.gps", f"not 'lat,lon': {gps!r}") from None
+            raise RecordError(
+                "location.gps", _("not “lat,lon”: “%(value)s”") % {"value": gps}
+            ) from None
         if not (54 <= latitude <= 70 and 10 <= longitude <= 25):
-            raise RecordError("location.gps", f"outside Sweden: {gps!r}")
+            raise RecordError("location.gps", _("outside Sweden: “%(value)s”") % {"value": gps})
     description = str(record.get("summary", "")).strip()
     for field, text in (("summary", description), ("location.name", place), ("type", source_type)):
         found = find_personal_data(text)
         if found:
-            raise RecordError(field, "contains personal data: " + ", ".join(found))
+            raise RecordError(field, reasons.personal_data(found))
     return PoliceEvent(
         external_id=str(raw_id).strip(),
         occurred_at=event_time(str(record.get("name", "")), published),

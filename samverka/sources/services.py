@@ -29,7 +29,7 @@ from samverka.accounts.models import User
 from samverka.lib.privacy import find_personal_data, redact
 from samverka.lib.unpacking import UnpackError, gunzip
 from samverka.organizations.models import County, Organization, OrganizationKind, SubArea
-from samverka.sources import police
+from samverka.sources import police, reasons
 from samverka.sources.event_table import CheckedChunk, ChunkChecker
 from samverka.sources.models import (
     ColumnMapping,
@@ -233,9 +233,6 @@ def _nul_field(row: dict[str, Any], prefix: str = "") -> str | None:
     return None
 
 
-NUL_REASON = "contains a NUL character (\\x00), which no text may hold"
-
-
 def category_lookup(source: str, owner_id: int | None = None) -> Callable[[str], int | None]:
     """Type at the source → category id: the owner's saved mappings first, then the
     platform's, then the built-in table."""
@@ -335,7 +332,7 @@ def read_police_events(
             skipped += 1
             continue
         if isinstance(record, dict) and (field := _nul_field(record)):
-            rejected.append((number, field, NUL_REASON))
+            rejected.append((number, field, reasons.nul()))
             continue
         try:
             row = _police_row(police.parse_record(record), lookup, kommuner, counties)
@@ -522,12 +519,17 @@ def _police_row(
         # Län-level events stay at län level: never given to a kommun.
         county_id = counties.get(place)
         if county_id is None:
-            raise police.RecordError("location.name", f"unknown county {event.place_name!r}")
+            raise police.RecordError(
+                "location.name", _("unknown county: “%(value)s”") % {"value": event.place_name}
+            )
         kommun_id, precision = None, PlacePrecision.COUNTY
     else:
         kommun_id = kommuner.get(place)
         if kommun_id is None:
-            raise police.RecordError("location.name", f"unknown municipality {event.place_name!r}")
+            raise police.RecordError(
+                "location.name",
+                _("unknown municipality: “%(value)s”") % {"value": event.place_name},
+            )
         county_id, precision = None, PlacePrecision.KOMMUN
     return EventRow(
         external_id=event.external_id,
@@ -662,7 +664,7 @@ def _period_start(text: str, kind: str) -> dt.date:
         match = re.fullmatch(r"(\d{4})[-M]?(\d{2})", raw)
         if match and 1 <= int(match[2]) <= 12:
             return dt.date(int(match[1]), int(match[2]), 1)
-    raise ValueError(f"not a {kind}: {text!r}")
+    raise ValueError(reasons.not_a(kind, text))
 
 
 def import_statistics(
@@ -716,7 +718,7 @@ def import_statistics(
             if progress and read % 5000 == 0:
                 progress(min(read, total - 1), total)
             if field := _nul_field(row):
-                rejected.add(number, field, NUL_REASON)
+                rejected.add(number, field, reasons.nul())
                 continue
             try:
                 item = _statistic_row(row, mapping, kommuner=kommuner, categories=categories)
@@ -729,7 +731,13 @@ def import_statistics(
                 key = item["area"].lower()
                 if key not in sub_areas:
                     if not mapping.create_sub_areas:
-                        rejected.add(number, mapping.area_column, f"unknown area {item['area']!r}")
+                        rejected.add(
+                            number,
+                            mapping.area_column,
+                            reasons.column(
+                                mapping, "area_column", reasons.unknown_area(item["area"])
+                            ),
+                        )
                         continue
                     sub_areas[key] = SubArea.objects.create(
                         kommun=mapping.kommun, name=item["area"]
@@ -827,11 +835,14 @@ def _personal_data_in(text: str) -> tuple[str, ...]:
     return tuple(find_personal_data(text))
 
 
-def _screen_cell(text: str, field: str) -> None:
+def _screen_cell(text: str, mapping: ColumnMapping, attr: str) -> None:
     """Refuse the row when a cell that is stored as text holds personal data."""
     found = _personal_data_in(text)
     if found:
-        raise _RowError(field, "contains personal data: " + ", ".join(found))
+        raise _RowError(
+            getattr(mapping, attr),
+            reasons.column(mapping, attr, reasons.personal_data(list(found))),
+        )
 
 
 def _statistic_row(
@@ -843,31 +854,44 @@ def _statistic_row(
 ) -> dict[str, Any]:
     area = row[mapping.area_column].strip()
     if not area:
-        raise _RowError(mapping.area_column, "empty")
-    _screen_cell(area, mapping.area_column)  # it may become the name of a new sub-area
+        raise _RowError(
+            mapping.area_column, reasons.column(mapping, "area_column", reasons.empty())
+        )
+    _screen_cell(area, mapping, "area_column")  # it may become the name of a new sub-area
     kommun_id = _kommun_of_area(area, kommuner)
     try:
         period_start = _period_start(row[mapping.period_column], mapping.period_kind)
     except ValueError as exc:
-        raise _RowError(mapping.period_column, str(exc)) from None
+        raise _RowError(
+            mapping.period_column, reasons.column(mapping, "period_column", str(exc))
+        ) from None
     source_category = row[mapping.category_column].strip()
-    _screen_cell(source_category, mapping.category_column)
+    _screen_cell(source_category, mapping, "category_column")
     if source_category not in mapping.categories:
         raise _RowError(
             mapping.category_column,
-            f"the category {source_category!r} is not in the mapping",
+            reasons.column(mapping, "category_column", reasons.not_mapped(source_category)),
         )
     code = mapping.categories[source_category]
     category_id = None
     if code:
         category_id = categories.get(code)
         if category_id is None:
-            raise _RowError(mapping.category_column, f"unknown category code {code!r}")
+            raise _RowError(
+                mapping.category_column,
+                reasons.column(
+                    mapping,
+                    "category_column",
+                    _("unknown category code: “%(value)s”") % {"value": code},
+                ),
+            )
     raw_value = row[mapping.value_column].strip()
     try:
         value = parse_number(raw_value)
     except ValueError as exc:
-        raise _RowError(mapping.value_column, str(exc)) from None
+        raise _RowError(
+            mapping.value_column, reasons.column(mapping, "value_column", str(exc))
+        ) from None
     preliminary = False
     if mapping.preliminary_column:
         preliminary = row[mapping.preliminary_column].strip().lower() in {
@@ -942,16 +966,36 @@ def import_population(
         read += 1
         code = row[code_column].strip().zfill(4)
         if code not in kommuner:
-            rejected.append((number, code_column, f"no kommun with the code {row[code_column]!r}"))
+            rejected.append(
+                (
+                    number,
+                    code_column,
+                    _("Column “%(column)s”: no municipality with the code “%(value)s”")
+                    % {"column": code_column, "value": row[code_column]},
+                )
+            )
             continue
         try:
             value = parse_number(row[value_column])
             row_year = int(row[year_column]) if year_column else year
         except ValueError as exc:
-            rejected.append((number, value_column, str(exc)))
+            rejected.append(
+                (
+                    number,
+                    value_column,
+                    _("Column “%(column)s”: %(reason)s")
+                    % {"column": value_column, "reason": str(exc)},
+                )
+            )
             continue
         if value is None or value < 0 or row_year is None:
-            rejected.append((number, value_column, "no population"))
+            rejected.append(
+                (
+                    number,
+                    value_column,
+                    _("Column “%(column)s”: no population") % {"column": value_column},
+                )
+            )
             continue
         rows[(kommuner[code], row_year)] = int(value)
     with transaction.atomic():
@@ -1023,16 +1067,25 @@ def import_areas(
         name = next((str(properties[p]).strip() for p in NAME_PROPERTIES if properties.get(p)), "")
         geometry = (feature or {}).get("geometry") or {}
         if not name:
-            rejected.append((number, "properties.name", "the area has no name"))
+            rejected.append(
+                (number, "properties.name", _("Name (properties.name): the area has no name"))
+            )
             continue
         if found := find_personal_data(name):
             rejected.append(
-                (number, "properties.name", "contains personal data: " + ", ".join(found))
+                (
+                    number,
+                    "properties.name",
+                    _("Name (properties.name): %(reason)s")
+                    % {"reason": reasons.personal_data(found)},
+                )
             )
             continue
         problem = _geometry_problem(geometry)
         if problem:
-            rejected.append((number, "geometry", problem))
+            rejected.append(
+                (number, "geometry", _("Shape (geometry): %(reason)s") % {"reason": problem})
+            )
             continue
         areas[name] = geometry
     with transaction.atomic():
@@ -1065,7 +1118,7 @@ def import_areas(
 def _geometry_problem(geometry: dict[str, Any]) -> str:
     kind = geometry.get("type")
     if kind not in {"Polygon", "MultiPolygon"}:
-        return f"not a polygon but {kind!r}"
+        return _("not a polygon but “%(value)s”") % {"value": kind}
     polygons = geometry.get("coordinates") or []
     if kind == "Polygon":
         polygons = [polygons]
@@ -1123,18 +1176,24 @@ def import_survey(
         for number, row in _rows(table, file_name):
             read += 1
             if field := _nul_field(row):
-                rejected.add(number, field, NUL_REASON)
+                rejected.add(number, field, reasons.nul())
                 continue
             area = row[mapping.area_column].strip()
             kommun_id = _kommun_of_area(area, kommuner)
             sub_area_id = None if kommun_id else sub_areas.get(area.lower())
             if kommun_id is None and sub_area_id is None:
-                rejected.add(number, mapping.area_column, f"unknown area {area!r}")
+                rejected.add(
+                    number,
+                    mapping.area_column,
+                    reasons.column(mapping, "area_column", reasons.unknown_area(area)),
+                )
                 continue
             question = row[mapping.question_column].strip()[:300]
             if found := _personal_data_in(question):
                 rejected.add(
-                    number, mapping.question_column, "contains personal data: " + ", ".join(found)
+                    number,
+                    mapping.question_column,
+                    reasons.column(mapping, "question_column", reasons.personal_data(list(found))),
                 )
                 continue
             try:
@@ -1146,7 +1205,9 @@ def import_survey(
                     else None
                 )
             except ValueError as exc:
-                rejected.add(number, mapping.value_column, str(exc))
+                rejected.add(
+                    number, mapping.value_column, reasons.column(mapping, "value_column", str(exc))
+                )
                 continue
             share = index_value = None
             if value is not None and mapping.value_is_index:
@@ -1154,7 +1215,11 @@ def import_survey(
             elif value is not None:
                 share = value / 100 if value > 1 else value  # "23" or "23,0" means 23 %
                 if not 0 <= share <= 1:
-                    rejected.add(number, mapping.value_column, f"not a share: {value}")
+                    rejected.add(
+                        number,
+                        mapping.value_column,
+                        reasons.column(mapping, "value_column", reasons.not_a("share", value)),
+                    )
                     continue
             results.append(
                 SurveyResult(

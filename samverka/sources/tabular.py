@@ -25,6 +25,8 @@ import numpy as np
 import pyarrow as pa
 from django.utils.translation import gettext as _
 
+from samverka.sources import reasons
+
 SUPPRESSED = {"..", "…", ".", "x", "X"}
 
 
@@ -275,7 +277,7 @@ def parse_number(text: str) -> float | None:
         cleaned = cleaned.replace(".", "")  # 1.234,5: dots group thousands
     cleaned = cleaned.replace(",", ".")
     if not _NUMBER.match(cleaned):
-        raise ValueError(f"not a number: {text!r}")
+        raise ValueError(reasons.not_a("number", text))
     return float(cleaned)
 
 

@@ -1,6 +1,9 @@
 """Reading the audit trail: coordinators see the trail of what they may see."""
 
-from django.utils import timezone
+import datetime as dt
+from unittest import mock
+
+from django.utils import timezone, translation
 
 from samverka.audit.recorder import acting_as
 from samverka.core.access import Role, Visibility
@@ -92,3 +95,39 @@ class TrailTest(PersonaTestCase):
         self.login_as("coordinator")
         response = self.client.get(URL, {"kind": "inte-ett-tal", "action": "hack"})
         self.assertEqual(response.status_code, 200)
+
+
+class TrailInWordsTest(PersonaTestCase):
+    """The trail in words and Swedish time (issue 13, point 7)."""
+
+    def test_a_change_at_23_30_utc_reads_as_swedish_time_with_the_fields_swedish_label(
+        self,
+    ) -> None:
+        moment = dt.datetime(2026, 6, 1, 23, 30, tzinfo=dt.UTC)
+        with acting_as(self.coordinator):
+            note = Note.objects.create(
+                owner=self.kommun, agreement=self.agreement, visibility=Visibility.PUBLIC
+            )
+            with mock.patch("django.utils.timezone.now", return_value=moment):
+                note.published_at = moment
+                note.save()
+        self.client.force_login(self.coordinator)
+        response = self.client.get(URL, {"action": "update"})
+        # When it happened, and the value it got: both in Swedish summer time.
+        self.assertContains(response, "2 juni 2026 01:30</time>")
+        self.assertContains(
+            response, "<td>publicerad</td><td>–</td><td>2 juni 2026 01:30</td>", html=True
+        )
+        self.assertNotContains(response, "2026-06-01T23:30")
+
+    def test_dicts_lists_and_yes_no_are_written_out(self) -> None:
+        from samverka.audit.views import _display
+
+        with translation.override("sv"):
+            self.assertEqual(
+                _display(None, {"category": "theft", "sub_area": None, "share": 0.4565}),
+                "category: theft; sub_area: –; share: 0,4565",
+            )
+            self.assertEqual(_display(None, ["Oskarshamn", "Lessebo"]), "Oskarshamn, Lessebo")
+            self.assertEqual(_display(None, True), "ja")
+            self.assertEqual(_display(None, 26939), "26\u00a0939")

@@ -1,6 +1,8 @@
 from django import forms, template
 from django.utils.safestring import SafeString
 
+from samverka.lib import numbers
+
 register = template.Library()
 
 
@@ -22,11 +24,16 @@ def widget(bound_field: forms.BoundField) -> SafeString:
 @register.filter
 def thousands(value: object) -> str:
     """26939 → "26 939" (a no-break space between groups, as Swedish writes numbers)."""
-    try:
-        number = int(value)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        return "" if value is None else str(value)
-    return f"{number:,}".replace(",", "\u00a0")
+    if value is None:
+        return ""
+    return numbers.count(value)  # type: ignore[arg-type]
+
+
+@register.filter
+def number(value: object, digits: int = 0) -> str:
+    """A number rounded half away from zero to ``digits`` decimals, in the page's
+    language: ``{{ x|number:1 }}`` → "5,7" (see :mod:`samverka.lib.numbers`)."""
+    return numbers.number(value, int(digits), empty="")  # type: ignore[arg-type]
 
 
 @register.filter

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils import formats
 from django.utils.translation import get_language, gettext_lazy
 
+from samverka.lib import numbers
 from samverka.situation.documents import chart_context
 
 register = template.Library()
@@ -31,7 +31,7 @@ def rate(entry: dict[str, Any] | None) -> str:
     """A rate per 100 000 rounded, or a dash."""
     if not entry:
         return "–"
-    return str(formats.number_format(entry["rate"], 0, force_grouping=True))
+    return numbers.rate(entry["rate"])
 
 
 @register.filter
@@ -39,17 +39,21 @@ def interval(entry: dict[str, Any] | None) -> str:
     """A rate's interval, "120–180"."""
     if not entry:
         return ""
-    low = formats.number_format(entry["lower"], 0, force_grouping=True)
-    high = formats.number_format(entry["upper"], 0, force_grouping=True)
-    return f"{low}–{high}"
+    return numbers.interval(entry["lower"], entry["upper"])
 
 
 @register.filter
 def percent(value: float | None, digits: int = 0) -> str:
     """0.456 → "46 %"."""
-    if value is None:
-        return "–"
-    return f"{formats.number_format(value * 100, digits)} %"
+    return numbers.percent(value, digits)
+
+
+@register.filter
+def share_interval(row: dict[str, Any] | None) -> str:
+    """A share's interval, each end rounded: "30–42 %"."""
+    if not row:
+        return ""
+    return numbers.interval(row.get("lower"), row.get("upper"), percent=True)
 
 
 @register.filter
@@ -57,14 +61,7 @@ def ratio(change: dict[str, Any] | None) -> str:
     """A rate ratio as a percentage change with its interval, "+25 % (−5 till +64 %)"."""
     if not change or change.get("ratio") is None:
         return "–"
-
-    def pct(value: float | None) -> str:
-        if value is None:
-            return "∞"
-        number = (value - 1) * 100
-        sign = "+" if number > 0 else ("−" if number < 0 else "±")
-        return f"{sign}{formats.number_format(abs(number), 0)}"
-
+    pct = numbers.change
     return f"{pct(change['ratio'])} % ({pct(change.get('lower'))} – {pct(change.get('upper'))} %)"
 
 

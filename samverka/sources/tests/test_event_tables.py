@@ -156,7 +156,7 @@ class EventTableTest(TestCase):
         self.assertEqual((dataset.rows_imported, dataset.rows_rejected), (1, 1))
         rejection = dataset.rejected.get()
         self.assertEqual((rejection.row_number, rejection.field), (2, "id"))
-        self.assertIn("longer than", rejection.reason)
+        self.assertIn("Kolumn med händelsens id ”id”: längre än", rejection.reason)
 
     def test_a_large_import_leaves_the_tables_keys_and_indexes_as_they_were(self) -> None:
         # A load larger than the table drops the plain indexes (and on PostgreSQL the
@@ -267,4 +267,6 @@ class EventTableTest(TestCase):
                 stderr=StringIO(),
             )
         self.assertIn("2 read, 1 new, 0 updated, 0 unchanged, 1 rejected", out.getvalue())
-        self.assertIn("row 3, datum: not a date: 'x'", out.getvalue())
+        self.assertIn(
+            "row 3, datum: Kolumn med datumet ”datum”: inte ett datum: ”x”", out.getvalue()
+        )

@@ -80,7 +80,7 @@ class ImportTest(TestCase):
         )
         rejected = {(r.row_number, r.field) for r in dataset.rejected.all()}
         self.assertEqual(rejected, {(3, "datetime"), (6, "summary")})
-        self.assertIn("personal data", dataset.rejected.get(row_number=6).reason)
+        self.assertIn("innehåller personuppgifter", dataset.rejected.get(row_number=6).reason)
         self.assertFalse(Event.objects.filter(description__contains="070").exists())
         county_event = Event.objects.get(external_id="4")
         self.assertIsNone(county_event.kommun)

@@ -25,7 +25,10 @@ from samverka.sources.models import (
 from samverka.sources.tests.test_views import police_file, rec
 from samverka.testing import PersonaTestCase
 
-PERSONAL = "contains personal data"
+PERSONAL = "innehåller personuppgifter"
+STORES_NONE = "samverka lagrar inga"
+AREA = "Kolumn med området ”område”:"
+PLACE = "Kolumn med platsens namn ”plats”:"
 
 
 class UploadScreeningTest(PersonaTestCase):
@@ -116,9 +119,9 @@ class UploadScreeningTest(PersonaTestCase):
         self.assertEqual(
             sorted((r.row_number, r.field, r.reason) for r in dataset.rejected.all()),
             [
-                (3, "område", f"{PERSONAL}: personnummer"),
-                (4, "område", f"{PERSONAL}: phone"),
-                (5, "område", f"{PERSONAL}: email"),
+                (3, "område", f"{AREA} {PERSONAL} (ett personnummer): {STORES_NONE}"),
+                (4, "område", f"{AREA} {PERSONAL} (ett telefonnummer): {STORES_NONE}"),
+                (5, "område", f"{AREA} {PERSONAL} (en e-postadress): {STORES_NONE}"),
             ],
         )
         self.assertEqual(
@@ -142,7 +145,14 @@ class ImporterScreeningTest(PersonaTestCase):
         ).dataset
         self.assertEqual(
             sorted((r.row_number, r.field, r.reason) for r in dataset.rejected.all()),
-            [(2, "location.name", f"{PERSONAL}: personnummer"), (3, "type", f"{PERSONAL}: phone")],
+            [
+                (
+                    2,
+                    "location.name",
+                    f"Plats (location.name): {PERSONAL} (ett personnummer): {STORES_NONE}",
+                ),
+                (3, "type", f"Typ (type): {PERSONAL} (ett telefonnummer): {STORES_NONE}"),
+            ],
         )
         self.assertEqual(Event.objects.count(), 1)
 
@@ -169,7 +179,10 @@ class ImporterScreeningTest(PersonaTestCase):
         ).dataset
         self.assertEqual(
             sorted((r.row_number, r.field, r.reason) for r in dataset.rejected.all()),
-            [(3, "plats", f"{PERSONAL}: personnummer"), (4, "plats", f"{PERSONAL}: phone")],
+            [
+                (3, "plats", f"{PLACE} {PERSONAL} (ett personnummer): {STORES_NONE}"),
+                (4, "plats", f"{PLACE} {PERSONAL} (ett telefonnummer): {STORES_NONE}"),
+            ],
         )
         self.assertEqual(
             set(Event.objects.values_list("place_name", flat=True)),
@@ -198,7 +211,13 @@ class ImporterScreeningTest(PersonaTestCase):
         ).dataset
         self.assertEqual(
             [(r.row_number, r.field, r.reason) for r in dataset.rejected.all()],
-            [(3, "Fråga", f"{PERSONAL}: personnummer")],
+            [
+                (
+                    3,
+                    "Fråga",
+                    f"Kolumn med frågan ”Fråga”: {PERSONAL} (ett personnummer): {STORES_NONE}",
+                )
+            ],
         )
         self.assertEqual(
             list(SurveyResult.objects.values_list("question", flat=True)),
@@ -224,6 +243,12 @@ class ImporterScreeningTest(PersonaTestCase):
         ).dataset
         self.assertEqual(
             [(r.row_number, r.field, r.reason) for r in areas.rejected.all()],
-            [(2, "properties.name", f"{PERSONAL}: phone")],
+            [
+                (
+                    2,
+                    "properties.name",
+                    f"Namn (properties.name): {PERSONAL} (ett telefonnummer): {STORES_NONE}",
+                )
+            ],
         )
         self.assertEqual(list(SubArea.objects.values_list("name", flat=True)), ["Centrum"])

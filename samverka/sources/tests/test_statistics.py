@@ -131,7 +131,7 @@ class StatisticsImportTest(StatisticsTestBase):
         self.assertEqual((dataset.rows_imported, dataset.rows_rejected), (2, 3))
         rejected = {(r.row_number, r.field) for r in dataset.rejected.all()}
         self.assertEqual(rejected, {(3, "count"), (4, "year"), (5, "crime_type")})
-        self.assertIn("not in the mapping", dataset.rejected.get(row_number=5).reason)
+        self.assertIn("finns inte i kolumnmappningen", dataset.rejected.get(row_number=5).reason)
 
     def test_a_missing_column_stops_the_import_and_names_it(self) -> None:
         with self.assertRaises(services.ImportError_) as ctx:
