@@ -56,10 +56,10 @@ def main() -> None:
         call_command("load_reference_data", stdout=io.StringIO())
         from samverka.agreements.models import Agreement, AgreementStatus
         from samverka.core import demo_events
-        from samverka.core.access import Visibility
         from samverka.organizations.models import Organization, OrganizationKind
         from samverka.sources.models import Dataset, DatasetStatus, Event
         from samverka.taxonomy.models import Category
+        from samverka.tenancy.access import Visibility
 
         kommuner = list(
             Organization.objects.filter(kind=OrganizationKind.KOMMUN)

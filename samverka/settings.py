@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_tasks",
     "django_tasks_db",
+    "samverka.tenancy",
     "samverka.core",
     "samverka.accounts",
     "samverka.organizations",

@@ -27,7 +27,6 @@ from samverka.accounts.models import User
 from samverka.agreements import joint
 from samverka.agreements import services as agreements
 from samverka.agreements.models import Agreement, Forum, ForumKind, PriorityArea, Signatory
-from samverka.core.access import Role, Visibility
 from samverka.organizations.models import (
     County,
     Invitation,
@@ -62,6 +61,7 @@ from samverka.sources.models import (
     TimePrecision,
 )
 from samverka.taxonomy.models import Category
+from samverka.tenancy.access import Role, Visibility
 from samverka.testing import make_kommun, make_lpo, make_user
 
 PERSONAS = (

@@ -44,7 +44,7 @@ from samverka.agreements.models import (
     Signatory,
 )
 from samverka.agreements.parsing import parse_file, parse_text
-from samverka.core.downloads import DOCX, PDF, attachment
+from samverka.lib.downloads import DOCX, PDF, attachment
 from samverka.organizations.models import Organization, OrganizationKind
 from samverka.taxonomy.models import Category
 from samverka.taxonomy.suggest import suggest_for_area

@@ -18,8 +18,8 @@ from samverka.agreements import importing, services
 from samverka.agreements.models import Agreement
 from samverka.agreements.parsing import parse_text
 from samverka.audit.recorder import acting_as
-from samverka.core.access import Role
 from samverka.organizations.models import Membership, Organization, OrganizationKind
+from samverka.tenancy.access import Role
 
 DEMO_PASSWORD = "samverka-demo"  # noqa: S105  (published on purpose: demo logins only)
 ADMIN_EMAIL = "admin@demo.example"
@@ -180,7 +180,6 @@ def load_generated(years: int = 5, seed: int = 1) -> int:
     five seed kommuner; a kommun that has them already is left as it is. Returns the
     number of events written."""
     from samverka.core import demo_events
-    from samverka.core.access import Visibility
     from samverka.organizations.models import SubArea
     from samverka.sources.models import (
         Dataset,
@@ -192,6 +191,7 @@ def load_generated(years: int = 5, seed: int = 1) -> int:
     )
     from samverka.sources.writing import EventRow, write_events
     from samverka.taxonomy.models import Category
+    from samverka.tenancy.access import Visibility
 
     categories = dict(Category.objects.current().values_list("code", "pk"))
     end = timezone.localdate()

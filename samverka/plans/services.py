@@ -12,10 +12,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from samverka.accounts.models import User
-from samverka.core.access import Visibility, writing_party
 from samverka.plans import followup
 from samverka.plans.models import ActionPlan, Direction, FollowUp, FollowUpStatus, Goal
 from samverka.situation.models import SituationPicture
+from samverka.tenancy.access import Visibility, writing_party
 
 
 @transaction.atomic

@@ -16,8 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from samverka.core.access import get_visible_or_404
-from samverka.core.downloads import DOCX, PDF, attachment
+from samverka.lib.downloads import DOCX, PDF, attachment
 from samverka.organizations.models import Organization
 from samverka.plans import documents, followup, services
 from samverka.plans.forms import (
@@ -31,6 +30,7 @@ from samverka.plans.forms import (
 )
 from samverka.plans.models import ActionPlan, FollowUp, Goal, Measure, MeasureReport
 from samverka.situation.models import SituationPicture
+from samverka.tenancy.access import get_visible_or_404
 
 
 def _visible(request: HttpRequest, pk: int) -> ActionPlan:

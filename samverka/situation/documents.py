@@ -19,9 +19,9 @@ from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from samverka.core.access import AnyUser
 from samverka.situation import charts, services
 from samverka.situation.models import SituationPicture
+from samverka.tenancy.access import AnyUser
 
 
 @dataclass

@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from samverka.agreements.models import Agreement
-from samverka.core.access import Visibility, get_editable_or_404, get_visible_or_404
-from samverka.core.downloads import DOCX, PDF, attachment
+from samverka.lib.downloads import DOCX, PDF, attachment
 from samverka.situation import documents, overview, services
 from samverka.situation.forms import (
     AdoptForm,
@@ -36,6 +35,7 @@ from samverka.situation.models import (
     QualitativeInput,
     SituationPicture,
 )
+from samverka.tenancy.access import Visibility, get_editable_or_404, get_visible_or_404
 
 
 def _visible(request: HttpRequest, pk: int) -> SituationPicture:

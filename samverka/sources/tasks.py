@@ -17,9 +17,9 @@ from django.utils import timezone
 from django_tasks import task
 
 from samverka.audit.recorder import acting_as
-from samverka.core.access import Visibility
 from samverka.sources import services
 from samverka.sources.models import ImportJob, JobStatus, SourceKind
+from samverka.tenancy.access import Visibility
 
 
 class JobProgress:

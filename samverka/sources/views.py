@@ -16,7 +16,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from samverka.core.access import get_visible_or_404
 from samverka.lib.spreadsheet import csv_attachment
 from samverka.organizations.models import Organization
 from samverka.sources import services
@@ -30,6 +29,7 @@ from samverka.sources.forms import (
 from samverka.sources.models import ColumnMapping, Dataset, ImportJob, JobStatus, SourceKind
 from samverka.sources.tabular import TableError, read_table
 from samverka.sources.tasks import run_import
+from samverka.tenancy.access import get_visible_or_404
 
 
 def dataset_list(request: HttpRequest) -> HttpResponse:

@@ -3,8 +3,8 @@
 from django.utils import timezone
 
 from samverka.audit.recorder import acting_as
-from samverka.core.access import Role, Visibility
 from samverka.organizations.models import Membership
+from samverka.tenancy.access import Role, Visibility
 from samverka.testing import PersonaTestCase, make_user
 from tests.contentapp.models import Note
 

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 
-from samverka.core.access import Visibility, get_editable_or_404, get_visible_or_404
+from samverka.tenancy.access import Visibility, get_editable_or_404, get_visible_or_404
 from samverka.testing import PERSONAS, PersonaTestCase
 from tests.contentapp.models import Note
 

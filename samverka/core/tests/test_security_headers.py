@@ -9,9 +9,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from samverka.core.access import Visibility
 from samverka.situation.charts import CLASSES
 from samverka.sources import services
+from samverka.tenancy.access import Visibility
 from samverka.testing import PersonaTestCase
 
 PRIVATE = "private, no-store"
