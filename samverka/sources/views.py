@@ -29,7 +29,7 @@ from samverka.sources.forms import (
 from samverka.sources.models import ColumnMapping, Dataset, ImportJob, JobStatus, SourceKind
 from samverka.sources.tabular import TableError, read_table
 from samverka.sources.tasks import run_import
-from samverka.tenancy.access import get_visible_or_404
+from samverka.tenancy.access import VIEW, get_or_404
 
 
 def dataset_list(request: HttpRequest) -> HttpResponse:
@@ -83,13 +83,13 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_visible_or_404(ImportJob.objects.select_related("dataset"), request.user, pk=pk)
+    job = get_or_404(ImportJob.objects.select_related("dataset"), request.user, VIEW, pk=pk)
     return render(request, "sources/job.html", {"job": job})
 
 
 def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    dataset = get_visible_or_404(
-        Dataset.objects.select_related("owner", "imported_by"), request.user, pk=pk
+    dataset = get_or_404(
+        Dataset.objects.select_related("owner", "imported_by"), request.user, VIEW, pk=pk
     )
     return render(
         request,
@@ -104,7 +104,7 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def rejected_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    dataset = get_visible_or_404(Dataset.objects.all(), request.user, pk=pk)
+    dataset = get_or_404(Dataset.objects.all(), request.user, VIEW, pk=pk)
     rows = ([row.row_number, row.field, row.reason] for row in dataset.rejected.all().iterator())
     return csv_attachment(
         f"avvisade-rader-{pk}.csv", chain([[_("Row"), _("Field"), _("Reason")]], rows)
@@ -114,7 +114,7 @@ def rejected_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    dataset = get_visible_or_404(Dataset.objects.all(), request.user, pk=pk)
+    dataset = get_or_404(Dataset.objects.all(), request.user, VIEW, pk=pk)
     if not Dataset.objects.editable_by(request.user).filter(pk=pk).exists():
         raise PermissionDenied
     form = WithdrawForm(request.POST or None)

@@ -273,11 +273,3 @@ def get_or_404(
     if action != VIEW and not restrict(queryset, user, action).filter(pk=obj.pk).exists():
         raise PermissionDenied
     return obj
-
-
-def get_visible_or_404(queryset: models.QuerySet[_M], user: AnyUser, **lookup: Any) -> _M:
-    return get_or_404(queryset, user, VIEW, **lookup)
-
-
-def get_editable_or_404(queryset: models.QuerySet[_M], user: AnyUser, **lookup: Any) -> _M:
-    return get_or_404(queryset, user, CHANGE, **lookup)
