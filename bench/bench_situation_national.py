@@ -55,7 +55,7 @@ def main() -> None:
     try:
         call_command("load_reference_data", stdout=io.StringIO())
         from samverka.agreements.models import Agreement, AgreementStatus
-        from samverka.core import demo_events
+        from samverka.demo import events as demo_events
         from samverka.organizations.models import Organization, OrganizationKind
         from samverka.sources.models import Dataset, DatasetStatus, Event
         from samverka.taxonomy.models import Category

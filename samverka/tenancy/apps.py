@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class TenancyConfig(AppConfig):
@@ -7,4 +6,3 @@ class TenancyConfig(AppConfig):
     app; it reaches organizations, memberships and agreements by model label only."""
 
     name = "samverka.tenancy"
-    verbose_name = _("Tenancy")

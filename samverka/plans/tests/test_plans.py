@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samverka.agreements.models import PriorityArea
-from samverka.core import demo_events
+from samverka.demo import events as demo_events
 from samverka.organizations.models import Membership, SubArea
 from samverka.plans import followup, services
 from samverka.plans.models import (

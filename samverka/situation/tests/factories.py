@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from samverka.core import demo_events
+from samverka.demo import events as demo_events
 from samverka.organizations.models import Organization
 from samverka.sources.models import (
     Dataset,

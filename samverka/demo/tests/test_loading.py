@@ -9,7 +9,7 @@ from django.test import Client
 
 from samverka.accounts.models import User
 from samverka.agreements.models import Agreement
-from samverka.core import demo
+from samverka.demo import loading as demo
 from samverka.organizations.models import Membership
 from samverka.sources.models import Event
 from samverka.tenancy.access import Role
