@@ -41,10 +41,10 @@ def import_other_party(other: Any) -> Any:
     as an upload is (the event-table import); the dataset."""
     from django.db import connection
 
-    from samverka.core.access import Visibility
     from samverka.sources import services
     from samverka.sources.models import ColumnMapping, SourceKind
     from samverka.taxonomy.models import Category
+    from samverka.tenancy.access import Visibility
 
     codes = list(Category.objects.current().values_list("code", flat=True))
     mapping = ColumnMapping.objects.create(

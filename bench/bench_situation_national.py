@@ -55,11 +55,11 @@ def main() -> None:
     try:
         call_command("load_reference_data", stdout=io.StringIO())
         from samverka.agreements.models import Agreement, AgreementStatus
-        from samverka.core import demo_events
-        from samverka.core.access import Visibility
+        from samverka.demo import events as demo_events
         from samverka.organizations.models import Organization, OrganizationKind
         from samverka.sources.models import Dataset, DatasetStatus, Event
         from samverka.taxonomy.models import Category
+        from samverka.tenancy.access import Visibility
 
         kommuner = list(
             Organization.objects.filter(kind=OrganizationKind.KOMMUN)

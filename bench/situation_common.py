@@ -43,9 +43,9 @@ def time_workspace(
     from django.test import Client
 
     from samverka.accounts.models import User
-    from samverka.core.access import Role
     from samverka.organizations.models import Membership
     from samverka.situation import services
+    from samverka.tenancy.access import Role
 
     user = User.objects.filter(email=email).first()
     if user is None:

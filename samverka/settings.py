@@ -43,7 +43,7 @@ if PRODUCTION and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "samverka.core.admin_site.PlatformAdminConfig",
+    "samverka.shell.admin_site.PlatformAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -54,7 +54,9 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_tasks",
     "django_tasks_db",
-    "samverka.core",
+    "samverka.tenancy",
+    "samverka.shell",
+    "samverka.demo",
     "samverka.accounts",
     "samverka.organizations",
     "samverka.taxonomy",
@@ -66,15 +68,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "samverka.core.middleware.ReadingRequestMiddleware",
+    "samverka.shell.middleware.ReadingRequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "samverka.core.middleware.LanguageMiddleware",
+    "samverka.shell.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "samverka.core.middleware.PrivateCacheMiddleware",
+    "samverka.shell.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -98,7 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "samverka.core.context_processors.navigation",
+                "samverka.shell.context_processors.navigation",
             ],
         },
     },

@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from samverka.accounts.models import User
 from samverka.agreements.models import Agreement, AgreementStatus
-from samverka.core.access import Role
 from samverka.organizations.models import County, Membership, Organization, OrganizationKind
+from samverka.tenancy.access import Role
 
 PASSWORD = "a-long-test-password"
 PERSONAS = ("coordinator", "police", "outsider", "reporter", "viewer", "admin", "anonymous")

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("samverka.core.urls")),
+    path("", include("samverka.shell.urls")),
     path("konto/", include("samverka.accounts.urls")),
     path("organisationer/", include("samverka.organizations.urls")),
     path("overenskommelser/", include("samverka.agreements.urls")),

@@ -35,7 +35,6 @@ from samverka.agreements.models import (
     ReadingStatus,
     Signatory,
 )
-from samverka.core.access import Role, Visibility
 from samverka.organizations.models import (
     County,
     Invitation,
@@ -70,6 +69,7 @@ from samverka.sources.models import (
     TimePrecision,
 )
 from samverka.taxonomy.models import Category
+from samverka.tenancy.access import Role, Visibility
 from samverka.testing import make_kommun, make_lpo, make_user
 
 PERSONAS = (

@@ -3,13 +3,6 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from samverka.accounts.models import User
-from samverka.organizations.models import Membership
-
-
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 0
-    autocomplete_fields = ["organization"]
 
 
 @admin.register(User)
@@ -17,7 +10,7 @@ class UserAdmin(BaseUserAdmin):
     ordering = ["last_name", "first_name", "email"]
     list_display = ["email", "first_name", "last_name", "title", "is_active", "is_superuser"]
     search_fields = ["email", "first_name", "last_name"]
-    inlines = [MembershipInline]
+    # organizations/admin.py adds the memberships: accounts knows nothing of organizations.
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Person"), {"fields": ("first_name", "last_name", "title")}),

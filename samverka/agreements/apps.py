@@ -20,7 +20,7 @@ class AgreementsConfig(AppConfig):
             Signatory,
         )
         from samverka.audit.recorder import Scope, register
-        from samverka.core.access import Visibility
+        from samverka.tenancy.access import Visibility
 
         def scope(obj: object) -> Scope:
             agreement_id: int | None
@@ -36,5 +36,5 @@ class AgreementsConfig(AppConfig):
 
         for model in (PriorityArea, Forum, Signatory, Revision, Duty, ForumYear, ProposalAnswer):
             register(model, scope=scope, exclude={"snapshot", "reminded_on"})
-        register(Agreement, scope=scope, exclude={"updated_at"})
+        register(Agreement, scope=scope, exclude={"created_at", "updated_at"})
         register(ChangeProposal, scope=scope, exclude={"current", "proposed"})

@@ -6,9 +6,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from samverka.agreements.models import Agreement, ChangeProposal, Duty, Lifecycle, ProposalStatus
-from samverka.core.access import Role
-from samverka.core.attention import AttentionItem, provider
+from samverka.lib.attention import AttentionItem, provider
 from samverka.organizations.models import Organization, OrganizationKind
+from samverka.tenancy.access import Role
 
 
 @provider

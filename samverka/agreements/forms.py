@@ -12,7 +12,6 @@ from samverka.agreements.models import (
     PriorityArea,
     Signatory,
 )
-from samverka.core.access import Role
 from samverka.lib.privacy import (
     NoPersonalData,
     describe,
@@ -21,6 +20,7 @@ from samverka.lib.privacy import (
 )
 from samverka.organizations.models import ACTOR_KINDS, Organization, OrganizationKind
 from samverka.taxonomy.models import Category, TargetGroup
+from samverka.tenancy.access import Role
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -29,9 +29,9 @@ from samverka.agreements.models import (
     ProposalAnswer,
     ProposalStatus,
 )
-from samverka.core.access import AnyUser, Role, Visibility, VisibleContent, organizations_of
 from samverka.lib.dates import add_months
 from samverka.organizations.models import Membership, Organization
+from samverka.tenancy.access import AnyUser, Role, Visibility, VisibleContent, organizations_of
 
 DATE_FIELDS = ("starts_on", "ends_on")
 

@@ -13,10 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samverka.core.access import WRITE_ROLES, AnyUser, Role, organizations_of
 from samverka.lib.dates import add_months
 from samverka.lib.privacy import validate_no_personal_data
 from samverka.taxonomy.models import TargetGroup
+from samverka.tenancy.access import (
+    AnyUser,
+    Policy,
+    PolicyQuerySet,
+    organizations_of,
+)
 
 DEFAULT_NOTICE_MONTHS = 6  # the seeds' usual consultation notice
 
@@ -37,23 +42,13 @@ class Lifecycle(models.TextChoices):
     REPLACED = "replaced", _("Replaced")
 
 
-class AgreementQuerySet(models.QuerySet["Agreement"]):
-    def visible_to(self, user: AnyUser) -> AgreementQuerySet:
-        """Parties' members read an agreement; anyone reads it once it is published."""
-        published = Q(published_at__isnull=False)
-        if not user.is_authenticated:
-            return self.filter(published)
-        return self.filter(published | Q(pk__in=self.of_user(user).values("pk")))
+class AgreementQuerySet(PolicyQuerySet["Agreement"]):
+    """The policy is the agreement's ``access_policy``: ``visible_to``, ``editable_by`` and
+    ``coordinated_by`` come from it."""
 
     def of_user(self, user: AnyUser) -> AgreementQuerySet:
         """Agreements to which one of the user's organizations is a party (reading roles)."""
         return self.filter(parties__in=organizations_of(user)).distinct()
-
-    def editable_by(self, user: AnyUser) -> AgreementQuerySet:
-        return self.filter(parties__in=organizations_of(user, WRITE_ROLES)).distinct()
-
-    def coordinated_by(self, user: AnyUser) -> AgreementQuerySet:
-        return self.filter(parties__in=organizations_of(user, (Role.COORDINATOR,))).distinct()
 
     def in_force_on(self, day: dt.date) -> AgreementQuerySet:
         return self.filter(
@@ -65,6 +60,16 @@ class AgreementQuerySet(models.QuerySet["Agreement"]):
 
 
 class Agreement(models.Model):
+    # Parties' members read an agreement; anyone reads it once it is published. Every
+    # party's members change it, and its coordinators decide for their party.
+    access_policy = Policy(
+        content=None,
+        parties="parties",
+        published="published_at",
+        changers="parties",
+        coordinators="parties",
+    )
+
     title = models.CharField(_("title"), max_length=300)
     parties = models.ManyToManyField(
         "organizations.Organization", related_name="agreements", verbose_name=_("parties")

@@ -17,8 +17,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from samverka.agreements.models import Agreement, Lifecycle, PriorityArea
-from samverka.core.access import READ_ROLES, AnyUser
 from samverka.organizations.models import County, Organization, OrganizationKind
+from samverka.tenancy.access import READ_ROLES, AnyUser
 
 IN_FORCE, EXPIRING, NONE = "in_force", "expiring", "none"
 MAP_WIDTH = 360.0

@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 
 from samverka.accounts.models import User
 from samverka.agreements.models import Duty
-from samverka.core.access import Role
+from samverka.tenancy.access import Role
 
 AHEAD = dt.timedelta(days=14)
 AGAIN_AFTER = dt.timedelta(days=7)

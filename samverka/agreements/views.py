@@ -50,28 +50,11 @@ from samverka.agreements.models import (
 )
 from samverka.agreements.parsing import parse_file, parse_text
 from samverka.agreements.tasks import fail_stalled_readings, read_agreement
-from samverka.core.downloads import DOCX, PDF, attachment
+from samverka.lib.downloads import DOCX, PDF, attachment
 from samverka.organizations.models import Organization, OrganizationKind
 from samverka.taxonomy.models import Category
 from samverka.taxonomy.suggest import suggest_for_area
-
-
-def _visible(request: HttpRequest, pk: int) -> Agreement:
-    return get_object_or_404(Agreement.objects.visible_to(request.user), pk=pk)
-
-
-def _editable(request: HttpRequest, pk: int) -> Agreement:
-    agreement = _visible(request, pk)
-    if not Agreement.objects.editable_by(request.user).filter(pk=pk).exists():
-        raise PermissionDenied
-    return agreement
-
-
-def _coordinated(request: HttpRequest, pk: int) -> Agreement:
-    agreement = _visible(request, pk)
-    if not Agreement.objects.coordinated_by(request.user).filter(pk=pk).exists():
-        raise PermissionDenied
-    return agreement
+from samverka.tenancy.access import CHANGE, COORDINATE, VIEW, get_or_404
 
 
 def agreement_list(request: HttpRequest) -> HttpResponse:
@@ -102,7 +85,7 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
 
 
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = _visible(request, pk)
+    agreement = get_or_404(Agreement.objects.all(), request.user, VIEW, pk=pk)
     user = request.user
     return render(
         request,
@@ -133,7 +116,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """A coordinator edits the parties, period and text: directly while the agreement is
     not yet joint, else as a proposal the other parties' coordinators answer."""
-    agreement = _coordinated(request, pk)
+    agreement = get_or_404(Agreement.objects.all(), request.user, COORDINATE, pk=pk)
     is_joint = joint.is_joint(agreement)
     pending = agreement.change_proposals.filter(status=ProposalStatus.PENDING).first()
     if is_joint and pending is not None:
@@ -271,7 +254,7 @@ def proposal_withdraw(request: HttpRequest, pk: int, proposal_pk: int) -> HttpRe
 def _dated_action(
     request: HttpRequest, pk: int, action: Any, template: str, form_class: type = DatedActionForm
 ) -> HttpResponse:
-    agreement = _coordinated(request, pk)
+    agreement = get_or_404(Agreement.objects.all(), request.user, COORDINATE, pk=pk)
     form = form_class(request.POST or None, initial={"made_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -294,7 +277,7 @@ def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def agreement_extend(request: HttpRequest, pk: int) -> HttpResponse:
     """Extending changes the period: a proposal the other parties' coordinators answer."""
-    agreement = _coordinated(request, pk)
+    agreement = get_or_404(Agreement.objects.all(), request.user, COORDINATE, pk=pk)
     form = Form(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -324,7 +307,7 @@ def revision_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def revision_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    agreement = _visible(request, pk)
+    agreement = get_or_404(Agreement.objects.all(), request.user, VIEW, pk=pk)
     revision = get_object_or_404(agreement.revisions, number=number)
     return render(
         request,
@@ -357,7 +340,7 @@ FIELD_LABELS = {
 
 def revision_compare(request: HttpRequest, pk: int) -> HttpResponse:
     """Two versions side by side; ``b=current`` compares with the agreement as it is now."""
-    agreement = _visible(request, pk)
+    agreement = get_or_404(Agreement.objects.all(), request.user, VIEW, pk=pk)
     revisions = list(agreement.revisions.order_by("number"))
     if not revisions:
         raise Http404
@@ -427,7 +410,7 @@ def _save_part(form: BaseForm, agreement: Agreement) -> Model:
 @login_required
 @require_http_methods(["GET", "POST"])
 def part_edit(request: HttpRequest, pk: int, kind: str, part_pk: int | None = None) -> HttpResponse:
-    agreement = _editable(request, pk)
+    agreement = get_or_404(Agreement.objects.all(), request.user, CHANGE, pk=pk)
     part = _part(kind)
     instance = get_object_or_404(part.model, pk=part_pk, agreement=agreement) if part_pk else None
     kwargs: dict[str, Any] = {"instance": instance}
@@ -449,7 +432,7 @@ def part_edit(request: HttpRequest, pk: int, kind: str, part_pk: int | None = No
 @login_required
 @require_http_methods(["GET", "POST"])
 def part_delete(request: HttpRequest, pk: int, kind: str, part_pk: int) -> HttpResponse:
-    agreement = _editable(request, pk)
+    agreement = get_or_404(Agreement.objects.all(), request.user, CHANGE, pk=pk)
     part = _part(kind)
     instance = get_object_or_404(part.model, pk=part_pk, agreement=agreement)
     if request.method == "POST":
@@ -467,7 +450,7 @@ def part_delete(request: HttpRequest, pk: int, kind: str, part_pk: int) -> HttpR
 @require_http_methods(["GET", "POST"])
 def forum_years(request: HttpRequest, pk: int, forum_pk: int) -> HttpResponse:
     """A forum's aggregate numbers per year (never people or cases)."""
-    agreement = _editable(request, pk)
+    agreement = get_or_404(Agreement.objects.all(), request.user, CHANGE, pk=pk)
     forum = get_object_or_404(Forum, pk=forum_pk, agreement=agreement)
     form = ForumYearForm(request.POST or None, initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
@@ -489,7 +472,7 @@ def forum_years(request: HttpRequest, pk: int, forum_pk: int) -> HttpResponse:
 
 
 def cycle(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = _visible(request, pk)
+    agreement = get_or_404(Agreement.objects.all(), request.user, VIEW, pk=pk)
     return render(
         request,
         "agreements/cycle.html",
@@ -516,7 +499,7 @@ def cycle_all(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["POST"])
 def duty_update(request: HttpRequest, pk: int, duty_pk: int) -> HttpResponse:
-    agreement = _editable(request, pk)
+    agreement = get_or_404(Agreement.objects.all(), request.user, CHANGE, pk=pk)
     duty = get_object_or_404(Duty, pk=duty_pk, agreement=agreement)
     form = DutyForm(request.POST)
     if not form.is_valid():
@@ -541,7 +524,7 @@ def _ics(duties: Any, filename: str) -> HttpResponse:
 
 
 def cycle_ics(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = _visible(request, pk)
+    agreement = get_or_404(Agreement.objects.all(), request.user, VIEW, pk=pk)
     return _ics(agreement.duties.select_related("agreement"), f"arshjul-{agreement.pk}.ics")
 
 
@@ -679,13 +662,13 @@ def agreement_import_review(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = _visible(request, pk)
+    agreement = get_or_404(Agreement.objects.all(), request.user, VIEW, pk=pk)
     return attachment(documents.render_pdf(agreement), PDF, f"overenskommelse-{pk}.pdf")
 
 
 @require_safe
 def agreement_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = _visible(request, pk)
+    agreement = get_or_404(Agreement.objects.all(), request.user, VIEW, pk=pk)
     return attachment(documents.render_docx(agreement), DOCX, f"overenskommelse-{pk}.docx")
 
 

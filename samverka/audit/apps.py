@@ -9,5 +9,5 @@ class AuditConfig(AppConfig):
     def ready(self) -> None:
         from samverka.audit import recorder
 
+        # Each app registers its own models in its ready(); the trail imports none of them.
         recorder.connect_signals()
-        recorder.register_defaults()

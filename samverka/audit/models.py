@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from samverka.core.access import (
+from samverka.tenancy.access import (
     AnyUser,
     Visibility,
     VisibleQuerySet,

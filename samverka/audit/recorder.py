@@ -1,7 +1,7 @@
 """Records every create, update and delete of a registered model as an AuditEntry.
 
 Models are registered with :func:`register`; content built on
-``samverka.core.access.VisibleContent`` is registered with its own owner,
+``samverka.tenancy.access.VisibleContent`` is registered with its own owner,
 agreement and visibility, so an entry is readable by exactly those who may read
 the object. The actor is the signed-in user of the current request (see
 :class:`samverka.audit.middleware.AuditActorMiddleware`) or what
@@ -27,7 +27,7 @@ from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.http import HttpRequest
 
-from samverka.core.access import Visibility
+from samverka.tenancy.access import Visibility
 
 MASKED = "••••"
 
@@ -258,28 +258,3 @@ def connect_signals() -> None:
     pre_save.connect(_on_pre_save, dispatch_uid="audit-pre-save")
     post_save.connect(_on_post_save, dispatch_uid="audit-post-save")
     post_delete.connect(_on_post_delete, dispatch_uid="audit-post-delete")
-
-
-def register_defaults() -> None:
-    """The models of the foundation; later apps register their own in ``ready()``."""
-    from samverka.accounts.models import User
-    from samverka.agreements.models import Agreement
-    from samverka.organizations.models import County, Membership, Organization
-
-    register(User, scope=lambda u: Scope(), exclude={"last_login"}, masked={"password"})
-    register(County, scope=lambda c: Scope(visibility=Visibility.INTERNAL), exclude={"geometry"})
-    register(
-        Organization,
-        scope=lambda o: Scope(owner_id=o.pk),
-        exclude={"geometry", "created_at", "updated_at"},
-    )
-    register(
-        Membership,
-        scope=lambda m: Scope(owner_id=m.organization_id),
-        exclude={"created_at"},
-    )
-    register(
-        Agreement,
-        scope=lambda a: Scope(agreement_id=a.pk, visibility=Visibility.SHARED),
-        exclude={"created_at", "updated_at"},
-    )

@@ -1,6 +1,17 @@
 from django.contrib import admin
 
+from samverka.accounts.admin import UserAdmin
 from samverka.organizations.models import County, Membership, Organization
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["organization"]
+
+
+# A user's memberships are edited on the user's page; accounts knows nothing of organizations.
+UserAdmin.inlines = [*UserAdmin.inlines, MembershipInline]
 
 
 @admin.register(County)

@@ -9,7 +9,22 @@ class OrganizationsConfig(AppConfig):
     def ready(self) -> None:
         from samverka.audit.recorder import Scope, register
         from samverka.organizations import attention  # noqa: F401  (registers providers)
-        from samverka.organizations.models import Invitation
+        from samverka.organizations.models import County, Invitation, Membership, Organization
+        from samverka.tenancy.access import Visibility
+
+        register(
+            County, scope=lambda c: Scope(visibility=Visibility.INTERNAL), exclude={"geometry"}
+        )
+        register(
+            Organization,
+            scope=lambda o: Scope(owner_id=o.pk),
+            exclude={"geometry", "created_at", "updated_at"},
+        )
+        register(
+            Membership,
+            scope=lambda m: Scope(owner_id=m.organization_id),
+            exclude={"created_at"},
+        )
 
         # Who invited whom to which role, and when it was accepted; never the token.
         register(

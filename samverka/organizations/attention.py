@@ -5,9 +5,9 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from samverka.core.access import Role
-from samverka.core.attention import AttentionItem, provider
+from samverka.lib.attention import AttentionItem, provider
 from samverka.organizations.models import Organization
+from samverka.tenancy.access import Role
 
 
 @provider

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from samverka.accounts.models import User
-from samverka.core.access import Role
 from samverka.lib.privacy import NoPersonalData
 from samverka.organizations.models import ACTOR_KINDS, County, OrganizationKind
+from samverka.tenancy.access import Role
 
 
 class MemberAddForm(forms.Form):

@@ -11,7 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from samverka.core.access import AnyUser, Role, organizations_of
+from samverka.tenancy.access import AnyUser, Role, organizations_of
 
 
 class County(models.Model):

@@ -6,7 +6,7 @@ from typing import Any
 
 import rules
 
-from samverka.core.access import READ_ROLES, Role
+from samverka.tenancy.access import READ_ROLES, Role
 
 
 @rules.predicate

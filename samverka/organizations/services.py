@@ -18,9 +18,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from samverka.accounts.models import User
-from samverka.core.access import Role
 from samverka.lib.throttle import allow
 from samverka.organizations.models import Invitation, Membership, Organization
+from samverka.tenancy.access import Role
 
 RESERVED_SLUGS = {"ny", "inbjudan"}  # paths of the organizations app itself
 

@@ -8,8 +8,8 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         from samverka.audit.recorder import Scope, register
-        from samverka.core.access import Visibility
         from samverka.plans.models import ActionPlan, FollowUp, Goal, IndicatorReading, Measure
+        from samverka.tenancy.access import Visibility
 
         def of_plan(obj: object) -> Scope:
             plan = obj.plan if hasattr(obj, "plan") else obj.goal.plan  # type: ignore[attr-defined]

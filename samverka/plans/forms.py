@@ -8,12 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from samverka.accounts.models import User
 from samverka.agreements.models import PriorityArea
-from samverka.core.access import WRITE_ROLES, organizations_of
 from samverka.lib.privacy import NoPersonalData, validate_no_personal_data
 from samverka.organizations.models import Organization, SubArea
 from samverka.plans.models import ActionPlan, Goal, IndicatorKind, IndicatorReading, Measure
 from samverka.situation.models import PictureStatus, Problem, SituationPicture
 from samverka.taxonomy.choices import category_choices
+from samverka.tenancy.access import WRITE_ROLES, organizations_of
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -16,23 +16,23 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from samverka.core.access import (
-    WRITE_ROLES,
-    AnyUser,
+from samverka.lib.privacy import validate_no_personal_data
+from samverka.tenancy.access import (
+    Policy,
+    PolicyQuerySet,
     VisibleContent,
     VisibleQuerySet,
-    organizations_of,
 )
-from samverka.lib.privacy import validate_no_personal_data
 
 
 class ActionPlanQuerySet(VisibleQuerySet["ActionPlan"]):
-    def editable_by(self, user: AnyUser) -> ActionPlanQuerySet:
-        """The parties draft the plan together: any party's members may change it."""
-        return self.filter(agreement__parties__in=organizations_of(user, WRITE_ROLES)).distinct()
+    """The policy is ActionPlan.access_policy."""
 
 
 class ActionPlan(VisibleContent):
+    # The parties draft the plan together: any party's members may change it.
+    access_policy = Policy(changers="agreement__parties", coordinators="agreement__parties")
+
     title = models.CharField(_("title"), max_length=300, validators=[validate_no_personal_data])
     kommun = models.ForeignKey(
         "organizations.Organization",
@@ -243,14 +243,15 @@ class Recurrence(models.TextChoices):
     YEARLY = "yearly", _("Every year")
 
 
-class MeasureQuerySet(models.QuerySet["Measure"]):
-    def editable_by(self, user: AnyUser) -> MeasureQuerySet:
-        """A measure is changed by the members of its responsible organization only."""
-        return self.filter(responsible__in=organizations_of(user, WRITE_ROLES))
+class MeasureQuerySet(PolicyQuerySet["Measure"]):
+    """The policy is Measure.access_policy."""
 
 
 class Measure(models.Model):
     """An åtgärd: what, against which cause, who is responsible, who takes part, when."""
+
+    # Read as its plan is read; changed by the members of its responsible organization only.
+    access_policy = Policy(content="plan__", changers="responsible", coordinators="responsible")
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="measures")
     title = models.CharField(_("measure"), max_length=300, validators=[validate_no_personal_data])

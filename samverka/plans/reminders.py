@@ -19,8 +19,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from samverka.accounts.models import User
-from samverka.core.access import Role
 from samverka.plans.models import Measure, MeasureStatus
+from samverka.tenancy.access import Role
 
 AGAIN_AFTER = dt.timedelta(days=7)
 

@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverka.accounts.models import User
-from samverka.core.access import Visibility, writing_party
 from samverka.lib import numbers
 from samverka.plans import followup
 from samverka.plans.models import ActionPlan, Direction, FollowUp, FollowUpStatus, Goal
 from samverka.situation.models import SituationPicture
+from samverka.tenancy.access import Visibility, writing_party
 
 
 @transaction.atomic

@@ -10,14 +10,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from samverka.core.access import get_visible_or_404
-from samverka.core.downloads import DOCX, PDF, attachment
+from samverka.lib.downloads import DOCX, PDF, attachment
 from samverka.organizations.models import Organization
 from samverka.plans import documents, followup, services
 from samverka.plans.forms import (
@@ -31,28 +31,11 @@ from samverka.plans.forms import (
 )
 from samverka.plans.models import ActionPlan, FollowUp, Goal, Measure, MeasureReport
 from samverka.situation.models import SituationPicture
+from samverka.tenancy.access import CHANGE, VIEW, get_or_404
 
 
-def _visible(request: HttpRequest, pk: int) -> ActionPlan:
-    return get_visible_or_404(
-        ActionPlan.objects.select_related("kommun", "agreement", "situation_picture"),
-        request.user,
-        pk=pk,
-    )
-
-
-def _editable(request: HttpRequest, pk: int) -> ActionPlan:
-    plan = _visible(request, pk)
-    if not ActionPlan.objects.editable_by(request.user).filter(pk=pk).exists():
-        raise PermissionDenied
-    return plan
-
-
-def _measure_editable(request: HttpRequest, plan: ActionPlan, measure_pk: int) -> Measure:
-    measure = get_object_or_404(plan.measures, pk=measure_pk)
-    if not Measure.objects.editable_by(request.user).filter(pk=measure.pk).exists():
-        raise PermissionDenied
-    return measure
+def _plans() -> QuerySet[ActionPlan]:
+    return ActionPlan.objects.select_related("kommun", "agreement", "situation_picture")
 
 
 def _as_of(request: HttpRequest) -> dt.date:
@@ -133,7 +116,7 @@ def _tree(plan: ActionPlan, statuses: dict[int, dict[str, Any]]) -> list[dict[st
 
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _plan_page(request, _visible(request, pk))
+    return _plan_page(request, get_or_404(_plans(), request.user, VIEW, pk=pk))
 
 
 def _plan_page(
@@ -170,7 +153,7 @@ def _plan_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def goal_edit(request: HttpRequest, pk: int, goal_pk: int | None = None) -> HttpResponse:
-    plan = _editable(request, pk)
+    plan = get_or_404(_plans(), request.user, CHANGE, pk=pk)
     instance = get_object_or_404(plan.goals, pk=goal_pk) if goal_pk else Goal(plan=plan)
     counted = (instance.baseline_value, instance.baseline_basis, instance.baseline_set_on)
     form = GoalForm(request.POST or None, instance=instance, plan=plan)
@@ -207,7 +190,7 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int | None = None) -> Http
 @login_required
 @require_http_methods(["GET", "POST"])
 def reading_add(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
-    plan = _editable(request, pk)
+    plan = get_or_404(_plans(), request.user, CHANGE, pk=pk)
     goal = get_object_or_404(plan.goals, pk=goal_pk)
     form = ReadingForm(request.POST or None, initial={"measured_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -223,8 +206,12 @@ def reading_add(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def measure_edit(request: HttpRequest, pk: int, measure_pk: int | None = None) -> HttpResponse:
-    plan = _editable(request, pk)
-    instance = _measure_editable(request, plan, measure_pk) if measure_pk else Measure(plan=plan)
+    plan = get_or_404(_plans(), request.user, CHANGE, pk=pk)
+    instance = (
+        get_or_404(plan.measures.all(), request.user, CHANGE, pk=measure_pk)
+        if measure_pk
+        else Measure(plan=plan)
+    )
     form = MeasureForm(request.POST or None, instance=instance, plan=plan, user=request.user)
     if request.method == "POST" and form.is_valid():
         measure = form.save()
@@ -240,7 +227,7 @@ def measure_edit(request: HttpRequest, pk: int, measure_pk: int | None = None) -
 @login_required
 @require_http_methods(["GET", "POST"])
 def measure_detail(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
-    plan = _visible(request, pk)
+    plan = get_or_404(_plans(), request.user, VIEW, pk=pk)
     measure = get_object_or_404(
         plan.measures.select_related("responsible", "responsible_person", "problem"),
         pk=measure_pk,
@@ -283,7 +270,7 @@ def measure_detail(request: HttpRequest, pk: int, measure_pk: int) -> HttpRespon
 
 @login_required
 def matrix(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _visible(request, pk)
+    plan = get_or_404(_plans(), request.user, VIEW, pk=pk)
     measures = list(
         plan.measures.select_related(
             "responsible", "responsible_person", "problem"
@@ -323,7 +310,7 @@ def matrix(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def timeline(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _visible(request, pk)
+    plan = get_or_404(_plans(), request.user, VIEW, pk=pk)
     as_of = _as_of(request)
     measures = list(
         plan.measures.select_related("responsible", "responsible_person").prefetch_related(
@@ -346,7 +333,7 @@ def timeline(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _editable(request, pk)
+    plan = get_or_404(_plans(), request.user, CHANGE, pk=pk)
     form = FollowUpForm(request.POST)
     if not form.is_valid():  # the page again, with the errors and the text as written
         return _plan_page(request, plan, form)
@@ -358,7 +345,7 @@ def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _follow_up(request: HttpRequest, pk: int, follow_up_pk: int) -> tuple[ActionPlan, FollowUp]:
-    plan = _visible(request, pk)
+    plan = get_or_404(_plans(), request.user, VIEW, pk=pk)
     return plan, get_object_or_404(plan.follow_ups, pk=follow_up_pk)
 
 
@@ -400,7 +387,7 @@ def follow_up_detail(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpRe
 @require_POST
 def follow_up_send(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpResponse:
     """Freeze the draft's numbers for the steering group, or (``reopen``) take it back."""
-    plan = _editable(request, pk)
+    plan = get_or_404(_plans(), request.user, CHANGE, pk=pk)
     item = get_object_or_404(plan.follow_ups, pk=follow_up_pk)
     try:
         if request.POST.get("reopen"):

@@ -8,7 +8,6 @@ class SituationConfig(AppConfig):
 
     def ready(self) -> None:
         from samverka.audit.recorder import Scope, register
-        from samverka.core.access import Visibility
         from samverka.situation.models import (
             Evidence,
             Problem,
@@ -17,6 +16,7 @@ class SituationConfig(AppConfig):
             SituationPicture,
             SourceChoice,
         )
+        from samverka.tenancy.access import Visibility
 
         def of_picture(obj: object) -> Scope:
             picture = obj.picture if hasattr(obj, "picture") else obj.problem.picture  # type: ignore[attr-defined]

@@ -19,10 +19,10 @@ from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from samverka.core.access import AnyUser
 from samverka.lib import numbers
 from samverka.situation import charts, services
 from samverka.situation.models import SituationPicture
+from samverka.tenancy.access import AnyUser
 
 
 @dataclass

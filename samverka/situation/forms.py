@@ -8,11 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverka.agreements.models import Agreement, PriorityArea
-from samverka.core.access import Visibility, writing_party
 from samverka.lib.privacy import NoPersonalData, validate_no_personal_data
 from samverka.organizations.models import Organization, OrganizationKind, SubArea
 from samverka.situation.models import FigureKind, InputKind, Problem, QualitativeInput
 from samverka.taxonomy.choices import category_choices
+from samverka.tenancy.access import Visibility, writing_party
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -18,15 +18,12 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from samverka.core.access import (
-    WRITE_ROLES,
-    AnyUser,
-    Role,
+from samverka.lib.privacy import validate_no_personal_data
+from samverka.tenancy.access import (
+    Policy,
     VisibleContent,
     VisibleQuerySet,
-    organizations_of,
 )
-from samverka.lib.privacy import validate_no_personal_data
 
 
 class PictureStatus(models.TextChoices):
@@ -35,19 +32,14 @@ class PictureStatus(models.TextChoices):
 
 
 class SituationPictureQuerySet(VisibleQuerySet["SituationPicture"]):
-    """Reading follows the picture's visibility; the parties draft it together, so any
-    party's members may change it, and any party's coordinators adopt it."""
-
-    def editable_by(self, user: AnyUser) -> SituationPictureQuerySet:
-        return self.filter(agreement__parties__in=organizations_of(user, WRITE_ROLES)).distinct()
-
-    def coordinated_by(self, user: AnyUser) -> SituationPictureQuerySet:
-        return self.filter(
-            agreement__parties__in=organizations_of(user, (Role.COORDINATOR,))
-        ).distinct()
+    """The policy is SituationPicture.access_policy."""
 
 
 class SituationPicture(VisibleContent):
+    # Reading follows the picture's visibility; the parties draft it together, so any
+    # party's members may change it, and any party's coordinators adopt it.
+    access_policy = Policy(changers="agreement__parties", coordinators="agreement__parties")
+
     """A lägesbild; drafts are shared with the agreement's parties."""
 
     title = models.CharField(_("title"), max_length=300, validators=[validate_no_personal_data])

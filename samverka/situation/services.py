@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from samverka.accounts.models import User
 from samverka.agreements.models import Agreement
-from samverka.core.access import AnyUser, Visibility, writing_party
 from samverka.organizations.models import Organization
 from samverka.situation import overview
 from samverka.situation.models import (
@@ -30,6 +29,7 @@ from samverka.situation.models import (
 )
 from samverka.sources.models import Dataset, Event, SourceKind, Statistic, SurveyResult
 from samverka.sources.ownership import area_owners
+from samverka.tenancy.access import AnyUser, Visibility, writing_party
 
 # The figures a public summary may show.
 PUBLISHABLE = ("categories", "months", "map")

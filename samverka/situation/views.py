@@ -9,14 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from samverka.agreements.models import Agreement
-from samverka.core.access import Visibility, get_editable_or_404, get_visible_or_404
-from samverka.core.downloads import DOCX, PDF, attachment
+from samverka.lib.downloads import DOCX, PDF, attachment
 from samverka.situation import documents, overview, services
 from samverka.situation.forms import (
     AdoptForm,
@@ -36,33 +36,21 @@ from samverka.situation.models import (
     QualitativeInput,
     SituationPicture,
 )
+from samverka.tenancy.access import CHANGE, COORDINATE, VIEW, Visibility, get_or_404
 
 
-def _visible(request: HttpRequest, pk: int) -> SituationPicture:
-    return get_visible_or_404(
-        SituationPicture.objects.select_related("kommun", "kommun__county", "agreement", "owner"),
-        request.user,
-        pk=pk,
-    )
+def _pictures() -> QuerySet[SituationPicture]:
+    return SituationPicture.objects.select_related("kommun", "kommun__county", "agreement", "owner")
 
 
-def _editable(request: HttpRequest, pk: int, *, draft: bool = True) -> SituationPicture:
-    picture = _visible(request, pk)
-    if not SituationPicture.objects.editable_by(request.user).filter(pk=pk).exists():
-        raise PermissionDenied
-    if draft and picture.is_adopted:
+def _draft(request: HttpRequest, picture: SituationPicture) -> SituationPicture:
+    """The picture, while it is a draft; an adopted one can no longer change."""
+    if picture.is_adopted:
         messages.error(
             request,
             _("This situation picture is adopted and can no longer change; start a new version."),
         )
         raise _Redirect(picture.get_absolute_url())
-    return picture
-
-
-def _coordinated(request: HttpRequest, pk: int) -> SituationPicture:
-    picture = _visible(request, pk)
-    if not SituationPicture.objects.coordinated_by(request.user).filter(pk=pk).exists():
-        raise PermissionDenied
     return picture
 
 
@@ -159,7 +147,7 @@ def _context(request: HttpRequest, picture: SituationPicture) -> dict[str, Any]:
 
 @login_required
 def picture_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    picture = _visible(request, pk)
+    picture = get_or_404(_pictures(), request.user, VIEW, pk=pk)
     context = _context(request, picture)
     if request.GET.get("partial") == "overview":
         return render(request, "situation/overview.html", context)
@@ -188,7 +176,7 @@ def picture_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @_redirecting
 def summary_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    picture = _editable(request, pk)
+    picture = _draft(request, get_or_404(_pictures(), request.user, CHANGE, pk=pk))
     form = SummaryForm(request.POST)
     if form.is_valid():
         picture.summary = form.cleaned_data["summary"]
@@ -204,7 +192,7 @@ def summary_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @_redirecting
 def sources_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    picture = _editable(request, pk)
+    picture = _draft(request, get_or_404(_pictures(), request.user, CHANGE, pk=pk))
     choices: dict[int, tuple[bool, str]] = {}
     eligible = services.eligible_datasets(picture)
     # Another organization's dataset nobody chose: not a source, nothing to explain.
@@ -238,7 +226,7 @@ def sources_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @_redirecting
 def other_source_delete(request: HttpRequest, pk: int, choice_pk: int) -> HttpResponse:
     """Remove a source outside samverka from the list of those left out."""
-    picture = _editable(request, pk)
+    picture = _draft(request, get_or_404(_pictures(), request.user, CHANGE, pk=pk))
     get_object_or_404(picture.source_choices, pk=choice_pk, dataset__isnull=True).delete()
     messages.success(request, _("The source is removed from the list."))
     return redirect(picture.get_absolute_url() + "#sources")
@@ -248,11 +236,11 @@ def other_source_delete(request: HttpRequest, pk: int, choice_pk: int) -> HttpRe
 @require_http_methods(["GET", "POST"])
 @_redirecting
 def input_edit(request: HttpRequest, pk: int, input_pk: int | None = None) -> HttpResponse:
-    picture = _editable(request, pk)
+    picture = _draft(request, get_or_404(_pictures(), request.user, CHANGE, pk=pk))
     instance = None
     if input_pk is not None:
-        instance = get_editable_or_404(
-            QualitativeInput.objects.filter(picture=picture), request.user, pk=input_pk
+        instance = get_or_404(
+            QualitativeInput.objects.filter(picture=picture), request.user, CHANGE, pk=input_pk
         )
     kind = request.GET.get("kind", InputKind.EMPLOYEE_DIALOGUE)
     if instance is None:
@@ -280,7 +268,7 @@ def input_edit(request: HttpRequest, pk: int, input_pk: int | None = None) -> Ht
 @require_http_methods(["GET", "POST"])
 @_redirecting
 def problem_edit(request: HttpRequest, pk: int, problem_pk: int | None = None) -> HttpResponse:
-    picture = _editable(request, pk)
+    picture = _draft(request, get_or_404(_pictures(), request.user, CHANGE, pk=pk))
     instance = get_object_or_404(picture.problems, pk=problem_pk) if problem_pk else None
     form = ProblemForm(
         request.POST or None,
@@ -305,7 +293,7 @@ def problem_edit(request: HttpRequest, pk: int, problem_pk: int | None = None) -
 @require_POST
 @_redirecting
 def problem_delete(request: HttpRequest, pk: int, problem_pk: int) -> HttpResponse:
-    picture = _editable(request, pk)
+    picture = _draft(request, get_or_404(_pictures(), request.user, CHANGE, pk=pk))
     problem = get_object_or_404(picture.problems, pk=problem_pk)
     problem.delete()
     messages.success(request, _("The problem is removed."))
@@ -316,7 +304,7 @@ def problem_delete(request: HttpRequest, pk: int, problem_pk: int) -> HttpRespon
 @require_POST
 @_redirecting
 def evidence_delete(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
-    picture = _editable(request, pk)
+    picture = _draft(request, get_or_404(_pictures(), request.user, CHANGE, pk=pk))
     from samverka.situation.models import Evidence
 
     evidence = get_object_or_404(Evidence, pk=evidence_pk, problem__picture=picture)
@@ -329,7 +317,7 @@ def evidence_delete(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResp
 @require_POST
 @_redirecting
 def pin(request: HttpRequest, pk: int) -> HttpResponse:
-    picture = _editable(request, pk)
+    picture = _draft(request, get_or_404(_pictures(), request.user, CHANGE, pk=pk))
     form = PinForm(request.POST, picture=picture)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -354,7 +342,7 @@ def pin(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def adopt(request: HttpRequest, pk: int) -> HttpResponse:
-    picture = _coordinated(request, pk)
+    picture = get_or_404(_pictures(), request.user, COORDINATE, pk=pk)
     form = AdoptForm(request.POST)
     if form.is_valid():
         try:
@@ -381,7 +369,7 @@ def adopt(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def new_version(request: HttpRequest, pk: int) -> HttpResponse:
-    picture = _visible(request, pk)
+    picture = get_or_404(_pictures(), request.user, VIEW, pk=pk)
     if not SituationPicture.objects.editable_by(request.user).filter(pk=pk).exists():
         raise PermissionDenied
     draft = services.new_version(picture, request.user)  # type: ignore[arg-type]
@@ -391,11 +379,11 @@ def new_version(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def compare(request: HttpRequest, pk: int) -> HttpResponse:
-    picture = _visible(request, pk)
+    picture = get_or_404(_pictures(), request.user, VIEW, pk=pk)
     other_pk = request.GET.get("med") or (picture.previous_id and str(picture.previous_id))
     if not other_pk or not str(other_pk).isdigit():
         raise Http404
-    other = _visible(request, int(other_pk))
+    other = get_or_404(_pictures(), request.user, VIEW, pk=int(other_pk))
     if not services.versions_of(picture).filter(pk=other.pk).exists():
         raise Http404
     older, newer = sorted((picture, other), key=lambda p: (p.version, p.pk))
@@ -409,7 +397,7 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
-    picture = _coordinated(request, pk)
+    picture = get_or_404(_pictures(), request.user, COORDINATE, pk=pk)
     if not picture.is_adopted:
         messages.error(request, _("Only an adopted situation picture can be published."))
         return redirect(picture)
@@ -436,9 +424,10 @@ def public_list(request: HttpRequest) -> HttpResponse:
 
 
 def public_summary(request: HttpRequest, pk: int) -> HttpResponse:
-    summary = get_visible_or_404(
+    summary = get_or_404(
         PublishedSummary.objects.select_related("picture", "picture__kommun"),
         request.user,
+        VIEW,
         pk=pk,
         visibility=Visibility.PUBLIC,
     )
@@ -448,7 +437,7 @@ def public_summary(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def picture_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    picture = _visible(request, pk)
+    picture = get_or_404(_pictures(), request.user, VIEW, pk=pk)
     content = documents.render_pdf(picture, request.user)
     return attachment(content, PDF, documents.filename(picture, "pdf"))
 
@@ -456,6 +445,6 @@ def picture_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def picture_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    picture = _visible(request, pk)
+    picture = get_or_404(_pictures(), request.user, VIEW, pk=pk)
     content = documents.render_docx(picture, request.user)
     return attachment(content, DOCX, documents.filename(picture, "docx"))

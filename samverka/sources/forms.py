@@ -5,12 +5,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samverka.core.access import WRITE_ROLES, Visibility
 from samverka.lib.privacy import NoPersonalData
 from samverka.organizations.models import Organization
 from samverka.sources.models import ColumnMapping, SourceKind
 from samverka.sources.ownership import in_own_area, kommuner_of_user
 from samverka.taxonomy.models import Category
+from samverka.tenancy.access import WRITE_ROLES, Visibility
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 

@@ -15,7 +15,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from samverka.core.access import VisibleContent, VisibleQuerySet
+from samverka.tenancy.access import VisibleContent, VisibleQuerySet
 
 
 class SourceKind(models.TextChoices):

@@ -14,8 +14,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from samverka.core.access import WRITE_ROLES
 from samverka.organizations.models import Organization, OrganizationKind
+from samverka.tenancy.access import WRITE_ROLES
 
 
 def area_owners(kommun_id: int) -> QuerySet[Organization]:

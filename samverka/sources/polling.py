@@ -29,10 +29,10 @@ from importlib import metadata
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
-from samverka.core.access import Visibility
 from samverka.organizations.models import Organization, OrganizationKind
 from samverka.sources import services
 from samverka.sources.models import Dataset, PollRecord
+from samverka.tenancy.access import Visibility
 
 API_URL = "https://polisen.se/api/events"
 MIN_SPACING = 10.0  # seconds between two calls, whatever is asked

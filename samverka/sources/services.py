@@ -560,7 +560,7 @@ def type_owners(user: User) -> QuerySet[Organization] | None:
     """The organizations whose datasets' types ``user`` re-categorises: those the user
     coordinates; None for the platform administrator (the platform's mapping, for the
     national authorities' datasets: the Police's events)."""
-    from samverka.core.access import Role
+    from samverka.tenancy.access import Role
 
     if user.is_superuser:
         return None

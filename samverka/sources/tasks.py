@@ -24,9 +24,9 @@ from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from samverka.audit.recorder import acting_as
-from samverka.core.access import Visibility
 from samverka.sources import services
 from samverka.sources.models import ImportJob, JobStatus, SourceKind
+from samverka.tenancy.access import Visibility
 
 logger = logging.getLogger(__name__)
 

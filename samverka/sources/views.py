@@ -16,7 +16,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from samverka.core.access import get_visible_or_404
 from samverka.lib.spreadsheet import csv_attachment
 from samverka.organizations.models import Organization
 from samverka.sources import services
@@ -30,6 +29,7 @@ from samverka.sources.forms import (
 from samverka.sources.models import ColumnMapping, Dataset, ImportJob, JobStatus, SourceKind
 from samverka.sources.tabular import TableError, read_table
 from samverka.sources.tasks import fail_stalled_jobs, run_import
+from samverka.tenancy.access import VIEW, get_or_404
 
 
 def dataset_list(request: HttpRequest) -> HttpResponse:
@@ -85,13 +85,13 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     fail_stalled_jobs()
-    job = get_visible_or_404(ImportJob.objects.select_related("dataset"), request.user, pk=pk)
+    job = get_or_404(ImportJob.objects.select_related("dataset"), request.user, VIEW, pk=pk)
     return render(request, "sources/job.html", {"job": job})
 
 
 def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    dataset = get_visible_or_404(
-        Dataset.objects.select_related("owner", "imported_by"), request.user, pk=pk
+    dataset = get_or_404(
+        Dataset.objects.select_related("owner", "imported_by"), request.user, VIEW, pk=pk
     )
     return render(
         request,
@@ -106,7 +106,7 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def rejected_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    dataset = get_visible_or_404(Dataset.objects.all(), request.user, pk=pk)
+    dataset = get_or_404(Dataset.objects.all(), request.user, VIEW, pk=pk)
     rows = ([row.row_number, row.field, row.reason] for row in dataset.rejected.all().iterator())
     return csv_attachment(
         f"avvisade-rader-{pk}.csv", chain([[_("Row"), _("Field"), _("Reason")]], rows)
@@ -116,7 +116,7 @@ def rejected_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    dataset = get_visible_or_404(Dataset.objects.all(), request.user, pk=pk)
+    dataset = get_or_404(Dataset.objects.all(), request.user, VIEW, pk=pk)
     if not Dataset.objects.editable_by(request.user).filter(pk=pk).exists():
         raise PermissionDenied
     form = WithdrawForm(request.POST or None)

@@ -13,7 +13,7 @@ from playwright.sync_api import Page
 pytestmark = pytest.mark.browser
 
 SHOTS = Path(os.environ["SCREENSHOTS"]) if os.environ.get("SCREENSHOTS") else None
-CSS = Path(__file__).resolve().parents[2] / "samverka/core/static/samverka/samverka.css"
+CSS = Path(__file__).resolve().parents[2] / "samverka/shell/static/samverka/samverka.css"
 
 GOAL = {
     "title": "Bostadsinbrotten i Norrby minskar med 20 % till 2027",

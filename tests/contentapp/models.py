@@ -3,7 +3,7 @@ real content model inherits from ``VisibleContent``."""
 
 from django.db import models
 
-from samverka.core.access import VisibleContent
+from samverka.tenancy.access import VisibleContent
 
 
 class Note(VisibleContent):

@@ -20,11 +20,11 @@ from samverka.agreements.models import (
     ProposalStatus,
 )
 from samverka.audit.models import AuditEntry
-from samverka.core.access import Role, Visibility
 from samverka.organizations.models import County, Membership, Organization
 from samverka.plans.models import ActionPlan
 from samverka.situation.models import SituationPicture
 from samverka.sources.models import Dataset, DatasetStatus, SourceKind
+from samverka.tenancy.access import Role, Visibility
 from samverka.testing import PersonaTestCase, make_kommun, make_lpo, make_user
 
 LOGIN = 302

@@ -16,8 +16,8 @@ from samverka.agreements.models import (
     PriorityArea,
     Signatory,
 )
-from samverka.core.access import Role
 from samverka.organizations.models import Membership
+from samverka.tenancy.access import Role
 from samverka.testing import PERSONAS, PersonaTestCase, make_user
 
 LOGIN = 302

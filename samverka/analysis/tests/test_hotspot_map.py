@@ -1,6 +1,6 @@
 """The hot spot map a lägesbild shows, and its stability on the demo data.
 
-The demo events (samverka.core.demo_events, plain Python, no database) are
+The demo events (samverka.demo.events, plain Python, no database) are
 projected to SWEREF 99 TM with samverka.lib.geo and mapped with the defaults.
 """
 
@@ -17,7 +17,7 @@ from samverka.analysis.place import (
     Grid,
     hotspot_map,
 )
-from samverka.core.demo_events import generate_events
+from samverka.demo.events import generate_events
 from samverka.lib.geo import wgs84_to_sweref99tm
 
 

@@ -17,8 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samverka.agreements.models import PriorityArea
-from samverka.core import demo_events
-from samverka.core.access import Role
+from samverka.demo import events as demo_events
 from samverka.organizations.models import Membership, SubArea
 from samverka.plans import followup, services
 from samverka.plans.models import (
@@ -36,6 +35,7 @@ from samverka.situation import services as situation
 from samverka.situation.models import Problem
 from samverka.situation.tests.factories import event_dataset
 from samverka.sources.models import Dataset, Event
+from samverka.tenancy.access import Role
 from samverka.testing import PERSONAS, PersonaTestCase, make_user
 
 YEAR_START, YEAR_END = dt.date(2025, 1, 1), dt.date(2025, 12, 31)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from samverka.core import demo_events
-from samverka.core.access import Visibility
+from samverka.demo import events as demo_events
 from samverka.organizations.models import Organization
 from samverka.sources.models import (
     Dataset,
@@ -16,6 +15,7 @@ from samverka.sources.models import (
     TimePrecision,
 )
 from samverka.taxonomy.models import Category
+from samverka.tenancy.access import Visibility
 
 
 def event_dataset(

@@ -12,7 +12,6 @@ import docx
 from django.urls import reverse
 
 from samverka.accounts.models import User
-from samverka.core.access import Role, Visibility
 from samverka.organizations.models import Membership
 from samverka.situation import services
 from samverka.situation.models import InputKind, QualitativeInput, SituationPicture
@@ -24,6 +23,7 @@ from samverka.situation.tests.test_workspace import (
     pdf_text,
 )
 from samverka.sources.models import Dataset
+from samverka.tenancy.access import Role, Visibility
 from samverka.testing import make_user
 
 SECRET_TITLE = "Underrättelsebild hamnen"

@@ -14,7 +14,6 @@ from django.test import override_settings
 from django.urls import reverse
 
 from samverka.agreements.models import PriorityArea
-from samverka.core.access import Visibility
 from samverka.organizations.models import SubArea
 from samverka.situation import overview, services
 from samverka.situation.models import (
@@ -29,6 +28,7 @@ from samverka.situation.models import (
 )
 from samverka.situation.tests.factories import event_dataset
 from samverka.sources.models import Dataset, Event
+from samverka.tenancy.access import Visibility
 from samverka.testing import PERSONAS, PersonaTestCase
 
 YEAR_START, YEAR_END = dt.date(2025, 1, 1), dt.date(2025, 12, 31)

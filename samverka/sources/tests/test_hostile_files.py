@@ -20,7 +20,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from samverka.core.access import Visibility
 from samverka.sources import services
 from samverka.sources.models import (
     ColumnMapping,
@@ -35,6 +34,7 @@ from samverka.sources.models import (
 )
 from samverka.sources.tasks import run_import
 from samverka.sources.tests.hostile import xlsx_with_shared_strings
+from samverka.tenancy.access import Visibility
 from samverka.testing import PersonaTestCase
 
 

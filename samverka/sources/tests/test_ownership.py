@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from samverka.accounts.models import User
 from samverka.audit.models import AuditEntry
-from samverka.core.access import Role, Visibility
 from samverka.organizations.models import Membership, Organization, OrganizationKind, SubArea
 from samverka.sources import services
 from samverka.sources.event_table import scoped_id
@@ -30,6 +29,7 @@ from samverka.sources.models import (
     TypeMapping,
 )
 from samverka.taxonomy.models import Category
+from samverka.tenancy.access import Role, Visibility
 from samverka.testing import PersonaTestCase, make_kommun, make_user
 
 

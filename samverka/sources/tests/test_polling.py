@@ -14,10 +14,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import TestCase
 
-from samverka.core.access import Visibility
 from samverka.organizations.models import County, Organization, OrganizationKind
 from samverka.sources import polling, services
 from samverka.sources.models import Dataset, Event, PollRecord
+from samverka.tenancy.access import Visibility
 from samverka.testing import make_kommun
 
 START = dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.UTC)

@@ -7,9 +7,9 @@ import io
 
 from django.urls import reverse
 
-from samverka.core.access import Visibility
 from samverka.sources import services
 from samverka.sources.models import ColumnMapping, PeriodKind
+from samverka.tenancy.access import Visibility
 from samverka.testing import PersonaTestCase
 
 

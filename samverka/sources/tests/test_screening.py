@@ -8,7 +8,6 @@ import json
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from samverka.core.access import Visibility
 from samverka.organizations.models import SubArea
 from samverka.sources import services
 from samverka.sources.models import (
@@ -23,6 +22,7 @@ from samverka.sources.models import (
     SurveyResult,
 )
 from samverka.sources.tests.test_views import police_file, rec
+from samverka.tenancy.access import Visibility
 from samverka.testing import PersonaTestCase
 
 PERSONAL = "innehåller personuppgifter"

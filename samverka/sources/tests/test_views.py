@@ -9,11 +9,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from samverka.core.access import Visibility
 from samverka.sources import services
 from samverka.sources.models import Dataset, Event, ImportJob, JobStatus, SourceKind
 from samverka.sources.tasks import JobProgress
 from samverka.taxonomy.models import Category
+from samverka.tenancy.access import Visibility
 from samverka.testing import PERSONAS, PersonaTestCase
 
 LOGIN = 302

@@ -5,10 +5,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from samverka.audit.recorder import acting_as
-from samverka.core.access import Visibility
 from samverka.lib.progress import ProgressBar
 from samverka.organizations.models import Organization
 from samverka.sources import services
+from samverka.tenancy.access import Visibility
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 
-from samverka.core.access import Visibility, get_editable_or_404, get_visible_or_404
+from samverka.tenancy.access import CHANGE, VIEW, Visibility, get_or_404
 from samverka.testing import PERSONAS, PersonaTestCase
 from tests.contentapp.models import Note
 
@@ -74,16 +74,16 @@ class VisibilityTest(PersonaTestCase):
 
     def test_a_hidden_object_is_not_found_and_a_read_only_one_is_forbidden(self) -> None:
         self.assertEqual(
-            get_visible_or_404(Note.objects, self.police, pk=self.shared.pk), self.shared
+            get_or_404(Note.objects, self.police, VIEW, pk=self.shared.pk), self.shared
         )
         with self.assertRaises(Http404):
-            get_visible_or_404(Note.objects, self.police, pk=self.internal.pk)
+            get_or_404(Note.objects, self.police, VIEW, pk=self.internal.pk)
         with self.assertRaises(PermissionDenied):
-            get_editable_or_404(Note.objects, self.police, pk=self.shared.pk)
+            get_or_404(Note.objects, self.police, CHANGE, pk=self.shared.pk)
         with self.assertRaises(Http404):
-            get_editable_or_404(Note.objects, self.outsider, pk=self.internal.pk)
+            get_or_404(Note.objects, self.outsider, CHANGE, pk=self.internal.pk)
         self.assertEqual(
-            get_editable_or_404(Note.objects, self.coordinator, pk=self.internal.pk), self.internal
+            get_or_404(Note.objects, self.coordinator, CHANGE, pk=self.internal.pk), self.internal
         )
 
     def test_a_deactivated_user_sees_only_what_is_public(self) -> None:

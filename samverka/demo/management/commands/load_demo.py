@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from samverka.core import demo
+from samverka.demo import loading as demo
 
 # The real national Police events (2023-03 to 2026-08), where the shared data lies beside.
 DEFAULT_EVENTS = (

@@ -18,4 +18,4 @@ class PlatformAdminSite(AdminSite):
 class PlatformAdminConfig(AdminConfig):
     """The Django admin, open to platform administrators only."""
 
-    default_site = "samverka.core.admin_site.PlatformAdminSite"
+    default_site = "samverka.shell.admin_site.PlatformAdminSite"

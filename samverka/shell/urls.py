@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samverka.core import views
+from samverka.shell import views
 
 app_name = "core"
 urlpatterns = [path("", views.home, name="home")]

@@ -16,8 +16,8 @@ from itertools import pairwise
 
 import pytest
 
-from samverka.core import demo_events
-from samverka.core.demo_events import (
+from samverka.demo import events as demo_events
+from samverka.demo.events import (
     EST_CATEGORIES,
     KOMMUNER,
     POLICE_CATEGORIES,

@@ -9,10 +9,10 @@ from django.test import Client
 
 from samverka.accounts.models import User
 from samverka.agreements.models import Agreement
-from samverka.core import demo
-from samverka.core.access import Role
+from samverka.demo import loading as demo
 from samverka.organizations.models import Membership
 from samverka.sources.models import Event
+from samverka.tenancy.access import Role
 
 pytestmark = pytest.mark.django_db
 

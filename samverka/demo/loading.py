@@ -18,8 +18,8 @@ from samverka.agreements import importing, services
 from samverka.agreements.models import Agreement
 from samverka.agreements.parsing import parse_text
 from samverka.audit.recorder import acting_as
-from samverka.core.access import Role
 from samverka.organizations.models import Membership, Organization, OrganizationKind
+from samverka.tenancy.access import Role
 
 DEMO_PASSWORD = "samverka-demo"  # noqa: S105  (published on purpose: demo logins only)
 ADMIN_EMAIL = "admin@demo.example"
@@ -179,8 +179,7 @@ def load_generated(years: int = 5, seed: int = 1) -> int:
     """Seeded demo events with exact positions, EST reports and survey results for the
     five seed kommuner; a kommun that has them already is left as it is. Returns the
     number of events written."""
-    from samverka.core import demo_events
-    from samverka.core.access import Visibility
+    from samverka.demo import events as demo_events
     from samverka.organizations.models import SubArea
     from samverka.sources.models import (
         Dataset,
@@ -192,6 +191,7 @@ def load_generated(years: int = 5, seed: int = 1) -> int:
     )
     from samverka.sources.writing import EventRow, write_events
     from samverka.taxonomy.models import Category
+    from samverka.tenancy.access import Visibility
 
     categories = dict(Category.objects.current().values_list("code", "pk"))
     end = timezone.localdate()
@@ -300,7 +300,7 @@ def load_situation_pictures() -> int:
     """A draft lägesbild of last year for each seed kommun with generated events, with
     one problem and a pinned map; a kommun that has one already is left as it is.
     Returns the number of pictures started."""
-    from samverka.core import demo_events
+    from samverka.demo import events as demo_events
     from samverka.situation import overview as situation_overview
     from samverka.situation import services as situation
     from samverka.situation.models import Problem, SituationPicture
@@ -368,7 +368,7 @@ def load_action_plans() -> int:
     """For each seed kommun with generated events: the lägesbild of two years ago,
     adopted, and an action plan on it with a goal counted from the events, a goal
     entered by hand and a measure for each party. Returns the number of plans made."""
-    from samverka.core import demo_events
+    from samverka.demo import events as demo_events
     from samverka.organizations.models import SubArea
     from samverka.plans import services as plans
     from samverka.plans.models import (

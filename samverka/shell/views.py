@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from samverka.agreements.models import Agreement, Duty
-from samverka.core.attention import items_for
+from samverka.lib.attention import items_for
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -4,9 +4,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from samverka.audit.recorder import acting_as
-from samverka.core.access import Role
 from samverka.organizations import services
 from samverka.organizations.models import Membership
+from samverka.tenancy.access import Role
 from samverka.testing import PersonaTestCase, make_user
 
 

@@ -18,7 +18,7 @@ def test_sign_in_waits_for_a_long_write_and_reading_pages_do_not(tmp_path: Path)
         if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "SQLITE_BUSY_TIMEOUT"}
     }
     result = subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "samverka.core.tests.sqlite_lock_probe", str(HOLD)],
+        [sys.executable, "-m", "samverka.shell.tests.sqlite_lock_probe", str(HOLD)],
         cwd=ROOT,
         env={
             **clean,

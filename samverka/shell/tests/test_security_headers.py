@@ -9,9 +9,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from samverka.core.access import Visibility
 from samverka.situation.charts import CLASSES
 from samverka.sources import services
+from samverka.tenancy.access import Visibility
 from samverka.testing import PersonaTestCase
 
 PRIVATE = "private, no-store"
@@ -81,6 +81,6 @@ class ContentSecurityPolicyTest(PersonaTestCase):
         self.assertEqual(offending, [])
 
     def test_the_map_legend_classes_have_the_charts_colours(self) -> None:
-        css = Path(settings.BASE_DIR, "samverka/core/static/samverka/samverka.css").read_text()
+        css = Path(settings.BASE_DIR, "samverka/shell/static/samverka/samverka.css").read_text()
         for number, colour in enumerate(CLASSES, start=1):
             self.assertIn(f".swatch-count-{number} {{ background: {colour}; }}", css)
