@@ -7,6 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from samverka.core import dataversion
         from samverka.lib import screening
 
         screening.install()
+        dataversion.install()

@@ -78,15 +78,14 @@ def plan_datasets(plan: ActionPlan) -> list[int]:
 
 def count_events(kommun: Any, dataset_ids: list[int], filters: overview.Filters) -> int:
     """:func:`overview.count_events`, cached as the lägesbild's overview is: until one of
-    the sources changes (their latest ``updated_at`` is part of the key). The plan page
+    the data changes (:func:`situation.data_stamp` is part of the key). The plan page
     asks for several counts (each goal's baseline and latest period, each evaluated
     measure's areas) on every view; reading the events for each was most of its time."""
-    stamp = Dataset.objects.filter(pk__in=dataset_ids).aggregate(last=Max("updated_at"))["last"]
     key = "plan-count:" + ":".join(
         [
             str(kommun.pk),
             ",".join(map(str, dataset_ids)),
-            stamp.isoformat() if stamp else "-",
+            situation.data_stamp(dataset_ids),
             filters.start.isoformat(),
             filters.end.isoformat(),
             filters.category,
@@ -198,7 +197,6 @@ def _category_labels(code: str) -> dict[str, str]:
 
 def data_end(plan: ActionPlan, dataset_ids: list[int]) -> dt.date | None:
     """The last day with a police-reported event of the kommun in the plan's sources."""
-    from django.db.models import Max
 
     last = (
         Event.objects.in_use()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from samverka.accounts.models import User
 from samverka.agreements.models import Agreement
+from samverka.core import dataversion
 from samverka.core.access import AnyUser, Visibility, writing_party
 from samverka.organizations.models import Organization
 from samverka.situation import overview
@@ -179,12 +180,19 @@ def drafting_party(picture: SituationPicture, user: User) -> Organization:
     return party
 
 
-def _cache_key(picture: SituationPicture, dataset_ids: list[int], filters: overview.Filters) -> str:
+def data_stamp(dataset_ids: list[int]) -> str:
+    """What cached figures from ``dataset_ids`` are valid for: the version of the data
+    (bumped by every write of an input: events and their categories, statistics,
+    surveys, population, sub-areas, taxonomy, mappings) and the sources' last change."""
     stamp = Dataset.objects.filter(pk__in=dataset_ids).aggregate(last=Max("updated_at"))["last"]
+    return f"{dataversion.current()}/{stamp.isoformat() if stamp else '-'}"
+
+
+def _cache_key(picture: SituationPicture, dataset_ids: list[int], filters: overview.Filters) -> str:
     parts = [
         str(picture.kommun_id),
         ",".join(map(str, dataset_ids)),
-        stamp.isoformat() if stamp else "-",
+        data_stamp(dataset_ids),
         filters.start.isoformat(),
         filters.end.isoformat(),
         filters.category,

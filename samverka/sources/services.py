@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverka.accounts.models import User
+from samverka.core import dataversion
 from samverka.lib.privacy import find_personal_data, redact
 from samverka.organizations.models import County, Organization, OrganizationKind, SubArea
 from samverka.sources import police
@@ -194,6 +195,7 @@ def _finish(
     dataset.status = DatasetStatus.DONE
     dataset.progress = 100
     dataset.save()
+    dataversion.bump()
 
 
 def _decompress(data: bytes) -> bytes:
@@ -458,6 +460,7 @@ def import_police_poll(
         dataset.status = DatasetStatus.DONE
         dataset.progress = 100
         dataset.save()
+        dataversion.bump()
     return PollImport(dataset, poll)
 
 
@@ -506,7 +509,9 @@ def withdraw(dataset: Dataset, *, reason: str) -> Dataset:
     """Take a dataset out of use: nothing computed afterwards uses its rows."""
     dataset.withdrawn_at = timezone.now()
     dataset.withdrawn_reason = reason
-    dataset.save(update_fields=["withdrawn_at", "withdrawn_reason", "updated_at"])
+    with transaction.atomic():
+        dataset.save(update_fields=["withdrawn_at", "withdrawn_reason", "updated_at"])
+        dataversion.bump()  # its population, sub-areas or statistics count nowhere now
     return dataset
 
 
@@ -602,6 +607,7 @@ def map_type(
                     _("Events re-categorised"): [None, per_dataset[dataset.pk]],
                 },
             )
+        dataversion.bump()  # update() touches no dataset: the figures' categories changed
         return changed
 
 
