@@ -2,15 +2,66 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
+from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils import formats
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_lazy
 
 from samverka.situation.documents import chart_context
 
 register = template.Library()
+
+_PIN_SLOT = re.compile(r"<!--pin-slot:([a-z_]+)-->\n?")
+
+
+@register.simple_tag(takes_context=True)
+def figures_block(
+    context: template.Context,
+    figures: Any,
+    key: str = "",
+    *,
+    pinning: bool = False,
+    prefix: str = "",
+    hx: str = "",
+) -> SafeString:
+    """``situation/figures.html`` for ``figures``, its HTML cached under ``key`` (what
+    identifies the figures, see :func:`samverka.situation.services.figures_key`) and the
+    language: the same for every reader of those figures. The pin forms, which carry the
+    reader's CSRF token and problems, are not in the cached HTML: each reader's are put
+    in its slots (none for a reader who may not pin). ``figures`` may be lazy: it is read
+    only when the HTML is not cached."""
+    full_key = f"figures-html:{get_language()}:{prefix}:{hx}:{key}" if key else ""
+    html = cache.get(full_key) if full_key else None
+    if html is None:
+        html = render_to_string(
+            "situation/figures.html",
+            {"figures": figures, "prefix": prefix, "hx": hx, "pinning": True, "pin_slot": True},
+        )
+        if full_key:
+            cache.set(full_key, html, 60 * 60)
+
+    filters = context.get("filters")  # the overview's: the figures need not be read
+
+    def pin_form(match: re.Match[str]) -> str:
+        if not pinning:
+            return ""
+        return render_to_string(
+            "situation/pin_form.html",
+            {
+                "figure": match.group(1),
+                "figures": {"filters": filters.as_dict()} if filters is not None else figures,
+                "picture": context.get("picture"),
+                "problems": context.get("problems", []),
+            },
+            request=context.get("request"),
+        )
+
+    return mark_safe(_PIN_SLOT.sub(pin_form, html))  # noqa: S308 - rendered templates
 
 
 @register.simple_tag

@@ -5,8 +5,10 @@ in pinned evidence."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count
 
 from samverka.situation import overview, services
@@ -99,3 +101,47 @@ class FreshFiguresTest(WorkspaceTestCase):
         )
         sources.withdraw(result.dataset, reason="Fel år")
         self.assertEqual(services.live_figures(self.picture, self.filters), before)
+
+
+class CachedOverviewHtmlTest(WorkspaceTestCase):
+    """The overview's rendered figures are cached once for every reader of the same
+    figures; what belongs to one reader (the pin forms with the CSRF token and the
+    picture's problems) is put in per request, and the HTML follows the data."""
+
+    def overview(self) -> str:
+        response = self.client.get(self.url("detail") + "?partial=overview")
+        self.assertEqual(response.status_code, 200)
+        return response.content.decode()
+
+    def test_a_viewer_after_a_coordinator_gets_no_pin_forms_and_back(self) -> None:
+        Problem.objects.create(picture=self.picture, title="Cykelstölder vid stationen")
+        self.login_as("coordinator")
+        coordinator = self.overview()
+        pins = coordinator.count('class="pin-form"')
+        self.assertGreaterEqual(pins, 4)  # categories, months, weekday and hour, places
+        self.assertIn("Cykelstölder vid stationen", coordinator)
+        token = self.client.cookies["csrftoken"].value
+        self.login_as("viewer")
+        viewer = self.overview()
+        self.assertNotIn("pin-form", viewer)
+        self.assertNotIn("csrfmiddlewaretoken", viewer)
+        self.assertNotIn("Cykelstölder vid stationen", viewer)
+        self.assertNotIn("pin-slot", viewer)
+        self.login_as("coordinator")
+        again = self.overview()
+        self.assertEqual(again.count('class="pin-form"'), pins)
+        self.assertNotIn(token, viewer)
+        # The same figures for both: only the pin forms differ.
+        pin_forms = re.compile(
+            r'<form method="post" action="[^"]*" class="pin-form">.*?</form>\n', re.S
+        )
+        self.assertEqual(pin_forms.sub("", again), viewer)
+
+    def test_the_cached_html_is_the_html_of_fresh_figures_after_a_remap(self) -> None:
+        self.login_as("viewer")
+        before = self.overview()
+        FreshFiguresTest.remap(self)  # type: ignore[arg-type]
+        after = self.overview()
+        self.assertNotEqual(after, before)
+        cache.clear()
+        self.assertEqual(self.overview(), after)
