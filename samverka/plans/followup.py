@@ -196,15 +196,21 @@ def _category_labels(code: str) -> dict[str, str]:
 
 
 def data_end(plan: ActionPlan, dataset_ids: list[int]) -> dt.date | None:
-    """The last day with a police-reported event of the kommun in the plan's sources."""
-
-    last = (
-        Event.objects.in_use()
-        .filter(dataset_id__in=dataset_ids, kommun_id=plan.kommun_id)
-        .exclude(source=SourceKind.EST)
-        .aggregate(last=Max("occurred_at"))["last"]
-    )
-    return timezone.localtime(last).date() if last else None
+    """The last day with a police-reported event of the kommun in the plan's sources
+    (cached as the counts are: until the data changes)."""
+    key = f"plan-data-end:{plan.kommun_id}:{','.join(map(str, dataset_ids))}:"
+    key += situation.data_stamp(dataset_ids)
+    found: tuple[dt.date | None] | None = cache.get(key)
+    if found is None:
+        last = (
+            Event.objects.in_use()
+            .filter(dataset_id__in=dataset_ids, kommun_id=plan.kommun_id)
+            .exclude(source=SourceKind.EST)
+            .aggregate(last=Max("occurred_at"))["last"]
+        )
+        found = (timezone.localtime(last).date() if last else None,)
+        cache.set(key, found, 60 * 60)
+    return found[0]
 
 
 def goal_status(
