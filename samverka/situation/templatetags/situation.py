@@ -45,21 +45,25 @@ def figures_block(
         if full_key:
             cache.set(full_key, html, 60 * 60)
 
+    if not pinning:
+        return mark_safe(_PIN_SLOT.sub("", html))  # noqa: S308 - rendered templates
     filters = context.get("filters")  # the overview's: the figures need not be read
+    # One pin form rendered per request, named for each figure in its slot. The marker
+    # cannot come from a reader's text (problem titles): there "<" is escaped.
+    marker = mark_safe("<pin-figure>")
+    form = render_to_string(
+        "situation/pin_form.html",
+        {
+            "figure": marker,
+            "figures": {"filters": filters.as_dict()} if filters is not None else figures,
+            "picture": context.get("picture"),
+            "problems": context.get("problems", []),
+        },
+        request=context.get("request"),
+    )
 
     def pin_form(match: re.Match[str]) -> str:
-        if not pinning:
-            return ""
-        return render_to_string(
-            "situation/pin_form.html",
-            {
-                "figure": match.group(1),
-                "figures": {"filters": filters.as_dict()} if filters is not None else figures,
-                "picture": context.get("picture"),
-                "problems": context.get("problems", []),
-            },
-            request=context.get("request"),
-        )
+        return form.replace(marker, match.group(1))
 
     return mark_safe(_PIN_SLOT.sub(pin_form, html))  # noqa: S308 - rendered templates
 
