@@ -78,15 +78,14 @@ def plan_datasets(plan: ActionPlan) -> list[int]:
 
 def count_events(kommun: Any, dataset_ids: list[int], filters: overview.Filters) -> int:
     """:func:`overview.count_events`, cached as the lägesbild's overview is: until one of
-    the sources changes (their latest ``updated_at`` is part of the key). The plan page
+    the data changes (:func:`situation.data_stamp` is part of the key). The plan page
     asks for several counts (each goal's baseline and latest period, each evaluated
     measure's areas) on every view; reading the events for each was most of its time."""
-    stamp = Dataset.objects.filter(pk__in=dataset_ids).aggregate(last=Max("updated_at"))["last"]
     key = "plan-count:" + ":".join(
         [
             str(kommun.pk),
             ",".join(map(str, dataset_ids)),
-            stamp.isoformat() if stamp else "-",
+            situation.data_stamp(dataset_ids),
             filters.start.isoformat(),
             filters.end.isoformat(),
             filters.category,
@@ -197,16 +196,21 @@ def _category_labels(code: str) -> dict[str, str]:
 
 
 def data_end(plan: ActionPlan, dataset_ids: list[int]) -> dt.date | None:
-    """The last day with a police-reported event of the kommun in the plan's sources."""
-    from django.db.models import Max
-
-    last = (
-        Event.objects.in_use()
-        .filter(dataset_id__in=dataset_ids, kommun_id=plan.kommun_id)
-        .exclude(source=SourceKind.EST)
-        .aggregate(last=Max("occurred_at"))["last"]
-    )
-    return timezone.localtime(last).date() if last else None
+    """The last day with a police-reported event of the kommun in the plan's sources
+    (cached as the counts are: until the data changes)."""
+    key = f"plan-data-end:{plan.kommun_id}:{','.join(map(str, dataset_ids))}:"
+    key += situation.data_stamp(dataset_ids)
+    found: tuple[dt.date | None] | None = cache.get(key)
+    if found is None:
+        last = (
+            Event.objects.in_use()
+            .filter(dataset_id__in=dataset_ids, kommun_id=plan.kommun_id)
+            .exclude(source=SourceKind.EST)
+            .aggregate(last=Max("occurred_at"))["last"]
+        )
+        found = (timezone.localtime(last).date() if last else None,)
+        cache.set(key, found, 60 * 60)
+    return found[0]
 
 
 def goal_status(

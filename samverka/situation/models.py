@@ -292,6 +292,11 @@ class Evidence(models.Model):
         """Keeps the ids of a pinned figure apart from the overview's on the same page."""
         return f"evidence-{self.pk}-"
 
+    @property
+    def cache_key(self) -> str:
+        """Identifies the numbers kept: they never change once pinned."""
+        return f"evidence:{self.pk}:{self.pinned_at.isoformat() if self.pinned_at else ''}"
+
 
 class PublishedSummary(VisibleContent):
     """The public summary of an adopted picture, chosen by the coordinator.

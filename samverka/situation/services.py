@@ -27,6 +27,7 @@ from samverka.situation.models import (
     SituationPictureQuerySet,
     SourceChoice,
 )
+from samverka.sources import dataversion
 from samverka.sources.models import Dataset, Event, SourceKind, Statistic, SurveyResult
 from samverka.sources.ownership import area_owners
 from samverka.tenancy.access import AnyUser, Visibility, writing_party
@@ -179,12 +180,19 @@ def drafting_party(picture: SituationPicture, user: User) -> Organization:
     return party
 
 
-def _cache_key(picture: SituationPicture, dataset_ids: list[int], filters: overview.Filters) -> str:
+def data_stamp(dataset_ids: list[int]) -> str:
+    """What cached figures from ``dataset_ids`` are valid for: the version of the data
+    (bumped by every write of an input: events and their categories, statistics,
+    surveys, population, sub-areas, taxonomy, mappings) and the sources' last change."""
     stamp = Dataset.objects.filter(pk__in=dataset_ids).aggregate(last=Max("updated_at"))["last"]
+    return f"{dataversion.current()}/{stamp.isoformat() if stamp else '-'}"
+
+
+def _cache_key(picture: SituationPicture, dataset_ids: list[int], filters: overview.Filters) -> str:
     parts = [
         str(picture.kommun_id),
         ",".join(map(str, dataset_ids)),
-        stamp.isoformat() if stamp else "-",
+        data_stamp(dataset_ids),
         filters.start.isoformat(),
         filters.end.isoformat(),
         filters.category,
@@ -193,10 +201,13 @@ def _cache_key(picture: SituationPicture, dataset_ids: list[int], filters: overv
     return "situation-overview:" + ":".join(parts)
 
 
-def live_figures(picture: SituationPicture, filters: overview.Filters) -> dict[str, Any]:
-    """The overview computed now from the chosen sources (cached until a source changes)."""
+def live_figures(
+    picture: SituationPicture, filters: overview.Filters, key: str | None = None
+) -> dict[str, Any]:
+    """The overview computed now from the chosen sources (cached until a source changes);
+    ``key``: :func:`figures_key`, when the caller has it already."""
     dataset_ids = used_dataset_ids(picture)
-    key = _cache_key(picture, dataset_ids, filters)
+    key = key or _cache_key(picture, dataset_ids, filters)
     figures: dict[str, Any] | None = cache.get(key)
     if figures is None:
         figures = overview.build(picture.kommun, dataset_ids, filters)
@@ -204,16 +215,31 @@ def live_figures(picture: SituationPicture, filters: overview.Filters) -> dict[s
     return figures
 
 
-def figures(picture: SituationPicture, filters: overview.Filters | None = None) -> dict[str, Any]:
+def _frozen(picture: SituationPicture, filters: overview.Filters) -> bool:
+    default = overview.Filters(picture.period_start, picture.period_end)
+    return picture.is_adopted and (filters == default or not picture.snapshot.get("overview"))
+
+
+def figures_key(picture: SituationPicture, filters: overview.Filters) -> str:
+    """What identifies the figures :func:`figures` returns: the adopted picture's frozen
+    figures, or the live ones' cache key (the sources, the filters and the version of
+    the data). Equal keys, equal figures: whoever may read the picture reads them."""
+    if _frozen(picture, filters):
+        return (
+            f"situation-frozen:{picture.pk}:{picture.adopted_on}:{picture.updated_at.isoformat()}"
+        )
+    return _cache_key(picture, used_dataset_ids(picture), filters)
+
+
+def figures(
+    picture: SituationPicture, filters: overview.Filters | None = None, key: str | None = None
+) -> dict[str, Any]:
     """What the overview shows: the frozen figures of an adopted picture (for its own
     filters), else the live ones."""
-    default = overview.Filters(picture.period_start, picture.period_end)
-    filters = filters or default
-    if picture.is_adopted:
-        frozen = picture.snapshot.get("overview", {})
-        if filters == default or not frozen:
-            return dict(frozen)
-    return live_figures(picture, filters)
+    filters = filters or overview.Filters(picture.period_start, picture.period_end)
+    if _frozen(picture, filters):
+        return dict(picture.snapshot.get("overview", {}))
+    return live_figures(picture, filters, key)
 
 
 def figure_data(figures: dict[str, Any], figure: str) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -128,7 +129,9 @@ def _filters(
 def _context(request: HttpRequest, picture: SituationPicture) -> dict[str, Any]:
     filter_form, filters = _filters(request, picture)
     default = overview.Filters(picture.period_start, picture.period_end)
-    figures = services.figures(picture, filters)
+    # The figures are read only when their rendered HTML is not cached (figures_block).
+    key = services.figures_key(picture, filters)
+    figures = SimpleLazyObject(lambda: services.figures(picture, filters, key))
     can_edit = SituationPicture.objects.editable_by(request.user).filter(pk=picture.pk).exists()
     return {
         "picture": picture,
@@ -138,6 +141,7 @@ def _context(request: HttpRequest, picture: SituationPicture) -> dict[str, Any]:
         "filter_form": filter_form,
         "filters": filters,
         "figures": figures,
+        "figures_key": key,
         "is_default_view": filters == default,
         "can_edit": can_edit and not picture.is_adopted,
         "problems": list(picture.problems.prefetch_related("priority_areas", "evidence")),

@@ -8,8 +8,10 @@ class SourcesConfig(AppConfig):
 
     def ready(self) -> None:
         from samverka.audit.recorder import Scope, register
+        from samverka.sources import dataversion
         from samverka.sources.models import Dataset, TypeMapping
 
         # Events and rejected rows are bulk data: their provenance is their dataset.
         register(Dataset, exclude={"progress", "rows_read", "updated_at"})
         register(TypeMapping, scope=lambda mapping: Scope(owner_id=mapping.owner_id))
+        dataversion.install()

@@ -556,3 +556,19 @@ class SurveyResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question} {self.year}"
+
+
+# The version of the data every computed figure is read from (samverka.sources.dataversion):
+# cached figures carry it in their keys; every write that changes an input bumps it.
+class DataVersion(models.Model):
+    """A counter, one row per scope (today one: ``figures``)."""
+
+    scope = models.CharField(_("scope"), max_length=40, primary_key=True)
+    version = models.PositiveBigIntegerField(_("version"), default=0)
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.version}"

@@ -29,7 +29,7 @@ from samverka.accounts.models import User
 from samverka.lib.privacy import find_personal_data, redact
 from samverka.lib.unpacking import UnpackError, gunzip
 from samverka.organizations.models import County, Organization, OrganizationKind, SubArea
-from samverka.sources import police, reasons
+from samverka.sources import dataversion, police, reasons
 from samverka.sources.event_table import CheckedChunk, ChunkChecker
 from samverka.sources.models import (
     ColumnMapping,
@@ -201,6 +201,7 @@ def _finish(
     dataset.status = DatasetStatus.DONE
     dataset.progress = 100
     dataset.save()
+    dataversion.bump()
 
 
 def _decompress(data: bytes, file_name: str) -> bytes:
@@ -499,6 +500,7 @@ def import_police_poll(
         dataset.status = DatasetStatus.DONE
         dataset.progress = 100
         dataset.save()
+        dataversion.bump()
     return PollImport(dataset, poll)
 
 
@@ -552,7 +554,9 @@ def withdraw(dataset: Dataset, *, reason: str) -> Dataset:
     """Take a dataset out of use: nothing computed afterwards uses its rows."""
     dataset.withdrawn_at = timezone.now()
     dataset.withdrawn_reason = reason
-    dataset.save(update_fields=["withdrawn_at", "withdrawn_reason", "updated_at"])
+    with transaction.atomic():
+        dataset.save(update_fields=["withdrawn_at", "withdrawn_reason", "updated_at"])
+        dataversion.bump()  # its population, sub-areas or statistics count nowhere now
     return dataset
 
 
@@ -648,6 +652,7 @@ def map_type(
                     _("Events re-categorised"): [None, per_dataset[dataset.pk]],
                 },
             )
+        dataversion.bump()  # update() touches no dataset: the figures' categories changed
         return changed
 
 

@@ -12,7 +12,6 @@ import docx
 import pypdf
 from django.core import mail
 from django.core.management import call_command
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -34,15 +33,15 @@ from samverka.situation import overview
 from samverka.situation import services as situation
 from samverka.situation.models import Problem
 from samverka.situation.tests.factories import event_dataset
+from samverka.sources import services as sources
 from samverka.sources.models import Dataset, Event
+from samverka.taxonomy.models import Category
 from samverka.tenancy.access import Role
 from samverka.testing import PERSONAS, PersonaTestCase, make_user
 
 YEAR_START, YEAR_END = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
-NO_CACHE = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
 
-@override_settings(CACHES=NO_CACHE)
 class PlanTestCase(PersonaTestCase):
     plan: ClassVar[ActionPlan]
     area: ClassVar[SubArea]
@@ -740,7 +739,6 @@ class PlanWriteDenialTest(PlanTestCase):
                 self.assert_statuses("get", self.url(name, item.pk), statuses)
 
 
-@override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}})
 class CachedCountTest(PlanTestCase):
     """The plan page's counts are cached (it asks for them on every view) until one of
     the plan's sources changes: a cached count never hides a new import or a withdrawal."""
@@ -769,3 +767,43 @@ class CachedCountTest(PlanTestCase):
         self.police_data.save()
         value, _n = followup.indicator_value(goal, YEAR_START, YEAR_END, datasets)
         self.assertEqual(value, 0)
+
+
+class FreshCountTest(PlanTestCase):
+    """The plan page's cached counts follow a re-categorised source type at once (issue 13,
+    point 6): the re-mapping touches no dataset, only the events' categories."""
+
+    def test_the_plan_page_counts_a_remapped_type_at_once(self) -> None:
+        goal = self.goal()
+        as_of = dt.date(2026, 12, 31)
+        event_dataset(
+            self.lpo, self.kommun, dt.date(2026, 1, 1), as_of, agreement=self.agreement, seed=2
+        )
+        self.login_as("coordinator")
+        url = self.plan.get_absolute_url() + f"?datum={as_of.isoformat()}"
+
+        def shown() -> object:
+            goals = {g["id"]: g for g in self.client.get(url).context["data"]["goals"]}
+            return goals[goal.pk]["current"]
+
+        before = shown()
+        assert isinstance(before, int | float)
+        self.assertGreater(before, 0)
+        # The most common type of the burglaries is the lpo's own to re-categorise.
+        source_type = (
+            Event.objects.filter(category__code="theft.residential", kommun=self.kommun)
+            .values_list("source_type", flat=True)
+            .first()
+        )
+        other = Category.objects.current().get(code="theft.other")
+        moved = sources.map_type("event_table", str(source_type), other, None, owner=self.lpo)
+        self.assertGreater(moved, 0)
+        low, high = overview._bounds(dt.date(2026, 1, 1), as_of)
+        counted = Event.objects.filter(
+            occurred_at__gte=low,
+            occurred_at__lt=high,
+            category__code="theft.residential",
+            kommun=self.kommun,
+        ).count()
+        self.assertLess(counted, before)
+        self.assertEqual(shown(), counted)

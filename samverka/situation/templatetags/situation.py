@@ -2,15 +2,70 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_lazy
 
 from samverka.lib import numbers
 from samverka.situation.documents import chart_context
 
 register = template.Library()
+
+_PIN_SLOT = re.compile(r"<!--pin-slot:([a-z_]+)-->\n?")
+
+
+@register.simple_tag(takes_context=True)
+def figures_block(
+    context: template.Context,
+    figures: Any,
+    key: str = "",
+    *,
+    pinning: bool = False,
+    prefix: str = "",
+    hx: str = "",
+) -> SafeString:
+    """``situation/figures.html`` for ``figures``, its HTML cached under ``key`` (what
+    identifies the figures, see :func:`samverka.situation.services.figures_key`) and the
+    language: the same for every reader of those figures. The pin forms, which carry the
+    reader's CSRF token and problems, are not in the cached HTML: each reader's are put
+    in its slots (none for a reader who may not pin). ``figures`` may be lazy: it is read
+    only when the HTML is not cached."""
+    full_key = f"figures-html:{get_language()}:{prefix}:{hx}:{key}" if key else ""
+    html = cache.get(full_key) if full_key else None
+    if html is None:
+        html = render_to_string(
+            "situation/figures.html",
+            {"figures": figures, "prefix": prefix, "hx": hx, "pinning": True, "pin_slot": True},
+        )
+        if full_key:
+            cache.set(full_key, html, 60 * 60)
+
+    if not pinning:
+        return mark_safe(_PIN_SLOT.sub("", html))  # noqa: S308 - rendered templates
+    filters = context.get("filters")  # the overview's: the figures need not be read
+    # One pin form rendered per request, named for each figure in its slot. The marker
+    # cannot come from a reader's text (problem titles): there "<" is escaped.
+    marker = mark_safe("<pin-figure>")
+    form = render_to_string(
+        "situation/pin_form.html",
+        {
+            "figure": marker,
+            "figures": {"filters": filters.as_dict()} if filters is not None else figures,
+            "picture": context.get("picture"),
+            "problems": context.get("problems", []),
+        },
+        request=context.get("request"),
+    )
+
+    def pin_form(match: re.Match[str]) -> str:
+        return form.replace(marker, match.group(1))
+
+    return mark_safe(_PIN_SLOT.sub(pin_form, html))  # noqa: S308 - rendered templates
 
 
 @register.simple_tag

@@ -8,15 +8,12 @@ import io
 import re
 from typing import ClassVar
 
-from django.test import override_settings
-
 from samverka.situation import services
-from samverka.situation.tests.test_workspace import NO_CACHE, WorkspaceTestCase, pdf_text
+from samverka.situation.tests.test_workspace import WorkspaceTestCase, pdf_text
 
 SURVEY_QUESTION = "Känner du dig trygg i ditt bostadsområde på kvällen?"
 
 
-@override_settings(CACHES=NO_CACHE)
 class NumbersReadRightTest(WorkspaceTestCase):
     """An adopted picture whose frozen figures hold values on a half or just above."""
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,10 +26,8 @@ from samverka.tenancy.access import Role, Visibility
 from samverka.testing import PersonaTestCase, make_kommun, make_lpo, make_user
 
 YEAR_START, YEAR_END = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
-NO_CACHE = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
 
-@override_settings(CACHES=NO_CACHE)
 class SourceChoiceTest(PersonaTestCase):
     """Västervik and LPO Tjust under an agreement; Oskarshamn (a persona's kommun)
     places a public dataset of made-up events in Västervik."""
