@@ -145,14 +145,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(
-                request,
-                _(
-                    "The change is proposed. It takes effect when every other party "
-                    "has accepted it."
-                ),
-            )
-            return redirect(proposal)
+            return _proposed(request, proposal)
     return render(
         request,
         "agreements/agreement_form.html",
@@ -273,6 +266,15 @@ def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
     return _dated_action(request, pk, services.sign, "agreements/agreement_sign.html")
 
 
+def _proposed(request: HttpRequest, proposal: ChangeProposal) -> HttpResponse:
+    """On to the proposal just made, saying when it takes effect."""
+    messages.success(
+        request,
+        _("The change is proposed. It takes effect when every other party has accepted it."),
+    )
+    return redirect(proposal)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_extend(request: HttpRequest, pk: int) -> HttpResponse:
@@ -285,14 +287,7 @@ def agreement_extend(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(
-                request,
-                _(
-                    "The change is proposed. It takes effect when every other party "
-                    "has accepted it."
-                ),
-            )
-            return redirect(proposal)
+            return _proposed(request, proposal)
     return render(
         request, "agreements/agreement_extend.html", {"agreement": agreement, "form": form}
     )
