@@ -419,10 +419,14 @@ def _sqlite_drop_indexes(expected_rows: int) -> list[str]:
 
 @functools.cache
 def _clock() -> pa.Array:
-    """"HH:MM:SS" for each second of a day, at its index."""
-    return pa.array(
-        [f"{h:02d}:{m:02d}:{s:02d}" for h in range(24) for m in range(60) for s in range(60)],
-        pa.string(),
+    """ "HH:MM:SS" for each second of a day, at its index."""
+    two_digits = pa.array([f"{i:02d}" for i in range(60)], pa.string())
+    second = np.arange(86_400)
+    return pc.binary_join_element_wise(
+        two_digits.take(pa.array(second // 3600)),
+        two_digits.take(pa.array(second // 60 % 60)),
+        two_digits.take(pa.array(second % 60)),
+        ":",
     )
 
 
@@ -453,6 +457,22 @@ def _sqlite_datetimes(values: pa.ChunkedArray) -> list[str | None]:
     return text
 
 
+def _same_value(column: pa.ChunkedArray) -> tuple[Any] | None:
+    """(the value,) when every row of ``column`` holds the same one (or none), else None.
+
+    Such columns (the kommun, the precision, an empty description, no publication
+    time) are common; building a Python list of a value per row cost more than the check.
+    """
+    if column.null_count == len(column):
+        return (None,)
+    if column.null_count or not (
+        pa.types.is_string(column.type) or pa.types.is_integer(column.type)
+    ):
+        return None
+    low, high = (value.as_py() for value in pc.min_max(column).values())
+    return (low,) if low == high else None
+
+
 def _sqlite_write(dataset_id: int, source: str, events: pa.Table, direct: bool) -> WriteCounts:
     # Python values for 20,000 rows at a time: memory follows that, not the chunk.
     counts = WriteCounts()
@@ -465,12 +485,15 @@ def _sqlite_write(dataset_id: int, source: str, events: pa.Table, direct: bool) 
 def _sqlite_write_batch(
     dataset_id: int, source: str, events: pa.Table, direct: bool
 ) -> WriteCounts:
-    values = []
+    values: list[Iterable[Any]] = []
     for name in COLUMNS:
-        if pa.types.is_timestamp(events.schema.field(name).type):
-            values.append(_sqlite_datetimes(events[name]))
+        column = events[name]
+        if name != "external_id" and (same := _same_value(column)) is not None:
+            values.append(repeat(same[0]))  # one value for every row: no list of them
+        elif pa.types.is_timestamp(column.type):
+            values.append(_sqlite_datetimes(column))
         else:
-            values.append(events[name].to_pylist())
+            values.append(column.to_pylist())
     params: Iterable[tuple[Any, ...]] = zip(repeat(dataset_id), repeat(source), *values)
     placeholders = ", ".join(["?"] * len(_INSERTED))
     # Names come from the model and this module, never from input.
