@@ -22,7 +22,8 @@ the quicker of the two.
 The event-table import runs in a process of its own (twice: a quarter of the rows,
 then all), so that its peak memory is its own. Runs once on SQLite and once on
 PostgreSQL whenever a server answers on 127.0.0.1:5432 (BENCH_PG_URL names another).
-Run with `make bench` (BENCH_ROWS changes the size, BENCH_QUICK=1 takes 200,000 rows).
+Run with `make bench` (BENCH_ROWS changes the size, BENCH_QUICK=1 takes 200,000 rows,
+BENCH_DATABASES=sqlite or =postgresql runs on that database only).
 Prints `BENCH <name> <measured> <goal> ok|short` lines.
 """
 
@@ -51,8 +52,11 @@ from situation_common import PG_URL, postgres_answers  # noqa: E402
 def run_each_database() -> int:
     """This bench once on SQLite and once on PostgreSQL when a server answers."""
     plain = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "TEST_DATABASE_NAME"}}
-    runs = [{**plain, "BENCH_IMPORT_RUN": "1"}]
-    if postgres_answers():
+    databases = os.environ.get("BENCH_DATABASES", "sqlite,postgresql").split(",")
+    runs = [{**plain, "BENCH_IMPORT_RUN": "1"}] if "sqlite" in databases else []
+    if "postgresql" not in databases:
+        print("   BENCH_DATABASES leaves PostgreSQL out", flush=True)
+    elif postgres_answers():
         runs.append(
             {
                 **plain,
