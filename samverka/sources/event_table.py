@@ -265,6 +265,25 @@ def _local_to_utc_seconds(local: np.ndarray, zone: dt.tzinfo) -> tuple[np.ndarra
     return local - offsets[inverse], steady[inverse]
 
 
+_MONTH_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+
+
+def _days_in_month(year: np.ndarray, month: np.ndarray) -> np.ndarray:
+    """The days of each (year, month) of the Gregorian calendar (month 1–12)."""
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    return _MONTH_DAYS[month - 1] + (leap & (month == 2))
+
+
+def _days_since_1970(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Days from 1970-01-01 to each date (the Gregorian calendar's day count, in integers:
+    a third of the time of numpy's datetime64 conversions)."""
+    shifted = year - (month <= 2)  # a year that starts in March: the leap day comes last
+    era = shifted // 400
+    of_era = shifted - era * 400
+    of_year = (153 * ((month + 9) % 12) + 2) // 5 + day - 1
+    return era * 146_097 + of_era * 365 + of_era // 4 - of_era // 100 + of_year - 719_468
+
+
 class ChunkChecker:
     """Checks chunks of a table of events; the row rule is :func:`table_event`."""
 
@@ -301,11 +320,10 @@ class ChunkChecker:
         month = _ints(pc.utf8_slice_codeunits(date, 5, 7), date_ok)
         day = _ints(pc.utf8_slice_codeunits(date, 8, 10), date_ok)
         date_ok &= (year >= 1900) & (year <= 2200) & (month >= 1) & (month <= 12) & (day >= 1)
-        months = np.where(date_ok, (year - 1970) * 12 + month - 1, 0).astype("datetime64[M]")
-        first_day = months.astype("datetime64[D]")
-        days_in_month = ((months + 1).astype("datetime64[D]") - first_day).astype(np.int64)
-        date_ok &= day <= days_in_month
-        days = (first_day - np.datetime64("1970-01-01", "D")).astype(np.int64) + day - 1
+        year = np.where(date_ok, year, 1970)
+        month = np.where(date_ok, month, 1)
+        date_ok &= day <= _days_in_month(year, month)
+        days = _days_since_1970(year, month, day)
 
         # Times: the time column, else the time in the date column.
         if m.time_column:
@@ -408,15 +426,14 @@ class ChunkChecker:
         take = pa.array(np.flatnonzero(fast))
         numbers = chunk.numbers[fast]
         count = int(fast.sum())
-        generated = pc.binary_join_element_wise(
-            f"{self.digest[:16]}-", pa.array(numbers.astype(str)), ""
-        )
         identifier = identifier.take(take)
-        identifier = pc.if_else(
-            pc.equal(identifier, ""),
-            generated,
-            pc.binary_join_element_wise(id_prefix(m), identifier, ""),
-        )
+        no_id = pc.equal(identifier, "")
+        identifier = pc.binary_join_element_wise(id_prefix(m), identifier, "")
+        if pc.any(no_id).as_py():  # only then: the row numbers as text cost
+            generated = pc.binary_join_element_wise(
+                f"{self.digest[:16]}-", pa.array(numbers.astype(str)), ""
+            )
+            identifier = pc.if_else(no_id, generated, identifier)
         category_ids = ids[fast]
         place = has_place[fast]
         events = pa.table(
@@ -456,7 +473,8 @@ class ChunkChecker:
 
 def _last_of_each_id(events: pa.Table, order: np.ndarray) -> pa.ChunkedArray | None:
     """Which rows to keep, one per external id (the latest in ``order``); None: all."""
-    if len(events) == 0 or pc.count_distinct(events["external_id"]).as_py() == len(events):
+    # pc.unique: a third of pc.count_distinct's time for the same answer (ids are never null).
+    if len(events) == 0 or len(pc.unique(events["external_id"])) == len(events):
         return None
     keyed = pa.table({"external_id": events["external_id"], "order": pa.array(order)})
     last = keyed.group_by("external_id", use_threads=False).aggregate([("order", "max")])
