@@ -45,6 +45,8 @@ EXEMPT: dict[str, str] = {
     "taxonomy.Category.code": "a code of the common taxonomy, from the app's data file",
     "plans.Goal.category": "a code of the common taxonomy, chosen from a list",
     "plans.Measure.evaluation_category": "a code of the common taxonomy, chosen from a list",
+    "agreements.AgreementReading.stored_path": "where the app stored the upload, named by the app",
+    "agreements.AgreementReading.message": "the reader's own report, written by the app",
     "sources.Dataset.sha256": "the file's hash, computed by the app",
     "sources.Dataset.message": "the importer's own report, written by the app",
     "sources.ImportJob.stored_path": "where the app stored the upload, named by the app",
