@@ -29,7 +29,12 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from situation_common import PG_URL, postgres_answers, time_workspace  # noqa: E402
+from situation_common import (  # noqa: E402
+    PG_URL,
+    postgres_answers,
+    seed_positioned_events,
+    time_workspace,
+)
 
 QUICK = bool(os.environ.get("BENCH_QUICK"))
 OTHER_EVENTS = int(os.environ.get("BENCH_OTHER_EVENTS", "1000000" if QUICK else "4800000"))
@@ -174,7 +179,6 @@ def main() -> None:
         from samverka.agreements.models import Agreement, AgreementStatus
         from samverka.organizations.models import Organization
         from samverka.situation.models import SituationPicture
-        from samverka.situation.tests.factories import event_dataset
         from samverka.sources.models import Event
 
         kommun = Organization.objects.get(municipality_code="0882")
@@ -187,25 +191,7 @@ def main() -> None:
             status=AgreementStatus.SIGNED,
         )
         agreement.parties.set([kommun, lpo])
-        seed = 0
-        while Event.objects.filter(place_precision="exact").count() < 25_000:
-            seed += 1
-            event_dataset(
-                lpo,
-                kommun,
-                dt.date(2021, 1, 1),
-                dt.date(2025, 12, 31),
-                agreement=agreement,
-                seed=seed,
-            )
-        event_dataset(
-            kommun,
-            kommun,
-            dt.date(2021, 1, 1),
-            dt.date(2025, 12, 31),
-            agreement=agreement,
-            kind="est",
-        )
+        seed_positioned_events(agreement, kommun, lpo)
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {Event._meta.db_table}")
         own = Event.objects.count()

@@ -23,7 +23,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from situation_common import PG_URL, line, postgres_answers, time_workspace  # noqa: E402
+from situation_common import (  # noqa: E402
+    PG_URL,
+    line,
+    postgres_answers,
+    seed_positioned_events,
+    time_workspace,
+)
 
 REQUESTS = 15
 
@@ -48,7 +54,6 @@ def run_one() -> None:
         call_command("load_reference_data", stdout=io.StringIO())
         from samverka.agreements.models import Agreement, AgreementStatus
         from samverka.organizations.models import Organization
-        from samverka.situation.tests.factories import event_dataset
         from samverka.sources.models import Event
 
         kommun = Organization.objects.get(municipality_code="0882")
@@ -61,25 +66,7 @@ def run_one() -> None:
         )
         agreement.parties.set([kommun, lpo])
         started = time.perf_counter()
-        seed = 0
-        while Event.objects.filter(place_precision="exact").count() < 25_000:
-            seed += 1
-            event_dataset(
-                lpo,
-                kommun,
-                dt.date(2021, 1, 1),
-                dt.date(2025, 12, 31),
-                agreement=agreement,
-                seed=seed,
-            )
-        event_dataset(
-            kommun,
-            kommun,
-            dt.date(2021, 1, 1),
-            dt.date(2025, 12, 31),
-            agreement=agreement,
-            kind="est",
-        )
+        seed_positioned_events(agreement, kommun, lpo)
         events = Event.objects.count()
         print(
             f"== {vendor}: {events:,} events with positions in {kommun}, 2021–2025 "

@@ -28,6 +28,34 @@ def postgres_answers() -> bool:
         return False
 
 
+def seed_positioned_events(agreement: Any, kommun: Any, lpo: Any) -> None:
+    """About 30,000 events of 2021–2025 in ``kommun``: the police's positioned events
+    (at least 25,000 with exact places) and the kommun's EST reports, as the lägesbild
+    benches measure."""
+    from samverka.situation.tests.factories import event_dataset
+    from samverka.sources.models import Event
+
+    seed = 0
+    while Event.objects.filter(place_precision="exact").count() < 25_000:
+        seed += 1
+        event_dataset(
+            lpo,
+            kommun,
+            dt.date(2021, 1, 1),
+            dt.date(2025, 12, 31),
+            agreement=agreement,
+            seed=seed,
+        )
+    event_dataset(
+        kommun,
+        kommun,
+        dt.date(2021, 1, 1),
+        dt.date(2025, 12, 31),
+        agreement=agreement,
+        kind="est",
+    )
+
+
 def time_workspace(
     agreement: Any,
     kommun: Any,
