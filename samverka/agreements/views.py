@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from samverka.agreements import calendar, documents, importing, joint, overview, services
+from samverka.agreements import calendar, documents, importing, joint, notices, overview, services
 from samverka.agreements.forms import (
     AgreementForm,
     DatedActionForm,
@@ -220,6 +220,8 @@ def proposal_answer(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResp
         for message in exc.messages:
             messages.error(request, message)
         return redirect(proposal)
+    link = request.build_absolute_uri(proposal.get_absolute_url())
+    notices.proposal_decided(proposal, link, request.user)  # type: ignore[arg-type]
     if proposal.status == ProposalStatus.APPLIED:
         messages.success(request, _("Every party has accepted: the change now applies."))
     elif accept:
@@ -267,7 +269,13 @@ def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _proposed(request: HttpRequest, proposal: ChangeProposal) -> HttpResponse:
-    """On to the proposal just made, saying when it takes effect."""
+    """On to the proposal just made, saying when it takes effect; the other parties'
+    coordinators are asked by e-mail."""
+    link = request.build_absolute_uri(proposal.get_absolute_url())
+    notices.proposal_made(proposal, link, request.user)  # type: ignore[arg-type]
+    if proposal.status == ProposalStatus.APPLIED:
+        messages.success(request, _("The change is saved."))
+        return redirect(proposal)
     messages.success(
         request,
         _("The change is proposed. It takes effect when every other party has accepted it."),

@@ -530,3 +530,38 @@ class PersonaDenialTest(JointChangeTestCase):
         )
         self.assertEqual(self.parties(), before)
         self.assertEqual(ChangeProposal.objects.get().status, ProposalStatus.PENDING)
+
+
+class ProposalEmailTest(JointChangeTestCase):
+    """The coordinators asked are told by e-mail; nobody has to find the proposal."""
+
+    def test_every_asked_party_that_has_not_answered_is_emailed(self) -> None:
+        from django.core import mail
+
+        with self.captureOnCommitCallbacks(execute=True):
+            proposal = self.propose_karlshamn()
+        recipients = sorted(address for message in mail.outbox for address in message.to)
+        self.assertEqual(recipients, ["karlshamn@test.example", "lpo-coordinator@test.example"])
+        message = mail.outbox[0]
+        self.assertIn("Ditt svar behövs", message.subject)
+        self.assertIn(f"http://testserver{proposal.get_absolute_url()}", message.body)
+        self.assertIn("Ny indelning av lokalpolisområden.", message.body)
+        # Neither the proposer nor an outsider is written to.
+        self.assertNotIn(self.coordinator.email, recipients)
+        self.assertNotIn(self.outsider_coordinator.email, recipients)
+
+    def test_the_parties_are_told_when_it_applies(self) -> None:
+        from django.core import mail
+
+        proposal = self.propose_karlshamn()
+        joint.answer(proposal, self.police_coordinator, accept=True)
+        self.client.force_login(self.karlshamn_coordinator)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(
+                url("proposal_answer", pk=self.agreement.pk, proposal_pk=proposal.pk),
+                {"answer": "accept"},
+            )
+        recipients = sorted(address for message in mail.outbox for address in message.to)
+        self.assertIn(self.coordinator.email, recipients)
+        self.assertNotIn(self.karlshamn_coordinator.email, recipients)  # who answered last
+        self.assertIn("gäller nu", mail.outbox[0].subject)
