@@ -31,7 +31,15 @@ from samverka.agreements.models import (
 )
 from samverka.lib.dates import add_months
 from samverka.organizations.models import Membership, Organization
-from samverka.tenancy.access import AnyUser, Role, Visibility, VisibleContent, organizations_of
+from samverka.tenancy.access import (
+    VIEW,
+    AnyUser,
+    Role,
+    Visibility,
+    VisibleContent,
+    organizations_of,
+    restrict,
+)
 
 DATE_FIELDS = ("starts_on", "ends_on")
 
@@ -71,14 +79,10 @@ def _coordinated_by(user: AnyUser) -> QuerySet[Organization]:
 
 
 def proposals_readable_by(user: AnyUser) -> QuerySet[ChangeProposal]:
-    """Proposals a user may read: those of agreements one of the user's organizations is
-    a party to, and those that ask a party the user coordinates (a party that would join)."""
-    if not user.is_authenticated or not user.is_active:
-        return ChangeProposal.objects.none()
-    return ChangeProposal.objects.filter(
-        Q(agreement__parties__in=organizations_of(user))
-        | Q(asked__in=organizations_of(user, (Role.COORDINATOR,)))
-    ).distinct()
+    """Proposals a user may read (the model's access policy): those of agreements one of
+    the user's organizations is a party to, and those that ask a party the user
+    coordinates (a party that would join)."""
+    return restrict(ChangeProposal.objects.all(), user, VIEW)
 
 
 def unanswered_parties(proposal: ChangeProposal) -> QuerySet[Organization]:

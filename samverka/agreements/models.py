@@ -17,6 +17,7 @@ from samverka.lib.dates import add_months
 from samverka.lib.privacy import validate_no_personal_data
 from samverka.taxonomy.models import TargetGroup
 from samverka.tenancy.access import (
+    COORDINATOR_ROLES,
     AnyUser,
     Policy,
     PolicyQuerySet,
@@ -456,7 +457,18 @@ class ProposalStatus(models.TextChoices):
 
 class ChangeProposal(models.Model):
     """A change of a joint agreement's parties, period or signed text, proposed by a
-    coordinator of one party; it is applied only when every party it asks has accepted."""
+    coordinator of one party; it is applied only when every party it asks has accepted.
+
+    Read by the agreement's parties and by the coordinators of a party asked to join;
+    answered (coordinated) by the coordinators of the parties asked."""
+
+    access_policy = Policy(
+        content=None,
+        parties="agreement__parties",
+        also_readers=(("asked", COORDINATOR_ROLES),),
+        changers="proposing_party",
+        coordinators="asked",
+    )
 
     agreement = models.ForeignKey(
         Agreement, on_delete=models.CASCADE, related_name="change_proposals"
@@ -491,6 +503,8 @@ class ChangeProposal(models.Model):
     )
     created_at = models.DateTimeField(_("proposed"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    objects = PolicyQuerySet.as_manager()
 
     class Meta:
         ordering = ["agreement", "-created_at", "-pk"]

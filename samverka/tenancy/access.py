@@ -128,6 +128,8 @@ class Policy:
     ``"plan__"`` for what belongs to a plan; None when reading is decided by ``parties``.
     ``parties``: the organizations whose reading members read the row (a joint thing
     such as an agreement); ``published``: the field that makes it readable by anyone.
+    ``also_readers``: further (lookup, roles) pairs whose organizations' members in those
+    roles read the row too (e.g. the coordinators of a party asked to join).
     ``changers`` / ``coordinators``: the organizations whose writing members change it,
     whose coordinators coordinate it (adopt, decide for the parties).
     ``administer`` is the platform administrator's, for every model.
@@ -136,6 +138,7 @@ class Policy:
     content: str | None = ""
     parties: str | None = None
     published: str | None = None
+    also_readers: tuple[tuple[str, tuple[str, ...]], ...] = ()
     changers: str = "owner"
     coordinators: str = "owner"
 
@@ -154,10 +157,15 @@ class Policy:
         condition = Q(**{f"{self.published}__isnull": False}) if self.published else Q(pk__in=[])
         if _active(user) and self.parties:
             condition |= Q(**{f"{self.parties}__in": organizations_of(user)})
+        if _active(user):
+            for lookup, roles in self.also_readers:
+                condition |= Q(**{f"{lookup}__in": organizations_of(user, roles)})
         return condition
 
     def crosses_many(self, action: Action) -> bool:
         """Whether the lookup may match a row more than once (through a many-to-many)."""
+        if action == VIEW and self.content is None and self.also_readers:
+            return True
         lookup = {
             VIEW: self.parties if self.content is None else None,
             CHANGE: self.changers,
