@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 
 from samverka.accounts.models import User
 from samverka.agreements.cycle import sync_duties
-from samverka.agreements.models import Agreement, AgreementStatus, Revision
+from samverka.agreements.models import Agreement, AgreementStatus, PriorityArea, Revision
 from samverka.lib.dates import add_months
+from samverka.taxonomy.models import Category
+from samverka.taxonomy.suggest import suggest_for_area
 
 TEXT_FIELDS = (
     "title",
@@ -152,6 +154,24 @@ def save_agreement(
         replaces.save(update_fields=["replaced_by", "updated_at"])
         sync_duties(replaces)
     return agreement
+
+
+@transaction.atomic
+def save_part(form: Any, agreement: Agreement) -> Any:
+    """Save a part of ``agreement`` (priority area, forum, method, …) from a valid model
+    form, with its many-to-many fields; a new priority area without categories or target
+    groups gets those suggested from its words."""
+    obj = form.save(commit=False)
+    obj.agreement = agreement
+    obj.full_clean()
+    obj.save()
+    form.save_m2m()
+    if isinstance(obj, PriorityArea) and not obj.categories.exists() and not obj.target_groups:
+        suggestion = suggest_for_area(obj.title, obj.description)
+        obj.categories.set(Category.objects.current().filter(code__in=suggestion.categories))
+        obj.target_groups = suggestion.target_groups
+        obj.save(update_fields=["target_groups"])
+    return obj
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.db.models import Model
 from django.forms import BaseForm, Form
 from django.http import Http404, HttpRequest, HttpResponse
@@ -52,8 +51,6 @@ from samverka.agreements.parsing import parse_file, parse_text
 from samverka.agreements.tasks import fail_stalled_readings, read_agreement
 from samverka.lib.downloads import DOCX, PDF, attachment
 from samverka.organizations.models import Organization, OrganizationKind
-from samverka.taxonomy.models import Category
-from samverka.taxonomy.suggest import suggest_for_area
 from samverka.tenancy.access import CHANGE, COORDINATE, VIEW, get_or_404
 
 
@@ -396,20 +393,6 @@ def _part(kind: str) -> Part:
     return PARTS[kind]
 
 
-def _save_part(form: BaseForm, agreement: Agreement) -> Model:
-    obj = form.save(commit=False)  # type: ignore[attr-defined]
-    obj.agreement = agreement
-    obj.full_clean()
-    obj.save()
-    form.save_m2m()  # type: ignore[attr-defined]
-    if isinstance(obj, PriorityArea) and not obj.categories.exists() and not obj.target_groups:
-        suggestion = suggest_for_area(obj.title, obj.description)
-        obj.categories.set(Category.objects.current().filter(code__in=suggestion.categories))
-        obj.target_groups = suggestion.target_groups
-        obj.save(update_fields=["target_groups"])
-    return obj
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def part_edit(request: HttpRequest, pk: int, kind: str, part_pk: int | None = None) -> HttpResponse:
@@ -421,8 +404,7 @@ def part_edit(request: HttpRequest, pk: int, kind: str, part_pk: int | None = No
         kwargs["agreement"] = agreement
     form = part.form(request.POST or None, **kwargs)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            _save_part(form, agreement)
+        services.save_part(form, agreement)
         messages.success(request, _("Saved."))
         return redirect(agreement)
     return render(

@@ -14,7 +14,15 @@ from django.utils.translation import gettext as _
 from samverka.accounts.models import User
 from samverka.lib import numbers
 from samverka.plans import followup
-from samverka.plans.models import ActionPlan, Direction, FollowUp, FollowUpStatus, Goal
+from samverka.plans.models import (
+    ActionPlan,
+    Direction,
+    FollowUp,
+    FollowUpStatus,
+    Goal,
+    Measure,
+    MeasureReport,
+)
 from samverka.situation.models import SituationPicture
 from samverka.tenancy.access import Visibility, writing_party
 
@@ -96,6 +104,22 @@ def save_goal(
             )
     goal.save()
     return goal
+
+
+@transaction.atomic
+def report_progress(measure: Measure, by: User) -> MeasureReport:
+    """Save ``measure``'s reported status, progress and note (already set on it, e.g.
+    by a form) as of today, and keep the report in the measure's history."""
+    measure.reported_on = timezone.localdate()
+    measure.save()
+    return MeasureReport.objects.create(
+        measure=measure,
+        reported_on=measure.reported_on,
+        status=measure.status,
+        progress=measure.progress,
+        note=measure.progress_note,
+        reported_by=by,
+    )
 
 
 def _frozen_report(plan: ActionPlan, as_of: dt.date, comments: str) -> dict[str, Any]:

@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,7 +28,7 @@ from samverka.plans.forms import (
     ProgressForm,
     ReadingForm,
 )
-from samverka.plans.models import ActionPlan, FollowUp, Goal, Measure, MeasureReport
+from samverka.plans.models import ActionPlan, FollowUp, Goal, Measure
 from samverka.situation.models import SituationPicture
 from samverka.tenancy.access import CHANGE, VIEW, get_or_404
 
@@ -238,18 +237,7 @@ def measure_detail(request: HttpRequest, pk: int, measure_pk: int) -> HttpRespon
         if not can_report:
             raise PermissionDenied
         if form.is_valid():
-            with transaction.atomic():
-                updated = form.save(commit=False)
-                updated.reported_on = timezone.localdate()
-                updated.save()
-                MeasureReport.objects.create(
-                    measure=updated,
-                    reported_on=updated.reported_on,
-                    status=updated.status,
-                    progress=updated.progress,
-                    note=updated.progress_note,
-                    reported_by=request.user,  # type: ignore[misc]
-                )
+            services.report_progress(form.save(commit=False), request.user)  # type: ignore[arg-type]
             messages.success(request, _("The progress is reported."))
             return redirect(measure)
     as_of = _as_of(request)

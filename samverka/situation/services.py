@@ -289,6 +289,34 @@ def pin(
     return evidence
 
 
+@transaction.atomic
+def pin_to_new_problem(
+    picture: SituationPicture,
+    title: str,
+    figure: str,
+    filters: overview.Filters,
+    by: User,
+) -> Evidence:
+    """Name a new problem of ``picture`` and pin a figure as its first evidence, together."""
+    ensure_draft(picture)
+    problem = Problem(picture=picture, title=title.strip())
+    problem.full_clean()
+    problem.save()
+    return pin(picture, problem, figure, filters, by)
+
+
+@transaction.atomic
+def save_problem(picture: SituationPicture, form: Any) -> Problem:
+    """Save a problem of the draft ``picture`` from a valid ``ProblemForm``, with its
+    priority areas and categories."""
+    ensure_draft(picture)
+    problem: Problem = form.save(commit=False)
+    problem.picture = picture
+    problem.save()
+    form.save_m2m()
+    return problem
+
+
 def frozen_sources(picture: SituationPicture) -> list[dict[str, Any]]:
     """The source list as it reads on adoption (titles and periods can change later)."""
     return [

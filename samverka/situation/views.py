@@ -32,7 +32,6 @@ from samverka.situation.forms import (
 from samverka.situation.models import (
     FigureKind,
     InputKind,
-    Problem,
     PublishedSummary,
     QualitativeInput,
     SituationPicture,
@@ -280,10 +279,7 @@ def problem_edit(request: HttpRequest, pk: int, problem_pk: int | None = None) -
         agreement=picture.agreement,  # type: ignore[arg-type]  # a picture always has one
     )
     if request.method == "POST" and form.is_valid():
-        problem = form.save(commit=False)
-        problem.picture = picture
-        problem.save()
-        form.save_m2m()
+        problem = services.save_problem(picture, form)
         messages.success(request, _("The problem is saved."))
         return redirect(picture.get_absolute_url() + f"#problem-{problem.pk}")
     return render(
@@ -330,11 +326,23 @@ def pin(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(picture.get_absolute_url() + "#overview")
     data = form.cleaned_data
     filters = overview.Filters(data["start"], data["end"], data["category"], data["sub_area"])
-    with transaction.atomic():
-        problem = data["problem"]
-        if problem is None:
-            problem = Problem.objects.create(picture=picture, title=data["new_problem"].strip())
-        services.pin(picture, problem, data["figure"], filters, request.user)  # type: ignore[arg-type]
+    if data["problem"] is None:
+        evidence = services.pin_to_new_problem(
+            picture,
+            data["new_problem"],
+            data["figure"],
+            filters,
+            request.user,  # type: ignore[arg-type]
+        )
+    else:
+        evidence = services.pin(
+            picture,
+            data["problem"],
+            data["figure"],
+            filters,
+            request.user,  # type: ignore[arg-type]
+        )
+    problem = evidence.problem
     messages.success(
         request,
         _("%(figure)s is pinned as evidence for “%(problem)s”.")
