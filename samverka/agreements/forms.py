@@ -106,12 +106,17 @@ class AgreementForm(forms.ModelForm):
             )
             self.initial["other_parties"] = [p for p in parties if p.kind in ACTOR_KINDS]
         else:
+            # What was given (e.g. parsed from an imported text) stays; only what is
+            # missing defaults to the user's own kommun and LPO.
             own = Organization.objects.of_user(user, (Role.COORDINATOR,))
-            kommuner = [o for o in own if o.kind == OrganizationKind.KOMMUN]
+            kommuner = self.initial.get("kommuner") or [
+                o for o in own if o.kind == OrganizationKind.KOMMUN
+            ]
             self.initial["kommuner"] = kommuner
-            # The user's own LPO, or else the one that covers the user's kommun.
+            # The user's own LPO, or else the one that covers the kommun.
             self.initial["police"] = (
-                next((o for o in own if o.kind == OrganizationKind.LOCAL_POLICE_AREA), None)
+                self.initial.get("police")
+                or next((o for o in own if o.kind == OrganizationKind.LOCAL_POLICE_AREA), None)
                 or Organization.objects.filter(covers__in=kommuner).first()
             )
 
@@ -127,6 +132,21 @@ class AgreementForm(forms.ModelForm):
                     self.user, (Role.COORDINATOR, Role.MEMBER)
                 ).values_list("pk", flat=True)
             )
+            covered = set(
+                Organization.objects.filter(
+                    covered_by__in=own, kind=OrganizationKind.KOMMUN
+                ).values_list("pk", flat=True)
+            )
+            kommuner = {p.pk for p in data["kommuner"]}
+            if not kommuner & (own | covered):
+                raise forms.ValidationError(
+                    _(
+                        "You can record an agreement only for a municipality you belong to or "
+                        "one your local police area covers, and none of %(kommuner)s is. "
+                        "Ask a coordinator of that municipality or its local police area."
+                    )
+                    % {"kommuner": ", ".join(str(k) for k in data["kommuner"])}
+                )
             if not own & {p.pk for p in self.parties()}:
                 raise forms.ValidationError(
                     _("One of your own organizations must be a party of the agreement.")

@@ -73,6 +73,14 @@ def snapshot(agreement: Agreement) -> dict[str, Any]:
     }
 
 
+def unsigned_parties(agreement: Agreement) -> list[Any]:
+    """The parties of ``agreement`` for which no signatory of that party is recorded."""
+    signed = set(
+        agreement.signatories.exclude(organization=None).values_list("organization", flat=True)
+    )
+    return [p for p in agreement.parties.order_by("kind", "name") if p.pk not in signed]
+
+
 @transaction.atomic
 def record_revision(
     agreement: Agreement, *, user: User | None, made_on: dt.date, summary: str

@@ -95,6 +95,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "participants", "years"
             ),
             "signatories": agreement.signatories.select_related("organization"),
+            "unsigned": services.unsigned_parties(agreement),
             "revisions": agreement.revisions.all(),
             "duties": agreement.duties.all(),
             "can_edit": Agreement.objects.editable_by(user).filter(pk=pk).exists(),
@@ -256,7 +257,11 @@ def _dated_action(
         else:
             messages.success(request, _("Done: the change is recorded as a new version."))
             return redirect(agreement)
-    return render(request, template, {"agreement": agreement, "form": form})
+    return render(
+        request,
+        template,
+        {"agreement": agreement, "form": form, "unsigned": services.unsigned_parties(agreement)},
+    )
 
 
 @login_required

@@ -106,3 +106,65 @@ class ImportTest(PersonaTestCase):
     def test_the_review_without_an_upload_sends_the_user_to_step_one(self) -> None:
         self.login_as("coordinator")
         self.assertRedirects(self.client.get(REVIEW), UPLOAD)
+
+
+LESSEBO = """Samverkansöverenskommelse mellan Lessebo kommun och lokalpolisområde Nybro
+
+Överenskommelsen gäller 2025-01-01 till 2027-12-31.
+
+Syfte
+Att gemensamt minska brottsligheten och öka tryggheten i Lessebo.
+"""
+
+
+class ImportScopeTest(PersonaTestCase):
+    """The review keeps the parsed parties, and says plainly who may record the agreement
+    (issue 16, point 3)."""
+
+    def review(self, user_name: str) -> object:
+        self.login_as(user_name)
+        self.client.post(UPLOAD, {"text": LESSEBO})
+        return self.client.get(REVIEW)
+
+    def post_review(self, form: object, **changes: object) -> object:
+        data = {
+            "title": "Samverkansöverenskommelse Lessebo 2025",
+            "kommuner": [k.pk for k in form.initial["kommuner"]],  # type: ignore[attr-defined]
+            "police": form.initial["police"].pk,  # type: ignore[attr-defined]
+            "starts_on": "2025-01-01",
+            "ends_on": "2027-12-31",
+        }
+        data.update(changes)
+        return self.client.post(REVIEW, data)
+
+    def test_the_parsed_kommun_and_lpo_stay_chosen_for_another_kommuns_coordinator(self) -> None:
+        response = self.review("coordinator")  # Oskarshamn's coordinator
+        form = response.context["form"]  # type: ignore[attr-defined]
+        self.assertEqual(form.initial["kommuner"], [self.other_kommun])
+        self.assertEqual(form.initial["police"], self.other_lpo)
+        # …and saving says plainly why not, naming the kommun; nothing is saved.
+        response = self.post_review(form)
+        self.assertEqual(response.status_code, 200)  # type: ignore[attr-defined]
+        self.assertContains(response, "endast för en kommun du tillhör")
+        self.assertContains(response, "Lessebo")
+        self.assertFalse(Agreement.objects.filter(title__contains="Lessebo 2025").exists())
+
+    def test_a_police_coordinator_records_an_agreement_of_a_kommun_the_lpo_covers(self) -> None:
+        from samverka.organizations.models import Membership
+        from samverka.tenancy.access import Role
+
+        nybro = self.police
+        Membership.objects.filter(user=nybro).update(organization=self.other_lpo)
+        Membership.objects.filter(user=nybro).update(role=Role.COORDINATOR)
+        response = self.review("police")
+        form = response.context["form"]  # type: ignore[attr-defined]
+        self.assertEqual(form.initial["kommuner"], [self.other_kommun])
+        response = self.post_review(form)
+        agreement = Agreement.objects.get(title="Samverkansöverenskommelse Lessebo 2025")
+        self.assertRedirects(response, agreement.get_absolute_url())  # type: ignore[arg-type]
+        self.assertEqual(set(agreement.parties.all()), {self.other_kommun, self.other_lpo})
+        # A kommun the LPO does not cover is not Nybro's to record, even as a party.
+        self.review("police")
+        response = self.post_review(form, title="Oskarshamn och Nybro", kommuner=[self.kommun.pk])
+        self.assertContains(response, "endast för en kommun du tillhör")
+        self.assertFalse(Agreement.objects.filter(title="Oskarshamn och Nybro").exists())

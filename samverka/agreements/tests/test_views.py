@@ -102,7 +102,8 @@ class CreateTest(PersonaTestCase):
         response = self.client.post(
             url("create"), self.data(kommuner=[self.other_kommun.pk], police=self.other_lpo.pk)
         )
-        self.assertContains(response, "En av dina egna organisationer måste vara part")
+        self.assertContains(response, "endast för en kommun du tillhör")
+        self.assertContains(response, "Lessebo")
         self.assertFalse(Agreement.objects.filter(title__contains="2026–2029").exists())
 
     def test_bad_dates_and_personal_data_are_refused_on_their_fields(self) -> None:
@@ -384,3 +385,40 @@ class ReplaceTest(PersonaTestCase):
         self.assertIn("replaces", response.context["form"].errors)
         self.other_agreement.refresh_from_db()
         self.assertIsNone(self.other_agreement.replaced_by)
+
+
+class SignatureStateTest(PersonaTestCase):
+    """Status, signatories and versions agree (issue 16, point 4): a signed agreement
+    without signatories says so, naming the parties whose signature is missing."""
+
+    def test_a_signed_agreement_names_the_parties_without_a_signatory(self) -> None:
+        from samverka.agreements.models import Signatory
+
+        self.login_as("coordinator")
+        detail = reverse("agreements:detail", args=[self.agreement.pk])
+        page = self.client.get(detail)
+        self.assertNotContains(page, "Inga undertecknare ännu")
+        self.assertContains(page, "inga undertecknare är registrerade")
+        self.assertContains(page, "Oskarshamn, LPO Västervik.")
+        Signatory.objects.create(
+            agreement=self.agreement, name="K. Ordförande", title="KSO", organization=self.kommun
+        )
+        page = self.client.get(detail)
+        self.assertContains(page, "ingen undertecknare är registrerad för:")
+        self.assertContains(page, "LPO Västervik.")
+        Signatory.objects.create(
+            agreement=self.agreement, name="L. Chef", title="LPO-chef", organization=self.lpo
+        )
+        self.assertNotContains(self.client.get(detail), "är registrerad")
+
+    def test_a_version_kept_without_signatories_says_so(self) -> None:
+        from samverka.agreements import services
+
+        revision = services.record_revision(
+            self.agreement, user=self.coordinator, made_on=self.agreement.starts_on, summary="x"
+        )
+        self.login_as("coordinator")
+        page = self.client.get(
+            reverse("agreements:revision_detail", args=[self.agreement.pk, revision.number])
+        )
+        self.assertContains(page, "Inga undertecknare var registrerade")
