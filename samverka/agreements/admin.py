@@ -1,6 +1,13 @@
 from django.contrib import admin
 
 from samverka.agreements.models import Agreement
+from samverka.tenancy.models import AgreementParty
+
+
+class PartyInline(admin.TabularInline):
+    model = AgreementParty
+    extra = 0
+    autocomplete_fields = ["organization"]
 
 
 @admin.register(Agreement)
@@ -8,4 +15,4 @@ class AgreementAdmin(admin.ModelAdmin):
     list_display = ["title", "starts_on", "ends_on", "status"]
     list_filter = ["status"]
     search_fields = ["title"]
-    filter_horizontal = ["parties"]
+    inlines = [PartyInline]

@@ -73,7 +73,10 @@ class Agreement(models.Model):
 
     title = models.CharField(_("title"), max_length=300)
     parties = models.ManyToManyField(
-        "organizations.Organization", related_name="agreements", verbose_name=_("parties")
+        "organizations.Organization",
+        through="tenancy.AgreementParty",
+        related_name="agreements",
+        verbose_name=_("parties"),
     )
     purpose = models.TextField(_("purpose"), blank=True, validators=[validate_no_personal_data])
     vision = models.TextField(_("vision"), blank=True, validators=[validate_no_personal_data])

@@ -1,7 +1,8 @@
 from django.contrib import admin
 
 from samverka.accounts.admin import UserAdmin
-from samverka.organizations.models import County, Membership, Organization
+from samverka.organizations.models import County, Organization
+from samverka.tenancy.models import Membership
 
 
 class MembershipInline(admin.TabularInline):
@@ -30,11 +31,3 @@ class OrganizationAdmin(admin.ModelAdmin):
     filter_horizontal = ["covers"]
     exclude = ["geometry"]
     autocomplete_fields = ["parent", "county"]
-
-
-@admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "organization", "role"]
-    list_filter = ["role", "organization__kind"]
-    search_fields = ["user__email", "user__last_name", "organization__name"]
-    autocomplete_fields = ["user", "organization"]

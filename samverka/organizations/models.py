@@ -180,38 +180,6 @@ class Organization(models.Model):
             raise ValidationError(errors)
 
 
-class Membership(models.Model):
-    """A user's role in one organization."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="memberships",
-        verbose_name=_("user"),
-    )
-    organization = models.ForeignKey(
-        Organization,
-        on_delete=models.CASCADE,
-        related_name="memberships",
-        verbose_name=_("organization"),
-    )
-    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["organization__name", "user__last_name", "user__first_name"]
-        verbose_name = _("membership")
-        verbose_name_plural = _("memberships")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "organization"], name="membership_one_role_per_organization"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} – {self.organization} ({self.get_role_display()})"
-
-
 class SubArea(models.Model):
     """An area a kommun draws itself (stadsdel, stadsområde, tätort), with its boundary."""
 
@@ -269,3 +237,7 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} – {self.organization} ({self.get_role_display()})"
+
+
+# Memberships live at the bottom, with the access policy that reads them.
+from samverka.tenancy.models import Membership  # noqa: E402, F401

@@ -72,7 +72,7 @@ ACTIONS: tuple[Action, ...] = (VIEW, CHANGE, COORDINATE, ADMINISTER)
 
 def organizations_of(user: AnyUser, roles: tuple[str, ...] = READ_ROLES) -> models.QuerySet[Any]:
     """The organizations in which ``user`` holds one of ``roles`` (a subquery)."""
-    Membership = apps.get_model("organizations", "Membership")
+    Membership = apps.get_model("tenancy", "Membership")
     if not user.is_authenticated or not user.is_active:
         return Membership.objects.none().values("organization")
     return Membership.objects.filter(user=user, role__in=roles).values("organization")
