@@ -21,7 +21,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from samverka.agreements import calendar, documents, importing, joint, notices, overview, services
+from samverka.agreements import (
+    calendar,
+    documents,
+    importing,
+    joint,
+    notices,
+    overview,
+    services,
+    wheel,
+)
 from samverka.agreements.forms import (
     AgreementForm,
     DatedActionForm,
@@ -468,6 +477,7 @@ def cycle(request: HttpRequest, pk: int) -> HttpResponse:
         "agreements/cycle.html",
         {
             "agreement": agreement,
+            "wheel": wheel.wheel([agreement.pk], _wheel_year(request)),
             "duties": agreement.duties.select_related("done_by"),
             "can_edit": Agreement.objects.editable_by(request.user).filter(pk=pk).exists(),
             "today": timezone.localdate(),
@@ -479,11 +489,26 @@ def cycle(request: HttpRequest, pk: int) -> HttpResponse:
 def cycle_all(request: HttpRequest) -> HttpResponse:
     """The årshjul across all of the user's agreements."""
     duties = Duty.objects.of_user(request.user).select_related("agreement", "done_by")
+    agreement_ids = list(Agreement.objects.of_user(request.user).values_list("pk", flat=True))
     return render(
         request,
         "agreements/cycle_all.html",
-        {"duties": duties, "today": timezone.localdate()},
+        {
+            "duties": duties,
+            "wheel": wheel.wheel(agreement_ids, _wheel_year(request)),
+            "today": timezone.localdate(),
+        },
     )
+
+
+def _wheel_year(request: HttpRequest) -> int:
+    """The year asked for (?ar=2027), within reason, else this year."""
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("ar", this_year))
+    except ValueError:
+        return this_year
+    return year if 2000 <= year <= this_year + 20 else this_year
 
 
 @login_required

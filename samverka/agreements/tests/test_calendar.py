@@ -5,6 +5,7 @@ import datetime as dt
 import icalendar
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from samverka.agreements import services
 from samverka.agreements.models import Duty
@@ -54,3 +55,49 @@ class CalendarTest(PersonaTestCase):
         expected = dict.fromkeys(PERSONAS, 404)
         expected.update(coordinator=200, police=200, viewer=200)
         self.assert_statuses("get", url, expected)
+
+
+class WheelTest(PersonaTestCase):
+    """The årshjul as a circular year with a table of the same items (issue 16, point 5)."""
+
+    def test_the_years_duties_are_on_the_wheel_and_in_its_table(self) -> None:
+        from samverka.agreements.models import DutyKind
+
+        year = timezone.localdate().year + 1
+        Duty.objects.create(
+            agreement=self.agreement,
+            kind=DutyKind.choices[0][0],
+            year=year,
+            due_on=dt.date(year, 3, 15),
+        )
+        Duty.objects.create(
+            agreement=self.other_agreement,
+            kind=DutyKind.choices[0][0],
+            year=year,
+            due_on=dt.date(year, 4, 1),
+        )
+        self.login_as("coordinator")
+        for url in (
+            reverse("agreements:cycle", args=[self.agreement.pk]),
+            reverse("agreements:cycle_all"),
+        ):
+            with self.subTest(url=url):
+                page = self.client.get(url, {"ar": year})
+                wheel = page.context["wheel"]
+                # Only the user's own agreements' items: Lessebo's duty is not on it.
+                self.assertEqual([p["item"].on for p in wheel["items"]], [dt.date(year, 3, 15)])
+                self.assertContains(page, 'role="img"')
+                self.assertContains(page, f"{year}-03-15")
+                # 15 March sits a fifth of the way round, clockwise from the top: right of
+                # the centre and above it, a little before three o'clock.
+                placed = wheel["items"][0]
+                self.assertGreater(placed["x"], wheel["centre"] + 70)
+                self.assertLess(placed["y"], wheel["centre"] - 15)
+                self.assertEqual(len(wheel["months"]), 12)
+
+    def test_a_year_out_of_reason_falls_back_to_this_year(self) -> None:
+        self.login_as("coordinator")
+        page = self.client.get(reverse("agreements:cycle_all"), {"ar": "x"})
+        self.assertEqual(page.context["wheel"]["year"], timezone.localdate().year)
+        page = self.client.get(reverse("agreements:cycle_all"), {"ar": "1066"})
+        self.assertEqual(page.context["wheel"]["year"], timezone.localdate().year)
