@@ -29,11 +29,23 @@ class PlanForm(forms.Form):
     )
     period_start = forms.DateField(label=_("Period from"), widget=DATE)
     period_end = forms.DateField(label=_("Period until"), widget=DATE)
+    continue_from = forms.ModelChoiceField(
+        label=_("Continue from the plan"),
+        queryset=ActionPlan.objects.none(),
+        required=False,
+        help_text=_(
+            "Its goals continue with new baselines counted the same way, and its ongoing "
+            "and recurring measures are carried over with their history."
+        ),
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         pictures = SituationPicture.objects.editable_by(user).filter(status=PictureStatus.ADOPTED)
         self.fields["situation_picture"].queryset = pictures  # type: ignore[attr-defined]
+        self.fields["continue_from"].queryset = (  # type: ignore[attr-defined]
+            ActionPlan.objects.editable_by(user).order_by("-period_start", "title")
+        )
         year = timezone.localdate().year
         self.fields["period_start"].initial = f"{year}-01-01"
         self.fields["period_end"].initial = f"{year}-12-31"
@@ -44,6 +56,21 @@ class PlanForm(forms.Form):
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", _("The period ends before it starts."))
+        earlier, picture = data.get("continue_from"), data.get("situation_picture")
+        if (
+            earlier
+            and picture
+            and (
+                earlier.agreement_id != picture.agreement_id
+                or earlier.kommun_id != picture.kommun_id
+            )
+        ):
+            self.add_error(
+                "continue_from",
+                _("Choose a plan of the same agreement and kommun as the situation picture."),
+            )
+        if earlier and start and earlier.period_start >= start:
+            self.add_error("continue_from", _("Choose a plan of an earlier period."))
         return data
 
 

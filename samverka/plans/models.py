@@ -154,6 +154,15 @@ class Goal(models.Model):
     target_value = models.FloatField(_("target"), null=True, blank=True)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    continues = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="continued_by",
+        editable=False,
+        verbose_name=_("continues the goal"),
+    )
 
     class Meta:
         ordering = ["plan", "position", "pk"]
@@ -334,6 +343,15 @@ class Measure(models.Model):
     )
     evaluation_category = models.CharField(_("category evaluated"), max_length=64, blank=True)
     reminded_on = models.DateField(null=True, blank=True, editable=False)
+    continues = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="continued_by",
+        editable=False,
+        verbose_name=_("continues the measure"),
+    )
 
     objects = MeasureQuerySet.as_manager()
 

@@ -4,6 +4,7 @@ follow-up report and its approval."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from samverka.accounts.models import User
 from samverka.lib import numbers
+from samverka.lib.dates import add_months
 from samverka.plans import followup
 from samverka.plans.models import (
     ActionPlan,
@@ -22,9 +24,10 @@ from samverka.plans.models import (
     Goal,
     Measure,
     MeasureReport,
+    MeasureStatus,
 )
 from samverka.situation.models import SituationPicture
-from samverka.tenancy.access import Visibility, writing_party
+from samverka.tenancy.access import AnyUser, Visibility, writing_party
 
 
 @transaction.atomic
@@ -34,8 +37,10 @@ def start_plan(
     period_start: dt.date,
     period_end: dt.date,
     by: User,
+    continue_from: ActionPlan | None = None,
 ) -> ActionPlan:
-    """A plan for the picture's agreement and kommun, shared with the parties."""
+    """A plan for the picture's agreement and kommun, shared with the parties; started
+    from ``continue_from`` (its goals and open or recurring measures) when given."""
     if not picture.is_adopted:
         raise ValidationError(_("An action plan builds on an adopted situation picture."))
     owner = writing_party(by, picture.agreement_id)
@@ -54,6 +59,8 @@ def start_plan(
     )
     plan.full_clean()
     plan.save()
+    if continue_from is not None:
+        carry_over(plan, continue_from)
     return plan
 
 
@@ -104,6 +111,134 @@ def save_goal(
             )
     goal.save()
     return goal
+
+
+def _shifted(day: dt.date | None, months: int) -> dt.date | None:
+    if day is None:
+        return None
+    moved = add_months(day, months)
+    # A period that ended on a month's last day ends on the last day of the new month.
+    if (day + dt.timedelta(days=1)).month != day.month:
+        moved = add_months(moved.replace(day=1), 1) - dt.timedelta(days=1)
+    return moved
+
+
+@dataclass(frozen=True)
+class CarriedOver:
+    goals: int
+    measures: int
+
+
+CLOSED = (MeasureStatus.DONE, MeasureStatus.CANCELLED)
+
+
+@transaction.atomic
+def carry_over(plan: ActionPlan, earlier: ActionPlan) -> CarriedOver:
+    """Start ``plan`` from ``earlier``: every goal continues, its baseline period moved
+    on by the distance between the plans and its baseline counted again from the new
+    plan's sources in the same way (a target set as a change keeps its change); every
+    measure still open, and every recurring one, is carried over with a link to its
+    history. Nothing of ``earlier`` changes."""
+    if plan.measures.exists() or plan.goals.exists():
+        raise ValidationError(_("Carry over into a new, empty plan only."))
+    if earlier.agreement_id != plan.agreement_id or earlier.kommun_id != plan.kommun_id:
+        raise ValidationError(_("Carry over from a plan of the same agreement and kommun only."))
+    if earlier.period_start >= plan.period_start:
+        raise ValidationError(_("Carry over from an earlier plan only."))
+    months = (plan.period_start.year - earlier.period_start.year) * 12 + (
+        plan.period_start.month - earlier.period_start.month
+    )
+    same_picture = plan.situation_picture_id == earlier.situation_picture_id
+    new_goals: dict[int, Goal] = {}
+    for old in earlier.goals.order_by("position", "pk"):
+        goal = Goal(
+            plan=plan,
+            continues=old,
+            title=old.title,
+            problem=old.problem if same_picture else None,
+            priority_area=old.priority_area,
+            owner=old.owner,
+            indicator=old.indicator,
+            category=old.category,
+            sub_area=old.sub_area,
+            survey_question=old.survey_question,
+            unit=old.unit,
+            direction=old.direction,
+            baseline_start=_shifted(old.baseline_start, months),
+            baseline_end=_shifted(old.baseline_end, months),
+            deadline=_shifted(old.deadline, months),
+            position=old.position,
+        )
+        change = None
+        if goal.is_computed and old.baseline_value and old.target_value is not None:
+            change = (old.target_value / old.baseline_value - 1) * 100
+        elif not goal.is_computed:
+            # A manual indicator starts from its latest reading.
+            latest = old.readings.order_by("-measured_on", "-pk").first()
+            if latest is not None:
+                goal.baseline_value = latest.value
+                goal.baseline_start = goal.baseline_end = latest.measured_on
+            else:
+                goal.baseline_value = old.baseline_value
+            goal.target_value = old.target_value
+        else:
+            goal.target_value = old.target_value
+        try:
+            save_goal(goal, change, recount=True)
+        except ValidationError:
+            # The new baseline already passes the old target: keep the goal, without a
+            # target, for the parties to set one.
+            goal.target_value = None
+            save_goal(goal, None, recount=False)
+        new_goals[old.pk] = goal
+    carried = 0
+    for old_measure in earlier.measures.prefetch_related("goals", "participants"):
+        if old_measure.status in CLOSED and not old_measure.recurrence:
+            continue
+        reopened = old_measure.status in CLOSED
+        measure = Measure.objects.create(
+            plan=plan,
+            continues=old_measure,
+            title=old_measure.title,
+            description=old_measure.description,
+            problem=old_measure.problem if same_picture else None,
+            cause=old_measure.cause,
+            responsible=old_measure.responsible,
+            responsible_person=old_measure.responsible_person,
+            starts_on=max(old_measure.starts_on, plan.period_start),
+            ends_on=old_measure.ends_on
+            if old_measure.ends_on and old_measure.ends_on >= plan.period_start
+            else None,
+            recurrence=old_measure.recurrence,
+            status=MeasureStatus.PLANNED if reopened else old_measure.status,
+            progress=0 if reopened else old_measure.progress,
+            progress_note="" if reopened else old_measure.progress_note,
+            reported_on=None if reopened else old_measure.reported_on,
+            method=old_measure.method,
+            evidence_base=old_measure.evidence_base,
+            treated_area=old_measure.treated_area,
+            comparison_area=old_measure.comparison_area,
+            evaluation_category=old_measure.evaluation_category,
+        )
+        measure.participants.set(old_measure.participants.all())
+        measure.goals.set([new_goals[g.pk] for g in old_measure.goals.all() if g.pk in new_goals])
+        carried += 1
+    return CarriedOver(goals=len(new_goals), measures=carried)
+
+
+def history(measure: Measure, user: AnyUser) -> list[tuple[Measure, list[MeasureReport]]]:
+    """The measure's reports in the earlier plans it continues that ``user`` may read,
+    newest plan first."""
+    readable = set(ActionPlan.objects.visible_to(user).values_list("pk", flat=True))
+    chain = []
+    seen = {measure.pk}
+    earlier = measure.continues
+    while earlier is not None and earlier.pk not in seen:
+        seen.add(earlier.pk)
+        if earlier.plan_id in readable:
+            chain.append((earlier, list(earlier.reports.select_related("reported_by"))))
+        earlier = earlier.continues
+    return chain
 
 
 @transaction.atomic

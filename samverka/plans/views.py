@@ -66,6 +66,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
                 data["period_start"],
                 data["period_end"],
                 request.user,  # type: ignore[arg-type]
+                continue_from=data["continue_from"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -252,6 +253,7 @@ def measure_detail(request: HttpRequest, pk: int, measure_pk: int) -> HttpRespon
             "form": form if can_report else None,
             "can_edit": can_report,
             "reports": measure.reports.select_related("reported_by"),
+            "earlier": services.history(measure, request.user),
         },
     )
 

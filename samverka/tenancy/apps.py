@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TenancyConfig(AppConfig):
@@ -6,3 +7,4 @@ class TenancyConfig(AppConfig):
     app; it reaches organizations, memberships and agreements by model label only."""
 
     name = "samverka.tenancy"
+    verbose_name = _("Access and memberships")

@@ -807,3 +807,130 @@ class FreshCountTest(PlanTestCase):
         ).count()
         self.assertLess(counted, before)
         self.assertEqual(shown(), counted)
+
+
+class CarryOverTest(PlanTestCase):
+    """Next year's plan starts from this one (issue 16, point 5): goals continue with new
+    baselines counted the same way; open and recurring measures carry over with their
+    history; closed one-off measures do not."""
+
+    def setUp(self) -> None:
+        self.events_goal = self.goal()
+        self.manual_goal = Goal.objects.create(
+            plan=self.plan,
+            title="Fler trygghetsvandringar",
+            indicator=IndicatorKind.MANUAL,
+            unit="st",
+            direction=Direction.INCREASE,
+            baseline_value=4,
+            target_value=8,
+            owner=self.kommun,
+        )
+        IndicatorReading.objects.create(
+            goal=self.manual_goal, measured_on=dt.date(2026, 11, 30), value=6
+        )
+        common = {"plan": self.plan, "responsible": self.kommun, "starts_on": dt.date(2026, 1, 1)}
+        self.ongoing = Measure.objects.create(
+            title="Grannsamverkan i Kristineberg",
+            status=MeasureStatus.ONGOING,
+            progress=40,
+            **common,
+        )
+        self.ongoing.goals.set([self.events_goal])
+        self.ongoing.participants.set([self.lpo])
+        self.client.force_login(self.coordinator)
+        self.client.post(
+            reverse("plans:measure", args=[self.plan.pk, self.ongoing.pk]),
+            {"status": MeasureStatus.ONGOING, "progress": "40", "progress_note": "Tre nya områden"},
+        )
+        self.recurring = Measure.objects.create(
+            title="Trygghetsvandring i Centrum",
+            status=MeasureStatus.DONE,
+            progress=100,
+            recurrence="yearly",
+            **common,
+        )
+        Measure.objects.create(
+            title="Ny belysning vid stationen", status=MeasureStatus.DONE, **common
+        )
+        Measure.objects.create(title="Inställd kampanj", status=MeasureStatus.CANCELLED, **common)
+        # The events of 2026: the continued goal's baseline year.
+        event_dataset(
+            self.lpo,
+            self.kommun,
+            dt.date(2026, 1, 1),
+            dt.date(2026, 12, 31),
+            agreement=self.agreement,
+            seed=2,
+        )
+
+    def start_next(self) -> ActionPlan:
+        response = self.client.post(
+            reverse("plans:create"),
+            {
+                "situation_picture": self.plan.situation_picture_id,
+                "title": "Åtgärdsplan 2027",
+                "period_start": "2027-01-01",
+                "period_end": "2027-12-31",
+                "continue_from": self.plan.pk,
+            },
+        )
+        plan = ActionPlan.objects.get(title="Åtgärdsplan 2027")
+        self.assertRedirects(response, plan.get_absolute_url())
+        return plan
+
+    def test_goals_continue_with_a_new_baseline_counted_the_same_way(self) -> None:
+        plan = self.start_next()
+        goal = plan.goals.get(indicator=IndicatorKind.EVENTS)
+        self.assertEqual(goal.continues, self.events_goal)
+        self.assertEqual(
+            (goal.baseline_start, goal.baseline_end), (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+        )
+        low, high = overview._bounds(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+        counted = Event.objects.filter(
+            occurred_at__gte=low,
+            occurred_at__lt=high,
+            category__code="theft.residential",
+            kommun=self.kommun,
+        ).count()
+        self.assertGreater(counted, 0)
+        self.assertEqual(goal.baseline_value, counted)
+        self.assertEqual(goal.target_value, round(counted * 0.8, 4))  # still 20 % fewer
+        self.assertEqual(goal.deadline, dt.date(2028, 12, 31))
+        manual = plan.goals.get(indicator=IndicatorKind.MANUAL)
+        self.assertEqual((manual.baseline_value, manual.target_value), (6, 8))
+        # The earlier plan is untouched.
+        self.events_goal.refresh_from_db()
+        self.assertEqual(self.events_goal.baseline_start, YEAR_START)
+
+    def test_open_and_recurring_measures_carry_over_with_their_history(self) -> None:
+        plan = self.start_next()
+        titles = set(plan.measures.values_list("title", flat=True))
+        self.assertEqual(titles, {"Grannsamverkan i Kristineberg", "Trygghetsvandring i Centrum"})
+        ongoing = plan.measures.get(continues=self.ongoing)
+        self.assertEqual((ongoing.status, ongoing.progress), (MeasureStatus.ONGOING, 40))
+        self.assertEqual(
+            list(ongoing.goals.all()), list(plan.goals.filter(continues=self.events_goal))
+        )
+        self.assertEqual(list(ongoing.participants.all()), [self.lpo])
+        again = plan.measures.get(continues=self.recurring)
+        self.assertEqual((again.status, again.progress), (MeasureStatus.PLANNED, 0))
+        page = self.client.get(reverse("plans:measure", args=[plan.pk, ongoing.pk]))
+        self.assertContains(page, "Tidigare, i Åtgärdsplan 2026–2027")
+        self.assertContains(page, "Tre nya områden")
+        # Someone who cannot read the earlier plan does not see its history.
+        self.assertEqual(services.history(ongoing, self.outsider), [])
+
+    def test_only_an_earlier_plan_of_the_same_agreement_and_kommun(self) -> None:
+        response = self.client.post(
+            reverse("plans:create"),
+            {
+                "situation_picture": self.plan.situation_picture_id,
+                "title": "Åtgärdsplan 2025",
+                "period_start": "2025-01-01",
+                "period_end": "2025-12-31",
+                "continue_from": self.plan.pk,
+            },
+        )
+        self.assertContains(response, "en plan för en tidigare period")
+        self.assertFalse(ActionPlan.objects.filter(title="Åtgärdsplan 2025").exists())

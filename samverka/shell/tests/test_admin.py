@@ -31,7 +31,7 @@ class AdminAccessTest(PersonaTestCase):
         for url in (
             "/admin/accounts/user/",
             "/admin/organizations/organization/",
-            "/admin/organizations/membership/",
+            "/admin/tenancy/membership/",
             "/admin/agreements/agreement/",
             "/admin/sources/dataset/",
             "/admin/sources/event/",
