@@ -14,7 +14,14 @@ from django.utils.translation import gettext as _
 from samverka.accounts.models import User
 from samverka.lib import numbers
 from samverka.plans import followup
-from samverka.plans.models import ActionPlan, Direction, FollowUp, FollowUpStatus, Goal
+from samverka.plans.models import (
+    ActionPlan,
+    Direction,
+    FollowUp,
+    FollowUpStatus,
+    Goal,
+    IndicatorKind,
+)
 from samverka.situation.models import SituationPicture
 from samverka.tenancy.access import Visibility, writing_party
 
@@ -90,7 +97,11 @@ def save_goal(
                 _("A decrease needs a target below the baseline (%(baseline)s).")
                 if goal.direction == Direction.DECREASE
                 else _("An increase needs a target above the baseline (%(baseline)s).")
-            ) % {"baseline": numbers.number(goal.baseline_value, 2)}
+            ) % {
+                "baseline": numbers.percent(goal.baseline_value, 1)
+                if goal.indicator == IndicatorKind.SURVEY
+                else numbers.number(goal.baseline_value, 2)
+            }
             raise ValidationError(
                 {"target_change" if target_change is not None else "target_value": message}
             )
