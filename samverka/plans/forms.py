@@ -240,7 +240,6 @@ class MeasureForm(forms.ModelForm):
             return f"{person} ({', '.join(own)})"
 
         self.fields["responsible_person"].label_from_instance = with_organization  # type: ignore[attr-defined]
-        self._survey_question_choice(plan)
         sub_areas = SubArea.objects.filter(kommun=plan.kommun_id)
         self.fields["treated_area"].queryset = sub_areas  # type: ignore[attr-defined]
         self.fields["comparison_area"].queryset = sub_areas  # type: ignore[attr-defined]
