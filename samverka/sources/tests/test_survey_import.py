@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import gzip
 import json
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from samverka.organizations.models import County, SubArea
@@ -16,11 +18,14 @@ from samverka.sources import services
 from samverka.sources.models import (
     ColumnMapping,
     Dataset,
+    ImportJob,
+    JobStatus,
     SourceKind,
     SurveyLevel,
     SurveyResult,
     SurveyScale,
 )
+from samverka.sources.tasks import run_import
 from samverka.testing import PersonaTestCase, make_kommun
 
 QUESTION = "Otrygghet ute ensam sent en kväll"
@@ -289,3 +294,62 @@ class SurveyMappingViewTest(PersonaTestCase):
         mapping = ColumnMapping.objects.get(name="Egen mätning")
         self.assertEqual((mapping.respondents_column, mapping.record_path), ("", ""))
         self.assertEqual(mapping.missing_marks, ["blank", ".."])
+
+
+class SurveyJobTest(PersonaTestCase):
+    """A JSON survey uploaded as a background job, as a coordinator does."""
+
+    def setUp(self) -> None:
+        directory = tempfile.TemporaryDirectory()
+        self.addCleanup(directory.cleanup)
+        self.upload_dir = Path(directory.name)
+        self.enterContext(override_settings(UPLOAD_DIR=self.upload_dir))
+
+    def run_job(self, data: bytes, name: str) -> ImportJob:
+        mapping = ColumnMapping.objects.create(
+            name="Trygghet per län",
+            owner=self.kommun,
+            kind=SourceKind.SURVEY,
+            area_column="lan",
+            area_level="county",
+            period_column="ar",
+            period_kind="year",
+            question_column="fraga",
+            value_column="index",
+            value_scale=SurveyScale.INDEX,
+            scale_min=0,
+            scale_max=200,
+            missing_marks=["0"],
+            record_path="data[].values[]",
+            kommun=self.kommun,
+        )
+        stored = self.upload_dir / "job.upload"
+        stored.write_bytes(data)
+        job = ImportJob.objects.create(
+            kind=SourceKind.SURVEY,
+            owner=self.kommun,
+            file_name=name,
+            mapping=mapping,
+            stored_path=str(stored),
+            created_by=self.coordinator,
+        )
+        run_import.call(job.pk)
+        job.refresh_from_db()
+        return job
+
+    def test_the_json_imports_as_a_job(self) -> None:
+        job = self.run_job(json.dumps(per_county_file()).encode(), "trygghet.json")
+        self.assertEqual(job.status, JobStatus.DONE, job.message)
+        assert job.dataset is not None
+        self.assertEqual((job.dataset.rows_imported, job.dataset.rows_skipped), (5, 2))
+        self.login_as("coordinator")
+        page = self.client.get(job.dataset.get_absolute_url())
+        self.assertContains(page, "Överhoppade (ett saknat värde")
+        self.assertContains(page, "ligger utanför skalan index 0–200")
+
+    def test_a_malformed_json_fails_the_job_in_swedish(self) -> None:
+        job = self.run_job(b'{"data": [{"lan": "Kalmar l\xc3\xa4n", "values": [', "trasig.json")
+        self.assertEqual(job.status, JobStatus.FAILED)
+        self.assertIn("trasig.json är inte giltig JSON", job.message)
+        self.assertIn("rad 1", job.message)
+        self.assertFalse(Dataset.objects.exists())
