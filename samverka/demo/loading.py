@@ -277,6 +277,7 @@ def load_generated(years: int = 5, seed: int = 1) -> int:
                         dataset=survey,
                         kommun=kommun,
                         sub_area_id=areas.get(r.area),
+                        level="sub_area" if areas.get(r.area) else "kommun",
                         year=r.year,
                         question=r.question,
                         respondents=r.respondents,

@@ -55,6 +55,15 @@ def number(value: float | None, digits: int = 1) -> str:
     return numbers.number(value, digits)
 
 
+def goal_number(goal: dict[str, Any], key: str) -> str:
+    """A goal's baseline, current value or target in the unit shown: a survey's share in
+    per cent ("46 %"), any other as a number."""
+    value = goal.get(key)
+    if goal.get("indicator") == "survey" and value is not None:
+        return numbers.percent(value)
+    return number(value)
+
+
 def filename(item: FollowUp, extension: str) -> str:
     return f"uppfoljning-{slugify(item.plan.title)[:80] or 'plan'}-{item.as_of}.{extension}"
 
@@ -109,9 +118,9 @@ def goal_rows(data: dict[str, Any]) -> list[list[str]]:
         rows.append(
             [
                 lines(goal["title"], indicator_text(goal)),
-                lines(number(goal["baseline"]), baseline_period, counted),
-                lines(number(goal["current"]), current_period, scaled),
-                number(goal["target"]),
+                lines(goal_number(goal, "baseline"), baseline_period, counted),
+                lines(goal_number(goal, "current"), current_period, scaled),
+                goal_number(goal, "target"),
                 goal["deadline"] or "–",
                 lines(str(VERDICTS.get(goal["verdict"], goal["verdict"])), change),
             ]

@@ -43,6 +43,7 @@ from samverka.plans.models import (
 )
 from samverka.situation import overview
 from samverka.situation import services as situation
+from samverka.situation.survey_figures import yes_count
 from samverka.sources.models import Dataset, Event, SourceKind, SurveyResult
 
 REACHED = "reached"
@@ -305,8 +306,9 @@ def _survey_status(
     before_n = goal.baseline_basis or 0
     if not before_n:
         return status
-    now = surveys.proportion(round(value * respondents), respondents)
-    before = surveys.proportion(round(goal.baseline_value * before_n), before_n)
+    # The yes-counts behind the shares, rounded half away from zero as the lägesbild does.
+    now = surveys.proportion(yes_count(value, respondents), respondents)
+    before = surveys.proportion(yes_count(goal.baseline_value, before_n), before_n)
     change = surveys.difference(now, before)
     status.update(lower=change.lower, upper=change.upper)
     status["verdict"] = _verdict(goal, value, change.lower, change.upper, 0.0, as_of)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverka.accounts.models import User
 from samverka.agreements.models import PriorityArea
+from samverka.lib import numbers
 from samverka.lib.privacy import NoPersonalData, validate_no_personal_data
 from samverka.organizations.models import Organization, SubArea
 from samverka.plans.models import ActionPlan, Goal, IndicatorKind, IndicatorReading, Measure
@@ -120,6 +121,7 @@ class GoalForm(forms.ModelForm):
         self.fields["category"] = forms.ChoiceField(
             label=_("Category"), choices=category_choices(), required=False
         )
+        self._survey_question_choice(plan)
         sub_areas = SubArea.objects.filter(kommun=plan.kommun_id)
         self.fields["sub_area"].queryset = sub_areas  # type: ignore[attr-defined]
         self.fields["sub_area"].empty_label = _("The whole municipality")  # type: ignore[attr-defined]
@@ -127,11 +129,45 @@ class GoalForm(forms.ModelForm):
             self.initial.setdefault("baseline_start", picture.period_start)
             self.initial.setdefault("baseline_end", picture.period_end)
 
+    def _survey_question_choice(self, plan: ActionPlan) -> None:
+        """A survey goal's question is one the plan's sources hold for the kommun, chosen,
+        not typed (a typo would count nothing); its target is in per cent, as shown."""
+        from samverka.plans.followup import plan_datasets
+        from samverka.situation.survey_figures import questions
+
+        held = questions(plan_datasets(plan), plan.kommun_id)
+        current = self.instance.survey_question if self.instance.pk else ""
+        choices = [("", _("— choose a question from the sources —")), *((q, q) for q in held)]
+        if current and current not in held:
+            choices.append(
+                (current, _("%(question)s (no longer in the sources)") % {"question": current})
+            )
+        self.fields["survey_question"] = forms.ChoiceField(
+            label=_("Survey question"),
+            choices=choices,
+            required=False,
+            help_text=_("The questions the plan's sources hold for the municipality.")
+            if held
+            else _("The plan's sources hold no survey results for the municipality."),
+        )
+        self.fields["target_value"].help_text = _(
+            "For a share in a survey: in per cent, e.g. 40 for 40 %."
+        )
+        target = self.instance.target_value if self.instance.pk else None
+        if target is not None and self.instance.indicator == IndicatorKind.SURVEY:
+            self.initial["target_value"] = float(numbers.rounded(target * 100, 2))
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         kind = data.get("indicator")
         if kind == IndicatorKind.SURVEY and not data.get("survey_question"):
-            self.add_error("survey_question", _("Name the survey question."))
+            self.add_error("survey_question", _("Choose the survey question."))
+        if kind == IndicatorKind.SURVEY and data.get("target_value") is not None:
+            target = data["target_value"]
+            if not 0 <= target <= 100:
+                self.add_error("target_value", _("A share is between 0 and 100 %."))
+            else:
+                data["target_value"] = target / 100  # stored as a share, as the sources
         if kind == IndicatorKind.MANUAL and not data.get("unit"):
             self.add_error("unit", _("Say what is counted, e.g. “meetings held”."))
         if kind == IndicatorKind.RATE and data.get("sub_area"):

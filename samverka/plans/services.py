@@ -22,6 +22,7 @@ from samverka.plans.models import (
     FollowUp,
     FollowUpStatus,
     Goal,
+    IndicatorKind,
     Measure,
     MeasureReport,
     MeasureStatus,
@@ -105,7 +106,11 @@ def save_goal(
                 _("A decrease needs a target below the baseline (%(baseline)s).")
                 if goal.direction == Direction.DECREASE
                 else _("An increase needs a target above the baseline (%(baseline)s).")
-            ) % {"baseline": numbers.number(goal.baseline_value, 2)}
+            ) % {
+                "baseline": numbers.percent(goal.baseline_value, 1)
+                if goal.indicator == IndicatorKind.SURVEY
+                else numbers.number(goal.baseline_value, 2)
+            }
             raise ValidationError(
                 {"target_change" if target_change is not None else "target_value": message}
             )

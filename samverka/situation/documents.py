@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from samverka.lib import numbers
-from samverka.situation import charts, services
+from samverka.situation import charts, services, survey_figures
 from samverka.situation.models import SituationPicture
 from samverka.tenancy.access import AnyUser
 
@@ -272,24 +272,11 @@ def _add_figures(document: Any, figures: dict[str, Any], level: int) -> None:
             ],
             level=level + 1,
         )
-    survey_rows = (figures.get("surveys") or {}).get("rows") or []
-    if survey_rows:
+    survey = figures.get("surveys") or {}
+    if survey.get("rows"):
         document.add_heading(_("Survey results"), level=level)
-        _table(
-            document,
-            "",
-            [_("Area"), _("Question"), _("Year"), _("Respondents"), _("Share")],
-            [
-                [
-                    row["area"] or "–",
-                    row["question"],
-                    str(row["year"]),
-                    numbers.count(row.get("respondents") or None),
-                    _share(row),
-                ]
-                for row in survey_rows
-            ],
-        )
+        headers, rows = survey_figures.table(survey)
+        _table(document, "", headers, rows)
     est = figures.get("est") or {}
     if est.get("total"):
         document.add_heading(_("EST reports"), level=level)
@@ -299,15 +286,6 @@ def _add_figures(document: Any, figures: dict[str, Any], level: int) -> None:
             [_("Category"), _("Reports")],
             [[_label(row), numbers.count(row["count"])] for row in est["rows"]],
         )
-
-
-def _share(row: dict[str, Any]) -> str:
-    if row.get("share") is None:
-        return numbers.number(row.get("index"), 1)
-    return (
-        f"{numbers.percent(row['share'])} "
-        f"({numbers.interval(row['lower'], row['upper'], percent=True)})"
-    )
 
 
 def _table(

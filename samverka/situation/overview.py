@@ -38,17 +38,17 @@ import numpy.typing as npt
 from django.db.models import Count, F, Func, IntegerField, Min, QuerySet
 from django.utils import timezone
 
-from samverka.analysis import place, rates, surveys, timeseries
+from samverka.analysis import place, rates, timeseries
 from samverka.lib.dates import add_months, stockholm_local
 from samverka.lib.geo import wgs84_to_sweref99tm_arrays
 from samverka.organizations.models import Organization, SubArea
+from samverka.situation import survey_figures
 from samverka.sources.models import (
     Dataset,
     Event,
     PlacePrecision,
     Population,
     SourceKind,
-    SurveyResult,
     TimePrecision,
 )
 from samverka.taxonomy.models import Category
@@ -629,37 +629,15 @@ def _boundary(kommun: Organization) -> list[list[list[float]]]:
 
 
 def _surveys(kommun: Organization, dataset_ids: list[int], filters: Filters) -> dict[str, Any]:
-    query = SurveyResult.objects.filter(
-        dataset_id__in=dataset_ids,
-        dataset__in=Dataset.objects.in_use(),
-        kommun=kommun,
-        year__lte=filters.end.year,
-        year__gte=filters.end.year - BASELINE_YEARS,
+    """The kommun's and its sub-areas' survey results, the län's and the country's beside
+    them (:mod:`samverka.situation.survey_figures`)."""
+    return survey_figures.build(
+        kommun,
+        dataset_ids,
+        filters.end.year - BASELINE_YEARS,
+        filters.end.year,
+        filters.sub_area,
     )
-    if filters.sub_area:
-        query = query.filter(sub_area_id=filters.sub_area)
-    rows = []
-    for area, question, year, respondents, share, index_value in query.order_by(
-        "sub_area__name", "question", "year"
-    ).values_list("sub_area__name", "question", "year", "respondents", "share", "index_value"):
-        entry: dict[str, Any] = {
-            "area": area or "",
-            "question": question,
-            "year": year,
-            "respondents": respondents,
-        }
-        if share is not None and respondents:
-            result = surveys.proportion(round(share * respondents), respondents)
-            entry.update(
-                share=result.estimate,
-                lower=result.lower,
-                upper=result.upper,
-                small=result.small_sample,
-            )
-        elif index_value is not None:
-            entry["index"] = index_value
-        rows.append(entry)
-    return {"rows": rows}
 
 
 def _est(

@@ -28,7 +28,14 @@ from samverka.situation.models import (
     SourceChoice,
 )
 from samverka.sources import dataversion
-from samverka.sources.models import Dataset, Event, SourceKind, Statistic, SurveyResult
+from samverka.sources.models import (
+    Dataset,
+    Event,
+    SourceKind,
+    Statistic,
+    SurveyLevel,
+    SurveyResult,
+)
 from samverka.sources.ownership import area_owners
 from samverka.tenancy.access import AnyUser, Visibility, writing_party
 
@@ -52,6 +59,12 @@ def eligible_datasets(picture: SituationPicture) -> QuerySet[Dataset]:
     about_kommun = (
         Exists(Event.objects.filter(dataset=OuterRef("pk"), kommun_id=picture.kommun_id))
         | Exists(SurveyResult.objects.filter(dataset=OuterRef("pk"), kommun_id=picture.kommun_id))
+        # A survey's results for the kommun's län or for Sweden: compared beside the kommun's.
+        | Exists(
+            SurveyResult.objects.filter(dataset=OuterRef("pk"), kommun__isnull=True).filter(
+                Q(county_id=picture.kommun.county_id) | Q(level=SurveyLevel.NATION)
+            )
+        )
         | Exists(Statistic.objects.filter(dataset=OuterRef("pk"), kommun_id=picture.kommun_id))
     )
     return (

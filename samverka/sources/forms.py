@@ -45,7 +45,7 @@ class UploadForm(forms.Form):
         label=_("File"),
         help_text=_(
             "Police events: a saved response of the API or an export, JSON or .json.gz. "
-            "Statistics: CSV or XLSX."
+            "Statistics: CSV or XLSX. Survey results: CSV, XLSX or JSON."
         ),
     )
 
@@ -145,7 +145,8 @@ class MappingStartForm(forms.Form):
         help_text=_("Areas in the table that are not municipalities are this one's sub-areas."),
     )
     sample = forms.FileField(
-        label=_("A sample of the table"), help_text=_("CSV or XLSX, as exported.")
+        label=_("A sample of the table"),
+        help_text=_("CSV or XLSX, as exported; for survey results JSON too."),
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -223,9 +224,6 @@ class MappingColumnsForm(forms.Form):
             self.fields["question_column"] = column(_("Column with the question"))
             self.fields["respondents_column"] = column(
                 _("Column with the respondents"), required=False
-            )
-            self.fields["value_is_index"] = forms.BooleanField(
-                label=_("The value is an index, not a share"), required=False
             )
         else:
             self.fields["category_column"] = column(_("Column with the category"))

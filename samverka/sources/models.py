@@ -420,6 +420,12 @@ class Statistic(models.Model):
         return f"{self.source_category} {self.period_start}: {self.value}"
 
 
+class SurveyScale(models.TextChoices):
+    SHARE = "share", _("Share 0–1")
+    PERCENT = "percent", _("Per cent 0–100")
+    INDEX = "index", _("Index with its range")
+
+
 class ColumnMapping(VisibleContent):
     """How the columns of a table map to samverka, saved so the same layout imports again.
 
@@ -470,10 +476,38 @@ class ColumnMapping(VisibleContent):
         blank=True,
         help_text=_("Surveys."),
     )
-    value_is_index = models.BooleanField(
-        _("the value is an index, not a share"),
-        default=False,
-        help_text=_("Surveys: e.g. the police's problem index 0–6. Otherwise a share, 0–100 %."),
+    # Surveys: the scale of the values and the marks of a missing value
+    # (samverka.sources.survey_import).
+    value_scale = models.CharField(
+        _("scale of the value"),
+        max_length=8,
+        choices=SurveyScale.choices,
+        default=SurveyScale.PERCENT,
+        help_text=_("Surveys."),
+    )
+    scale_min = models.FloatField(_("lowest value of the index"), null=True, blank=True)
+    scale_max = models.FloatField(_("highest value of the index"), null=True, blank=True)
+    missing_marks = models.JSONField(
+        _("marks of a missing value"),
+        default=list,
+        blank=True,
+        help_text=_("Surveys: values skipped as missing, never stored as 0."),
+    )
+    area_level = models.CharField(
+        _("the areas are"),
+        max_length=8,
+        blank=True,
+        choices=[
+            ("", _("as named: sub-areas, municipalities, counties or Sweden")),
+            ("county", _("counties: a bare name like “Kalmar” is the county")),
+        ],
+        help_text=_("Surveys."),
+    )
+    record_path = models.CharField(
+        _("path to the records"),
+        max_length=200,
+        blank=True,
+        help_text=_("JSON: where the records are, e.g. data[].values[]."),
     )
     value_column = models.CharField(_("column with the value"), max_length=100, blank=True)
     preliminary_column = models.CharField(
@@ -487,7 +521,7 @@ class ColumnMapping(VisibleContent):
         help_text=_("Areas that are not municipalities are sub-areas of this one."),
     )
     create_sub_areas = models.BooleanField(_("create sub-areas not yet known"), default=True)
-    categories = models.JSONField(_("categories"), default=dict)
+    categories = models.JSONField(_("categories"), default=dict, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -525,15 +559,38 @@ class Population(models.Model):
         return f"{self.kommun} {self.year}: {self.population}"
 
 
+class SurveyLevel(models.TextChoices):
+    SUB_AREA = "sub_area", _("Sub-area")
+    KOMMUN = "kommun", _("Municipality")
+    COUNTY = "county", _("County")
+    NATION = "nation", _("Sweden")
+
+
 class SurveyResult(models.Model):
-    """An aggregated answer: a share (or an index) of the respondents, per area and year."""
+    """An aggregated answer: a share (or an index) of the respondents, per area and year.
+
+    The area is a sub-area or a kommun (``kommun`` set), a län (``county`` set) or the
+    whole country (neither)."""
 
     dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="survey_results")
+    level = models.CharField(
+        _("level"), max_length=8, choices=SurveyLevel.choices, default=SurveyLevel.KOMMUN
+    )
     kommun = models.ForeignKey(
         "organizations.Organization",
         on_delete=models.PROTECT,
         related_name="survey_results",
+        null=True,
+        blank=True,
         verbose_name=_("municipality"),
+    )
+    county = models.ForeignKey(
+        "organizations.County",
+        on_delete=models.PROTECT,
+        related_name="survey_results",
+        null=True,
+        blank=True,
+        verbose_name=_("county"),
     )
     sub_area = models.ForeignKey(
         "organizations.SubArea",
@@ -548,6 +605,8 @@ class SurveyResult(models.Model):
     respondents = models.PositiveIntegerField(_("respondents"), null=True, blank=True)
     share = models.FloatField(_("share (0–1)"), null=True, blank=True)
     index_value = models.FloatField(_("index value"), null=True, blank=True)
+    scale_min = models.FloatField(_("lowest value of the index"), null=True, blank=True)
+    scale_max = models.FloatField(_("highest value of the index"), null=True, blank=True)
 
     class Meta:
         ordering = ["kommun", "year", "question"]

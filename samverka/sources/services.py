@@ -42,7 +42,6 @@ from samverka.sources.models import (
     RejectedRow,
     SourceKind,
     Statistic,
-    SurveyResult,
     TimePrecision,
     TypeMapping,
 )
@@ -1148,115 +1147,11 @@ def import_survey(
     user: User | None = None,
     title: str = "",
 ) -> ImportResult:
-    """Survey results (trygghetsmätning, LUPP, the kommun's own) per area, question and year.
+    """Survey results (trygghetsmätning, LUPP, SCB's per län, the kommun's own) per area,
+    question and year: see :mod:`samverka.sources.survey_import`."""
+    from samverka.sources.survey_import import import_survey as survey
 
-    Streams like :func:`import_statistics`: rows are written in batches as they are read.
-    """
-    digest = sha256(data)
-    if (earlier := _earlier(SourceKind.SURVEY, owner, digest)) is not None:
-        return earlier
-    _check_mapping_area(mapping, owner, file_name)
-    table = _open_table(
-        data,
-        file_name,
-        [mapping.area_column, mapping.period_column, mapping.question_column, mapping.value_column],
-        [mapping.respondents_column],
-    )
-    kommuner, _counties = places()
-    sub_areas = {n.lower(): pk for n, pk in mapping.kommun.sub_areas.values_list("name", "pk")}
-    read = imported = 0
-    first_year: int | None = None
-    last_year: int | None = None
-    with transaction.atomic():
-        dataset = _new_dataset(
-            SourceKind.SURVEY,
-            title or _("Survey: %(file)s") % {"file": file_name},
-            file_name,
-            digest,
-            owner,
-            user,
-        )
-        rejected = _RejectionWriter(dataset)
-        results: list[SurveyResult] = []
-        for number, row in _rows(table, file_name):
-            read += 1
-            if field := _nul_field(row):
-                rejected.add(number, field, reasons.nul())
-                continue
-            area = row[mapping.area_column].strip()
-            kommun_id = _kommun_of_area(area, kommuner)
-            sub_area_id = None if kommun_id else sub_areas.get(area.lower())
-            if kommun_id is None and sub_area_id is None:
-                rejected.add(
-                    number,
-                    mapping.area_column,
-                    reasons.column(mapping, "area_column", reasons.unknown_area(area)),
-                )
-                continue
-            question = row[mapping.question_column].strip()[:300]
-            if found := _personal_data_in(question):
-                rejected.add(
-                    number,
-                    mapping.question_column,
-                    reasons.column(mapping, "question_column", reasons.personal_data(list(found))),
-                )
-                continue
-            try:
-                year = int(row[mapping.period_column])
-                value = parse_number(row[mapping.value_column])
-                respondents = (
-                    parse_number(row[mapping.respondents_column])
-                    if mapping.respondents_column
-                    else None
-                )
-            except ValueError as exc:
-                rejected.add(
-                    number, mapping.value_column, reasons.column(mapping, "value_column", str(exc))
-                )
-                continue
-            share = index_value = None
-            if value is not None and mapping.value_is_index:
-                index_value = value
-            elif value is not None:
-                share = value / 100 if value > 1 else value  # "23" or "23,0" means 23 %
-                if not 0 <= share <= 1:
-                    rejected.add(
-                        number,
-                        mapping.value_column,
-                        reasons.column(mapping, "value_column", reasons.not_a("share", value)),
-                    )
-                    continue
-            results.append(
-                SurveyResult(
-                    dataset=dataset,
-                    kommun_id=kommun_id or mapping.kommun_id,
-                    sub_area_id=sub_area_id,
-                    year=year,
-                    question=question,
-                    respondents=int(respondents) if respondents is not None else None,
-                    share=share,
-                    index_value=index_value,
-                )
-            )
-            first_year = year if first_year is None else min(first_year, year)
-            last_year = year if last_year is None else max(last_year, year)
-            if len(results) >= STATISTICS_BATCH:
-                SurveyResult.objects.bulk_create(results)
-                imported += len(results)
-                results = []
-        SurveyResult.objects.bulk_create(results, batch_size=STATISTICS_BATCH)
-        imported += len(results)
-        _finish(
-            dataset,
-            rejected.rest(),
-            read=read,
-            imported=imported,
-            period=(dt.date(first_year, 1, 1), dt.date(last_year, 12, 31))
-            if first_year is not None and last_year is not None
-            else (None, None),
-            rejected_before=rejected.written,
-        )
-    return ImportResult(dataset)
+    return survey(data, file_name=file_name, mapping=mapping, owner=owner, user=user, title=title)
 
 
 def import_event_table(

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from samverka.lib.spreadsheet import csv_attachment
 from samverka.organizations.models import Organization
-from samverka.sources import services
+from samverka.sources import services, survey_mapping
 from samverka.sources.forms import (
     MappingColumnsForm,
     MappingStartForm,
@@ -27,7 +27,8 @@ from samverka.sources.forms import (
     WithdrawForm,
 )
 from samverka.sources.models import ColumnMapping, Dataset, ImportJob, JobStatus, SourceKind
-from samverka.sources.tabular import TableError, read_table
+from samverka.sources.survey_mapping import read_sample
+from samverka.sources.tabular import TableError
 from samverka.sources.tasks import fail_stalled_jobs, run_import
 from samverka.tenancy.access import VIEW, get_or_404
 
@@ -198,7 +199,7 @@ def mapping_start(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         sample = form.cleaned_data["sample"]
         try:
-            table = read_table(sample.read(), sample.name)
+            table, record_path = read_sample(sample.read(), sample.name, form.cleaned_data["kind"])
             rows = [row for _n, row in islice(table.rows, SAMPLE_ROWS)]
         except TableError as exc:
             form.add_error("sample", f"{sample.name}: {exc}")
@@ -210,6 +211,7 @@ def mapping_start(request: HttpRequest) -> HttpResponse:
                 "kommun": form.cleaned_data["kommun"].pk,
                 "columns": table.columns,
                 "sample": rows[:SAMPLE_ROWS],
+                "record_path": record_path,
             }
             return redirect("sources:mapping_columns")
     return render(request, "sources/mapping_start.html", {"form": form})
@@ -224,6 +226,8 @@ def mapping_columns(request: HttpRequest) -> HttpResponse:
     draft = request.session.get(MAPPING_SESSION_KEY)
     if draft is None:
         return redirect("sources:mapping_start")
+    if draft["kind"] == SourceKind.SURVEY:
+        return survey_mapping.mapping_columns(request, draft, MAPPING_SESSION_KEY)
     category_column = request.POST.get("category_column") or request.GET.get("category_column")
     source_categories = sorted(
         {row.get(category_column, "") for row in draft["sample"]} - {""}
@@ -250,9 +254,6 @@ def mapping_columns(request: HttpRequest) -> HttpResponse:
             value_column=data["value_column"],
             category_column=data.get("category_column", ""),
             preliminary_column=data.get("preliminary_column", ""),
-            question_column=data.get("question_column", ""),
-            respondents_column=data.get("respondents_column", ""),
-            value_is_index=data.get("value_is_index", False),
             categories=form.categories(),
         )
         mapping.full_clean()

@@ -30,6 +30,12 @@ def num(value: float | None) -> str:
 
 
 @register.filter
+def goal_num(goal: dict[str, object], key: str) -> str:
+    """A goal's value in the unit shown: a survey's share in per cent."""
+    return documents.goal_number(goal, key)
+
+
+@register.filter
 def get_item_plans(mapping: dict[int, object], key: int) -> object:
     return mapping.get(key, {})
 

@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_lazy
 
 from samverka.lib import numbers
+from samverka.situation import survey_figures
 from samverka.situation.documents import chart_context
 
 register = template.Library()
@@ -109,6 +110,12 @@ def share_interval(row: dict[str, Any] | None) -> str:
     if not row:
         return ""
     return numbers.interval(row.get("lower"), row.get("upper"), percent=True)
+
+
+@register.filter
+def survey_value(found: dict[str, Any] | None) -> str:
+    """A survey result in words: "46 % (30–42 %)", "104,2 (index 0–200)"."""
+    return survey_figures.value_text(found)
 
 
 @register.filter
