@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_lazy
 
 from samverka.lib import numbers
+from samverka.situation import coverage
 from samverka.situation.documents import chart_context
 
 register = template.Library()
@@ -153,6 +154,12 @@ def sources_named(figures: dict[str, Any], kinds: str) -> str:
         for s in figures.get("sources", [])
         if s.get("kind") in wanted
     )
+
+
+@register.simple_tag
+def coverage_reason(refusal: dict[str, Any] | None, what: str = "change") -> str:
+    """Why a comparison is refused, in words (see :func:`coverage.reason`)."""
+    return coverage.reason(refusal, what)
 
 
 _VERDICTS = {
