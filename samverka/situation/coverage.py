@@ -20,8 +20,8 @@ in Swedish time), cached per dataset with the version of the data: the rows of o
 datasets are never read.
 
 Datasets of the Police's events are one stream (a file and the polls of the API
-partition the same notices): their coverage is compared as one source; every other
-dataset is a source of its own.
+partition the same notices): their coverage is compared as one source; the datasets of
+any other kind are one source per owner (a register imported a year at a time).
 """
 
 from __future__ import annotations
@@ -193,7 +193,7 @@ def _data(dataset_ids: list[int]) -> dict[int, tuple[Dataset, dict[str, Any]]]:
         d.pk: d
         for d in Dataset.objects.in_use()
         .filter(pk__in=dataset_ids, kind__in=COVERED_KINDS)
-        .only("pk", "title", "kind", "period_start", "period_end", "updated_at")
+        .only("pk", "title", "kind", "owner_id", "period_start", "period_end", "updated_at")
     }
     if not datasets:
         return {}
@@ -265,16 +265,18 @@ class Source:
 def _streams(
     data: dict[int, tuple[Dataset, dict[str, Any]]], kinds: tuple[str, ...]
 ) -> list[Source]:
-    data = {pk: value for pk, value in data.items() if value[0].kind in kinds}
-    police = sorted(pk for pk, (d, _data) in data.items() if d.kind == SourceKind.POLICE_EVENTS)
-    sources = []
-    if police:
-        title = data[police[0]][0].title if len(police) == 1 else ""
-        sources.append(Source(title, SourceKind.POLICE_EVENTS, tuple(police)))
-    for pk, (dataset, _d) in sorted(data.items(), key=lambda item: item[1][0].title):
-        if dataset.kind != SourceKind.POLICE_EVENTS:
-            sources.append(Source(dataset.title, dataset.kind, (pk,)))
-    return sources
+    """The sources among ``data``: the Police's events as one; every other kind per
+    owner (an organization's register imported a year at a time is one source)."""
+    groups: dict[tuple[str, int | None], list[Dataset]] = {}
+    for dataset, _values in sorted(data.values(), key=lambda item: (item[0].title, item[0].pk)):
+        if dataset.kind not in kinds:
+            continue
+        owner = None if dataset.kind == SourceKind.POLICE_EVENTS else dataset.owner_id
+        groups.setdefault((dataset.kind, owner), []).append(dataset)
+    return [
+        Source("; ".join(d.title for d in datasets), kind, tuple(d.pk for d in datasets))
+        for (kind, _owner), datasets in sorted(groups.items(), key=lambda item: item[0][0])
+    ]
 
 
 def _merged(
@@ -374,14 +376,19 @@ def compare_periods(
     later: tuple[dt.date, dt.date],
     need: str = KOMMUN,
     kinds: tuple[str, ...] = EVENT_KINDS,
+    *,
+    until_data_ends: bool = False,
 ) -> dict[str, Any] | None:
     """None when every source describes the kommun at the same level (``need`` at the
     finest) in every month of both periods; else why a comparison says nothing: the
-    first source and month where the level changes."""
+    first source and month where the level changes. ``until_data_ends``: months after
+    a source's last data are data not yet arrived, not a change."""
     months = _months(*earlier) + [m for m in _months(*later) if m > month_index(earlier[1])]
     data = _data(dataset_ids)
     for source in _streams(data, kinds):
         chars = [_effective(c, need) for c in _merged(data, source.dataset_ids, kommun, months)]
+        while until_data_ends and chars and chars[-1] == "-":
+            chars.pop()
         if set(chars) in ({"-"}, set()):
             continue  # the source says nothing about the kommun in either period
         for i in range(1, len(chars)):

@@ -162,6 +162,17 @@ def coverage_reason(refusal: dict[str, Any] | None, what: str = "change") -> str
     return coverage.reason(refusal, what)
 
 
+@register.filter
+def coverage_level(level: str) -> str:
+    """A level of coverage in words ("only the county", "exact places", …)."""
+    return coverage.level_name(level)
+
+
+@register.simple_tag
+def coverage_levels() -> tuple[str, ...]:
+    return tuple(reversed(coverage.LEVELS))
+
+
 _VERDICTS = {
     "ökning": gettext_lazy("increase"),
     "minskning": gettext_lazy("decrease"),
