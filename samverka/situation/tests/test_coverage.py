@@ -7,17 +7,20 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import io
 import json
 from io import StringIO
 from pathlib import Path
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
+import docx
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import translation
 
 from samverka.organizations.models import Organization
@@ -175,6 +178,10 @@ class ChangeVerdictTest(CoverageTestCase):
         page = self.page(picture)
         self.assertIn("Ingen jämförelse med perioden före: " + reason, page)
         self.assertNotIn("minskning", page)
+        # The Word document says the same.
+        response = self.client.get(reverse("situation:docx", args=[picture.pk]))
+        text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
+        self.assertIn("Ingen jämförelse med perioden före: " + reason, text)
         # No control limits either: the year itself mixes kommun and county months.
         self.assertNotIn("expected", figures["months"])
         self.assertEqual(figures["months"]["coverage"]["change"], "county")
