@@ -215,6 +215,48 @@ def _at(chars: str | None, first: int, index: int) -> str:
     return chars[index - first]
 
 
+def _span(data: dict[str, Any]) -> tuple[int, int]:
+    """The months of a dataset's declared period (where it declares none, its rows')."""
+    low, high = data.get("declared") or (None, None)
+    return (data["first"] if low is None else low, data["last"] if high is None else high)
+
+
+def _combine(values: list[dict[str, Any]]) -> dict[str, Any]:
+    """The datasets of one source as one: the finest level of each kommun and month,
+    every month with county rows or reported kommuner, every declared period."""
+    present = [v for v in values if v["first"] is not None]
+    if len(present) <= 1:
+        return present[0] if present else values[0]
+    first = min(v["first"] for v in present)
+    last = max(v["last"] for v in present)
+
+    def widen(chars: str, start: int) -> str:
+        return "-" * (start - first) + chars + "-" * (last - start - len(chars) + 1)
+
+    def finest(rows: list[tuple[str, int]]) -> str:
+        merged = "-" * (last - first + 1)
+        for chars, start in rows:
+            wide = widen(chars, start)
+            merged = "".join(_finest(a, b) for a, b in zip(merged, wide, strict=True))
+        return merged
+
+    def by_key(field: str) -> dict[int, str]:
+        rows: dict[int, list[tuple[str, int]]] = {}
+        for v in present:
+            for key, chars in v[field].items():
+                rows.setdefault(key, []).append((chars, v["first"]))
+        return {key: finest(found) for key, found in rows.items()}
+
+    return {
+        "first": first,
+        "last": last,
+        "kommuner": by_key("kommuner"),
+        "counties": by_key("counties"),
+        "reported": finest([(v["reported"], v["first"]) for v in present]),
+        "spans": [_span(v) for v in present],
+    }
+
+
 def _kommun_chars(
     data: dict[str, Any], kommun_id: int, county_id: int | None, months: list[int]
 ) -> str:
@@ -225,9 +267,7 @@ def _kommun_chars(
     own = data["kommuner"].get(kommun_id)
     county = data["counties"].get(county_id) if county_id is not None else None
     reported = data["reported"]
-    declared = data.get("declared") or [None, None]
-    low = declared[0] if declared[0] is not None else first
-    high = declared[1] if declared[1] is not None else last
+    spans = data.get("spans") or [_span(data)]
     result: dict[int, str] = {}
     usual = next((c for c in own if c != "-"), "K") if own else "K"
     previous = usual
@@ -241,7 +281,7 @@ def _kommun_chars(
             level = usual  # other kommuner were reported that month: a real zero here
         elif _at(county, first, index) != "-":
             level = "L"
-        elif low <= index <= high:
+        elif any(low <= index <= high for low, high in spans):
             level = previous  # a quiet month within the source's period
         else:
             level = "-"
@@ -285,11 +325,8 @@ def _merged(
     kommun: Organization,
     months: list[int],
 ) -> str:
-    merged = "-" * len(months)
-    for pk in ids:
-        chars = _kommun_chars(data[pk][1], kommun.pk, kommun.county_id, months)
-        merged = "".join(_finest(a, b) for a, b in zip(merged, chars, strict=True))
-    return merged
+    combined = _combine([data[pk][1] for pk in ids])
+    return _kommun_chars(combined, kommun.pk, kommun.county_id, months)
 
 
 def _effective(char: str, need: str) -> str:

@@ -240,6 +240,36 @@ class ChangeVerdictTest(CoverageTestCase):
         self.assertIn("expected", figures["months"])
         self.assertEqual(figures["months"]["coverage"]["change"], "starts")
 
+    def test_the_polls_of_the_police_are_one_source_and_a_quiet_month_no_gap(self) -> None:
+        # Monthly polls of the API are datasets of their own: one source all the same. In
+        # July the kommun had no event, while the neighbour had: a zero, not a gap.
+        assert self.kommun.county is not None
+        neighbour = make_kommun("Mönsterås", "0861", self.kommun.county, population=13000)
+        spring = self.dataset("Polls 2024–06/2025", dt.date(2024, 1, 1), dt.date(2025, 6, 30))
+        july = self.dataset("Poll 2025-07", dt.date(2025, 7, 1), dt.date(2025, 7, 31))
+        autumn = self.dataset("Polls 08–12/2025", dt.date(2025, 8, 1), dt.date(2025, 12, 31))
+        self.events(spring, dt.date(2024, 1, 1), dt.date(2025, 6, 30))
+        self.events(autumn, dt.date(2025, 8, 1), dt.date(2025, 12, 31))
+        for dataset, start, end in (
+            (spring, dt.date(2024, 1, 1), dt.date(2025, 6, 30)),
+            (july, dt.date(2025, 7, 1), dt.date(2025, 7, 31)),
+            (autumn, dt.date(2025, 8, 1), dt.date(2025, 12, 31)),
+        ):
+            self.events(dataset, start, end, per_month=3, kommun=neighbour)
+        ids = [spring.pk, july.pk, autumn.pk]
+        figures = overview.build(self.kommun, ids, YEAR_2025)
+        self.assertIsNone(figures["previous"]["coverage"])
+        self.assertIn("change", figures["categories"]["rows"][0])
+        # Without the poll of July, the source has no data about anyone in July.
+        refused = coverage.compare_periods(
+            self.kommun,
+            [spring.pk, autumn.pk],
+            (dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
+            (YEAR_2025.start, YEAR_2025.end),
+        )
+        assert refused is not None
+        self.assertEqual((refused["change"], refused["month"]), ("stops", "2025-06-01"))
+
     def test_points_and_kommun_centres_are_alike_for_the_kommun_not_for_a_sub_area(
         self,
     ) -> None:
