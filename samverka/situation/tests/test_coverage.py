@@ -35,8 +35,10 @@ from samverka.sources.models import (
     Dataset,
     DatasetStatus,
     Event,
+    PeriodKind,
     PlacePrecision,
     SourceKind,
+    Statistic,
     TimePrecision,
 )
 from samverka.taxonomy.models import Category
@@ -336,6 +338,47 @@ class StripTest(CoverageTestCase):
         self.assertEqual(len(strip["months"]), 48)
         self.assertEqual(strip["months"][37], {"month": "2026-02", "level": "county"})
         self.assertIn('class="cov cov-county" title="2026-02: bara länet"', page)
+
+    def test_a_statistics_table_shows_its_months_by_its_periods(self) -> None:
+        table = self.dataset(
+            "Anmälda brott enligt Brå",
+            dt.date(2025, 1, 1),
+            dt.date(2025, 7, 31),
+            kind=SourceKind.CRIME_STATISTICS,
+        )
+        rows = [
+            Statistic(
+                dataset=table,
+                kommun=self.kommun,
+                period_kind=PeriodKind.QUARTER,
+                period_start=dt.date(2025, month, 1),
+                source_category="Samtliga brott",
+                value=600,
+            )
+            for month in (1, 4)
+        ] + [
+            Statistic(
+                dataset=table,
+                kommun=self.kommun,
+                period_kind=PeriodKind.MONTH,
+                period_start=dt.date(2025, 7, 1),
+                source_category="Samtliga brott",
+                value=210,
+            )
+        ]
+        Statistic.objects.bulk_create(rows)
+        dataversion.bump()
+        strip = coverage.strips(
+            self.kommun, [table.pk], dt.date(2025, 1, 1), dt.date(2025, 12, 31)
+        )[table.pk]
+        # Two quarters and a month: January to July, by the kommun; then nothing.
+        self.assertEqual(
+            strip["runs"],
+            [
+                {"level": "kommun", "start": "2025-01", "end": "2025-07"},
+                {"level": "none", "start": "2025-08", "end": "2025-12"},
+            ],
+        )
 
     def test_coverage_is_one_query_cached_with_the_data_version(self) -> None:
         police = self.dataset("Polisens händelser", dt.date(2025, 1, 1), dt.date(2025, 12, 31))
