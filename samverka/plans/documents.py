@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from samverka.lib import numbers
 from samverka.plans import followup, services
 from samverka.plans.models import ActionPlan, FollowUp, Measure
+from samverka.situation import coverage
 
 VERDICTS = {
     followup.REACHED: gettext_lazy("reached"),
@@ -26,6 +27,7 @@ VERDICTS = {
     followup.CANNOT_TELL: gettext_lazy("cannot tell yet"),
     followup.TOO_EARLY: gettext_lazy("too early to tell"),
     followup.NO_DATA: gettext_lazy("no data"),
+    followup.COVERAGE_CHANGED: gettext_lazy("cannot be compared"),
 }
 COLOURS = {
     followup.GREEN: gettext_lazy("green"),
@@ -122,7 +124,11 @@ def goal_rows(data: dict[str, Any]) -> list[list[str]]:
                 lines(goal_number(goal, "current"), current_period, scaled),
                 goal_number(goal, "target"),
                 goal["deadline"] or "–",
-                lines(str(VERDICTS.get(goal["verdict"], goal["verdict"])), change),
+                lines(
+                    str(VERDICTS.get(goal["verdict"], goal["verdict"])),
+                    change,
+                    coverage.reason(goal.get("coverage")),
+                ),
             ]
         )
     return rows

@@ -13,6 +13,10 @@ The verdict on a goal is honest about chance, with the statistics of the lägesb
 * a survey share: the difference of two proportions with Newcombe's interval
   (:func:`samverka.analysis.surveys.difference`).
 
+No verdict is given where a source describes the kommun differently in the baseline and
+the latest period (it starts, stops or gives only the county; see
+:mod:`samverka.situation.coverage`): the goal says why instead.
+
 "reached" needs the target met *and* a change beyond chance in the goal's direction;
 a target met within chance is "cannot tell yet", as is a change whose interval spans
 none. A change beyond chance in the goal's direction that has not met the target is
@@ -41,7 +45,7 @@ from samverka.plans.models import (
     Measure,
     MeasureStatus,
 )
-from samverka.situation import overview
+from samverka.situation import coverage, overview
 from samverka.situation import services as situation
 from samverka.situation.survey_figures import yes_count
 from samverka.sources.models import Dataset, Event, SourceKind, SurveyResult
@@ -52,6 +56,8 @@ NOT_ON_TRACK = "not_on_track"
 CANNOT_TELL = "cannot_tell"
 TOO_EARLY = "too_early"
 NO_DATA = "no_data"
+# A source describes the kommun differently in the baseline and the latest period.
+COVERAGE_CHANGED = "coverage_changed"
 # The latest period must be at least this long (and after the baseline) for a verdict.
 MIN_DAYS = 90
 
@@ -265,8 +271,26 @@ def goal_status(
     days = (end - start).days + 1
     base_days = (goal.baseline_end - goal.baseline_start).days + 1
     status.update(current_start=start.isoformat(), current_end=end.isoformat(), days=days)
+    baseline = (goal.baseline_start, goal.baseline_end)
+    need = coverage.SUB_AREA if goal.sub_area_id else coverage.KOMMUN
     if days < MIN_DAYS:
-        status["verdict"] = TOO_EARLY
+        # Too early, unless the kommun's data ended because a source changed how it
+        # describes the kommun (gives only the county) since the baseline.
+        after = (goal.baseline_end + dt.timedelta(days=1), as_of)
+        changed = (
+            coverage.compare_periods(
+                goal.plan.kommun, dataset_ids, baseline, after, need, until_data_ends=True
+            )
+            if as_of > goal.baseline_end
+            else None
+        )
+        if changed is not None:
+            status["coverage"] = changed
+        status["verdict"] = TOO_EARLY if changed is None else COVERAGE_CHANGED
+        return status
+    changed = coverage.compare_periods(goal.plan.kommun, dataset_ids, baseline, (start, end), need)
+    if changed is not None:  # the count would follow the source, not crime
+        status.update(verdict=COVERAGE_CHANGED, coverage=changed)
         return status
     value, basis = indicator_value(goal, start, end, dataset_ids)
     base_count = goal.baseline_basis

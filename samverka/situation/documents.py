@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from samverka.lib import numbers
-from samverka.situation import charts, services, survey_figures
+from samverka.situation import charts, coverage, services, survey_figures
 from samverka.situation.models import SituationPicture
 from samverka.tenancy.access import AnyUser
 
@@ -224,6 +224,17 @@ def _add_figures(document: Any, figures: dict[str, Any], level: int) -> None:
             cells = table.add_row().cells
             for cell, value in zip(cells, row, strict=True):
                 cell.text = value
+        # Where a source's coverage of the kommun changed: why there is no verdict.
+        if (figures.get("previous") or {}).get("coverage"):
+            document.add_paragraph(
+                f"{_('No comparison with the previous period:')} "
+                f"{coverage.reason(figures['previous']['coverage'])}"
+            )
+        if (figures.get("categories") or {}).get("places_coverage"):
+            document.add_paragraph(
+                f"{_('No comparison with the county and Sweden:')} "
+                f"{coverage.reason(figures['categories']['places_coverage'], 'places')}"
+            )
 
     months = figures.get("months", {})
     if months.get("observed"):
@@ -245,6 +256,8 @@ def _add_figures(document: Any, figures: dict[str, Any], level: int) -> None:
                 numbers.number(months["expected"][index], 1) if months.get("expected") else "–"
             )
             cells[3].text = str(months["upper"][index]) if months.get("upper") else "–"
+        if months.get("coverage"):
+            document.add_paragraph(coverage.reason(months["coverage"], "limits"))
 
     if drawn["heatmap_svg"]:
         document.add_heading(_("Weekday and hour"), level=level)

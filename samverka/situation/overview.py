@@ -35,14 +35,13 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db.models import Count, F, Func, IntegerField, Min, QuerySet
-from django.utils import timezone
+from django.db.models import Count, F, Func, IntegerField, QuerySet
 
 from samverka.analysis import place, rates, timeseries
-from samverka.lib.dates import add_months, stockholm_local
+from samverka.lib.dates import stockholm_local
 from samverka.lib.geo import wgs84_to_sweref99tm_arrays
 from samverka.organizations.models import Organization, SubArea
-from samverka.situation import survey_figures
+from samverka.situation import coverage, survey_figures
 from samverka.sources.models import (
     Dataset,
     Event,
@@ -313,6 +312,7 @@ def _category_table(
     population: dict[int, int],
     *,
     compare_previous: bool = True,
+    places: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     police = ~events.est
     current = events.category[in_period & police]
@@ -369,7 +369,8 @@ def _category_table(
     inhabitants = population.get(kommun.pk, 0)
     days = (filters.end - filters.start).days + 1
     years = days / 365.25
-    compare = bool(wide) and inhabitants > 0 and kommun.pk in nation_kommuner
+    # ``places``: why the kommun's coverage makes a comparison with them say nothing.
+    compare = bool(wide) and inhabitants > 0 and kommun.pk in nation_kommuner and not places
 
     rows: list[dict[str, Any]] = []
     for row in sorted(set(counts) | set(before), key=lambda pk: (info[pk].position, info[pk].code)):
@@ -422,6 +423,7 @@ def _category_table(
         "total": total,
         "previous_total": int(sum(before.values())),
         "unmapped": unmapped,
+        "places_coverage": places if wide else None,
         "population": inhabitants,
         "county_name": str(kommun.county) if kommun.county_id else "",
         "county_kommuner": len(county_kommuner) if compare else 0,
@@ -714,28 +716,6 @@ def count_events(kommun: Organization, dataset_ids: list[int], filters: Filters)
     return int(np.count_nonzero(counted))
 
 
-def coverage_start(kommun: Organization, dataset_ids: list[int]) -> tuple[dt.date | None, str]:
-    """The first day from which every chosen police source has data about the kommun,
-    and the title of the source that starts last: before that day, counts would grow
-    only because a source begins, not because crime does."""
-    firsts = list(
-        _event_query(dataset_ids)
-        .exclude(source=SourceKind.EST)
-        .filter(kommun=kommun)
-        .order_by()
-        .values_list("dataset_id", "dataset__title", "dataset__period_start")
-        .annotate(first=Min("occurred_at"))
-    )
-    if not firsts:
-        return None, ""
-    starts = []
-    for _dataset, title, declared, first in firsts:
-        day = timezone.localtime(first).date()
-        starts.append((min(day, declared) if declared else day, title))
-    start, title = max(starts)
-    return start, title
-
-
 def build(kommun: Organization, dataset_ids: list[int], filters: Filters) -> dict[str, Any]:
     """Every figure of the overview, as JSON-safe data."""
     info = categories()
@@ -758,7 +738,11 @@ def build(kommun: Organization, dataset_ids: list[int], filters: Filters) -> dic
     police = ~events.est
 
     population = populations(filters.end.year)
-    covered_from, last_source = coverage_start(kommun, dataset_ids)
+    # A source whose coverage of the kommun differs between the periods makes no change.
+    need = coverage.SUB_AREA if filters.sub_area else coverage.KOMMUN
+    changed = coverage.compare_periods(
+        kommun, dataset_ids, (previous_start, previous_end), (filters.start, filters.end), need
+    )
     label = next((c for c in info.values() if c.code == filters.category), None)
     figures: dict[str, Any] = {
         "filters": filters.as_dict(),
@@ -769,10 +753,9 @@ def build(kommun: Organization, dataset_ids: list[int], filters: Filters) -> dic
         "previous": {
             "start": previous_start.isoformat(),
             "end": previous_end.isoformat(),
-            # The change is shown only when every source covers the earlier period.
-            "covered": covered_from is not None and covered_from <= previous_start,
-            "covered_from": covered_from.isoformat() if covered_from else None,
-            "last_source": last_source,
+            # The change is shown only when every source covers both periods alike.
+            "covered": changed is None,
+            "coverage": changed,
         },
         "sources": dataset_summary(dataset_ids),
     }
@@ -789,18 +772,21 @@ def build(kommun: Organization, dataset_ids: list[int], filters: Filters) -> dic
         row_of,
         {} if filters.sub_area else population,  # no population is known for a sub-area
         compare_previous=figures["previous"]["covered"],
+        places=coverage.compare_places(kommun, dataset_ids, filters.start, filters.end),
     )
     chosen = category_kept & police
     baseline_from = dt.date(filters.start.year - BASELINE_YEARS, filters.start.month, 1)
-    if covered_from is not None and covered_from > baseline_from:
-        # The baseline starts with the first whole month every source covers.
-        baseline_from = add_months(covered_from.replace(day=1), 0 if covered_from.day == 1 else 1)
+    # The baseline: only the months every source describes as it does the period.
+    baseline_from, cut = coverage.baseline_start(
+        kommun, dataset_ids, (filters.start, filters.end), baseline_from
+    )
     figures["months"] = _months(
         events,
         chosen & (events.epoch < period_high) & (events.epoch >= _epoch(baseline_from)),
         filters,
         min(baseline_from, filters.start.replace(day=1)),
     )
+    figures["months"]["coverage"] = cut
     figures["weekday_hour"] = _weekday_hour(events, chosen & in_period)
     figures["map"], figures["concentration"] = _map(kommun, events, chosen & in_period)
     figures["surveys"] = _surveys(kommun, dataset_ids, filters)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from samverka.accounts.models import User
 from samverka.agreements.models import Agreement
 from samverka.organizations.models import Organization
-from samverka.situation import overview
+from samverka.situation import coverage, overview
 from samverka.situation.models import (
     Evidence,
     FigureKind,
@@ -191,6 +191,19 @@ def drafting_party(picture: SituationPicture, user: User) -> Organization:
     if party is None:
         raise ValidationError(_("You cannot draft for this agreement."))
     return party
+
+
+def coverage_window(picture: SituationPicture) -> tuple[dt.date, dt.date]:
+    """The months a source's coverage is shown for: those the figures compare (the
+    control limits' earlier years, so the period before too) and the period."""
+    start = picture.period_start
+    return dt.date(start.year - overview.BASELINE_YEARS, start.month, 1), picture.period_end
+
+
+def coverage_strips(picture: SituationPicture, dataset_ids: list[int]) -> dict[int, Any]:
+    """Per dataset, its level of data about the picture's kommun month by month over
+    :func:`coverage_window` (see :func:`coverage.strips`)."""
+    return coverage.strips(picture.kommun, dataset_ids, *coverage_window(picture))
 
 
 def data_stamp(dataset_ids: list[int]) -> str:

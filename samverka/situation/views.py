@@ -157,9 +157,18 @@ def picture_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_coordinate = SituationPicture.objects.coordinated_by(request.user).filter(pk=pk).exists()
     choices = {c.dataset_id: c for c in picture.source_choices.all() if c.dataset_id}
     eligible = list(services.eligible_datasets(picture))
+    frozen = services.source_list(picture, request.user) if picture.is_adopted else None
+    named = [d.pk for d in eligible]
+    named += [source["dataset_id"] for source in frozen or [] if source.get("dataset_id")]
+    strips = services.coverage_strips(picture, named)
     context.update(
         summary_form=SummaryForm(initial={"summary": picture.summary}),
-        eligible=[(dataset, choices.get(dataset.pk)) for dataset in eligible],
+        eligible=[(d, choices.get(d.pk), strips.get(d.pk)) for d in eligible],
+        frozen_sources=[
+            {**source, "strip": strips.get(source.get("dataset_id") or 0)} for source in frozen
+        ]
+        if frozen is not None
+        else None,
         other_sources=picture.source_choices.filter(dataset__isnull=True),
         inputs=picture.inputs.visible_to(request.user).select_related("owner"),
         can_coordinate=can_coordinate,
@@ -168,7 +177,6 @@ def picture_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .visible_to(request.user)
         .exclude(pk=picture.pk)
         .order_by("-version"),
-        frozen_sources=services.source_list(picture, request.user) if picture.is_adopted else None,
         published=PublishedSummary.objects.filter(picture=picture).first(),
         input_kinds=InputKind,
     )

@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_lazy
 
 from samverka.lib import numbers
-from samverka.situation import survey_figures
+from samverka.situation import coverage, survey_figures
 from samverka.situation.documents import chart_context
 
 register = template.Library()
@@ -160,6 +160,23 @@ def sources_named(figures: dict[str, Any], kinds: str) -> str:
         for s in figures.get("sources", [])
         if s.get("kind") in wanted
     )
+
+
+@register.simple_tag
+def coverage_reason(refusal: dict[str, Any] | None, what: str = "change") -> str:
+    """Why a comparison is refused, in words (see :func:`coverage.reason`)."""
+    return coverage.reason(refusal, what)
+
+
+@register.filter
+def coverage_level(level: str) -> str:
+    """A level of coverage in words ("only the county", "exact places", …)."""
+    return coverage.level_name(level)
+
+
+@register.simple_tag
+def coverage_levels() -> tuple[str, ...]:
+    return tuple(reversed(coverage.LEVELS))
 
 
 _VERDICTS = {
