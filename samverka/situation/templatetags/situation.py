@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_lazy
 
 from samverka.lib import numbers
+from samverka.situation import documents
 from samverka.situation.documents import chart_context
 
 register = template.Library()
@@ -132,6 +133,8 @@ def month_rows(months: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for index, name in enumerate(months.get("labels") or []):
         row: dict[str, Any] = {"month": name, "observed": months["observed"][index]}
+        if months.get("preliminary"):
+            row["preliminary"] = months["preliminary"][index]
         if months.get("expected"):
             row.update(
                 expected=months["expected"][index],
@@ -153,6 +156,13 @@ def sources_named(figures: dict[str, Any], kinds: str) -> str:
         for s in figures.get("sources", [])
         if s.get("kind") in wanted
     )
+
+
+@register.simple_tag
+def sources_by_kind(figures: dict[str, Any], kinds: str) -> str:
+    """The figure's sources of the given kinds, each kind named:
+    "Polisens publicerade händelser: title (owner); …"."""
+    return documents.sources_by_kind(figures, kinds)
 
 
 _VERDICTS = {
