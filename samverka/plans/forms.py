@@ -107,7 +107,7 @@ class GoalForm(forms.ModelForm):
             self.add_error("survey_question", _("Name the survey question."))
         if kind == IndicatorKind.MANUAL and not data.get("unit"):
             self.add_error("unit", _("Say what is counted, e.g. “meetings held”."))
-        if kind == IndicatorKind.RATE and data.get("sub_area"):
+        if kind in (IndicatorKind.RATE, IndicatorKind.STATISTICS_RATE) and data.get("sub_area"):
             self.add_error(
                 "sub_area",
                 _(
