@@ -62,20 +62,6 @@ def _latest_start(end: dt.date, months: int) -> dt.date:
     return add_months(after.replace(day=1), -months)
 
 
-def _whole_periods(start: dt.date, end: dt.date) -> Any:
-    """Rows whose whole period lies in ``start`` – ``end``, as a Q."""
-    from django.db.models import Q
-
-    query = Q(pk__in=[])
-    for kind, months in MONTHS_OF.items():
-        query |= Q(
-            period_kind=kind,
-            period_start__gte=start,
-            period_start__lte=_latest_start(end, months),
-        )
-    return query
-
-
 def is_preliminary(kind: str, period_start: dt.date, flagged: bool, today: dt.date) -> bool:
     """Flagged by the source, or a monthly figure before the February after its year."""
     return flagged or (kind == PeriodKind.MONTH and today < dt.date(period_start.year + 1, 2, 1))
@@ -120,16 +106,26 @@ def _load(
     start: dt.date,
     end: dt.date,
     sub_area: int | None,
-) -> list[tuple[str, dt.date, int | None, float | None, bool, bool]]:
-    query = Statistic.objects.filter(dataset_id__in=ids, kommun=kommun).filter(
-        _whole_periods(start, end)
+) -> list[tuple[str, dt.date, int | None, float | None, bool, bool, int]]:
+    """The kommun's (or the sub-area's) rows whose whole period lies in ``start`` – ``end``."""
+    query = Statistic.objects.filter(
+        dataset_id__in=ids, kommun=kommun, period_start__gte=start, period_start__lte=end
     )
     query = query.filter(sub_area_id=sub_area) if sub_area else query.filter(sub_area__isnull=True)
-    return list(
-        query.order_by().values_list(
-            "period_kind", "period_start", "category_id", "value", "suppressed", "preliminary"
+    latest = {str(kind): _latest_start(end, months) for kind, months in MONTHS_OF.items()}
+    return [
+        row
+        for row in query.order_by().values_list(
+            "period_kind",
+            "period_start",
+            "category_id",
+            "value",
+            "suppressed",
+            "preliminary",
+            "dataset_id",
         )
-    )
+        if row[1] <= latest.get(row[0], start)
+    ]
 
 
 def _finest_kind(rows: list[tuple[Any, ...]]) -> str | None:
@@ -146,7 +142,7 @@ def _fold(
     units = _Units(row_of)
     covered: set[dt.date] = set()
     suppressed = 0
-    for period_kind, start, category_id, value, is_suppressed, flagged in rows:
+    for period_kind, start, category_id, value, is_suppressed, flagged, _dataset in rows:
         if period_kind != kind:
             continue
         covered.add(start)
@@ -166,6 +162,23 @@ def _sum_rows(units: _Units, low: dt.date, high: dt.date) -> tuple[dict[int, int
             sums[row] += value
             preliminary[row] |= units.preliminary[(row, start)]
     return {row: _as_count(value) for row, value in sums.items()}, dict(preliminary)
+
+
+def _rates(counts: list[int], exposure: float) -> list[dict[str, Any]]:
+    """Rates per 100 000 with their exact intervals for many counts of one exposure at
+    once (as :func:`overview._rate_dict` gives one); none without counts or exposure."""
+    if not counts or exposure <= 0:
+        return []
+    found = rates.rates_per_100k(counts, [exposure] * len(counts))
+    return [
+        {
+            "rate": float(found.rate[i]),
+            "lower": float(found.lower[i]),
+            "upper": float(found.upper[i]),
+            "small": bool(found.small_numbers[i]),
+        }
+        for i in range(len(counts))
+    ]
 
 
 def _change(count: int, years: float, before: int, before_years: float) -> dict[str, Any]:
@@ -192,23 +205,25 @@ def _references(
     grouped = list(
         Statistic.objects.filter(
             dataset_id__in=ids,
-            sub_area__isnull=True,
             period_kind=kind,
+            period_start__gte=filters.start,
+            period_start__lte=_latest_start(filters.end, MONTHS_OF[PeriodKind(kind)]),
+            sub_area__isnull=True,
             value__isnull=False,
         )
-        .filter(_whole_periods(filters.start, filters.end))
         .order_by()
-        .values_list("kommun_id", "kommun__county_id", "category_id")
+        .values_list("kommun_id", "category_id")
         .annotate(total=Sum("value"))
     )
-    kommuner = {kommun_id for kommun_id, _county, _category, _total in grouped}
+    kommuner = {kommun_id for kommun_id, _category, _total in grouped}
     if len(kommuner) < 2 or kommun.pk not in kommuner:
         return {}
+    county_of: dict[int, int | None] = dict(
+        Organization.objects.filter(pk__in=kommuner).values_list("pk", "county_id")
+    )
     per_kommun: dict[int, _Units] = {}
-    county_of: dict[int, int | None] = {}
     epoch = dt.date(1970, 1, 1)  # one unit: the period's sums are already added up
-    for kommun_id, county_id, category_id, total in grouped:
-        county_of[kommun_id] = county_id
+    for kommun_id, category_id, total in grouped:
         units = per_kommun.setdefault(kommun_id, _Units(row_of))
         units.add(category_id, epoch, float(total), False)
     county: dict[int, int] = defaultdict(int)
@@ -305,15 +320,7 @@ def build(
     baseline_from = dt.date(filters.start.year - overview.BASELINE_YEARS, filters.start.month, 1)
     earliest = min(previous_start, baseline_from)
     loaded = _load(kommun, ids, earliest, filters.end, filters.sub_area)
-    producing = sorted(
-        set(
-            Statistic.objects.filter(dataset_id__in=ids, kommun=kommun)
-            .filter(_whole_periods(earliest, filters.end))
-            .order_by()
-            .values_list("dataset_id", flat=True)
-            .distinct()
-        )
-    )
+    producing = sorted({row[6] for row in loaded})
     kind = _finest_kind([r for r in loaded if r[1] >= filters.start])
     result: dict[str, Any] = {
         "kind": "statistics",
@@ -327,12 +334,13 @@ def build(
     flagged = {r[1] for r in loaded if r[0] == kind and r[5]}
     step = MONTHS_OF[PeriodKind(kind)]
     now_units = {u for u in covered if filters.start <= u <= filters.end}
-    before_units = {u for u in covered if previous_start <= u <= previous_end}
+    before_last = _latest_start(previous_end, step)
+    before_units = {u for u in covered if previous_start <= u <= before_last}
     months_now = len(now_units) * step
     months_before = len(before_units) * step
     years, before_years = months_now / 12, months_before / 12
     counts, preliminary = _sum_rows(units, filters.start, filters.end)
-    before, _p = _sum_rows(units, previous_start, previous_end)
+    before, _p = _sum_rows(units, previous_start, before_last)
     comparable = months_before == months_now and months_now > 0
     inhabitants = 0 if filters.sub_area else population.get(kommun.pk, 0)
     references = (
@@ -342,8 +350,20 @@ def build(
         (row for row in set(counts) | set(before) if row != TOTAL and row in info),
         key=lambda pk: (info[pk].position, info[pk].code),
     )
+    with_county = bool(references) and references["county_kommuner"] > 1
+    with_county = with_county and bool(references["county_population"])
+    with_nation = bool(references) and bool(references["nation_population"]) and bool(inhabitants)
+    kommun_rates = _rates([counts.get(row, 0) for row in shown], inhabitants * years)
+    county_rates = _rates(
+        [references["county"].get(row, 0) for row in shown] if with_county else [],
+        references.get("county_population", 0) * years,
+    )
+    nation_rates = _rates(
+        [references["nation"].get(row, 0) for row in shown] if with_nation else [],
+        references.get("nation_population", 0) * years,
+    )
     rows: list[dict[str, Any]] = []
-    for row in shown:
+    for index, row in enumerate(shown):
         count = counts.get(row, 0)
         entry: dict[str, Any] = {
             "code": info[row].code,
@@ -353,30 +373,22 @@ def build(
             "previous": before.get(row, 0),
             "preliminary": preliminary.get(row, False),
         }
-        if inhabitants and years:
-            entry["kommun"] = overview._rate_dict(rates.rate_per_100k(count, inhabitants * years))
-        if references and years:
-            if references["county_kommuner"] > 1 and references["county_population"]:
-                entry["county"] = overview._rate_dict(
-                    rates.rate_per_100k(
-                        references["county"].get(row, 0), references["county_population"] * years
-                    )
-                )
-            if references["nation_population"] and inhabitants:
-                nation_count = references["nation"].get(row, 0)
-                entry["nation"] = overview._rate_dict(
-                    rates.rate_per_100k(nation_count, references["nation_population"] * years)
-                )
-                versus = rates.compare_to_reference(
-                    count,
-                    inhabitants * years,
-                    nation_count,
-                    references["nation_population"] * years,
-                )
-                entry["versus_nation"] = {
-                    rates.Verdict.INCREASE: "higher",
-                    rates.Verdict.DECREASE: "lower",
-                }.get(versus.verdict, "unclear")
+        if kommun_rates:
+            entry["kommun"] = kommun_rates[index]
+        if county_rates:
+            entry["county"] = county_rates[index]
+        if nation_rates:
+            entry["nation"] = nation_rates[index]
+            versus = rates.compare_to_reference(
+                count,
+                inhabitants * years,
+                references["nation"].get(row, 0),
+                references["nation_population"] * years,
+            )
+            entry["versus_nation"] = {
+                rates.Verdict.INCREASE: "higher",
+                rates.Verdict.DECREASE: "lower",
+            }.get(versus.verdict, "unclear")
         if comparable:
             entry["change"] = _change(count, years, before.get(row, 0), before_years)
         rows.append(entry)
