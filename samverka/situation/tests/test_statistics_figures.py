@@ -8,13 +8,16 @@ coordinator would. The cache is on."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 from typing import ClassVar
 
 from django.core.cache import cache
 
 from samverka.lib.dates import add_months
+from samverka.organizations.models import SubArea
 from samverka.situation import overview, services, statistics
 from samverka.situation.models import FigureKind, Problem
 from samverka.situation.tests.test_workspace import (
@@ -25,6 +28,7 @@ from samverka.situation.tests.test_workspace import (
 )
 from samverka.sources import services as sources
 from samverka.sources.models import ColumnMapping, Dataset, PeriodKind, SourceKind, Statistic
+from samverka.sources.tests.test_statistics import BRA, StatisticsTestBase
 from samverka.tenancy.access import Visibility
 
 # Brå's category names as in its exports, mapped to the common taxonomy.
@@ -287,3 +291,46 @@ class StatisticsFiguresTest(WorkspaceTestCase):
             ["Samtliga anmälda brott", f"{figures['total']:,}".replace(",", "\xa0")],
             [row[:2] for row in cells],
         )
+
+
+class RealBraExportTest(StatisticsTestBase):
+    """Brå's yearly export for Göteborg and its stadsområden (a real public file)."""
+
+    def test_the_lagesbild_shows_the_files_own_totals_and_keeps_sub_areas_apart(self) -> None:
+        data = (BRA / "bra_goteborg_stadsomraden_2023-2025.csv").read_bytes()
+        dataset = self.run_import(data, "bra_goteborg_stadsomraden_2023-2025.csv")
+        rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+
+        def in_file(year: str, area: str, types: set[str]) -> int:
+            return sum(
+                int(r["count"])
+                for r in rows
+                if r["year"] == year and r["area"] == area and r["crime_type"] in types
+            )
+
+        year = overview.Filters(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+        figures = statistics.build(self.goteborg, [dataset.pk], year)
+        self.assertEqual(figures["period_kind"], PeriodKind.YEAR)
+        self.assertEqual(figures["total"], in_file("2025", "Göteborg kommun", {"alla_brott"}))
+        self.assertTrue(figures["total_from_source"])
+        self.assertEqual(
+            figures["previous_total"], in_file("2024", "Göteborg kommun", {"alla_brott"})
+        )
+        self.assertNotIn("months", figures)  # yearly data has no monthly series
+        theft = next(row for row in figures["rows"] if row["code"] == "theft")
+        theft_types = {
+            "bilstold",
+            "bostadsinbrott_lagenhet",
+            "bostadsinbrott_villa",
+            "stold_ur_fordon",
+        }
+        self.assertEqual(theft["count"], in_file("2025", "Göteborg kommun", theft_types))
+        self.assertIn("change", theft)
+        centrum = SubArea.objects.get(kommun=self.goteborg, name="Centrum")
+        area = statistics.build(
+            self.goteborg,
+            [dataset.pk],
+            overview.Filters(year.start, year.end, sub_area=centrum.pk),
+        )
+        self.assertEqual(area["total"], in_file("2025", "Centrum", {"alla_brott"}))
+        self.assertNotIn("kommun", area["rows"][0])  # no population is known for a sub-area
