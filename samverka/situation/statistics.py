@@ -215,7 +215,9 @@ def _references(
         .values_list("kommun_id", "category_id")
         .annotate(total=Sum("value"))
     )
-    kommuner = {kommun_id for kommun_id, _category, _total in grouped}
+    # Only kommuner whose population is known: a count without its inhabitants would
+    # inflate the county's and Sweden's rates.
+    kommuner = {kommun_id for kommun_id, _category, _total in grouped if population.get(kommun_id)}
     if len(kommuner) < 2 or kommun.pk not in kommuner:
         return {}
     county_of: dict[int, int | None] = dict(
@@ -224,6 +226,8 @@ def _references(
     per_kommun: dict[int, _Units] = {}
     epoch = dt.date(1970, 1, 1)  # one unit: the period's sums are already added up
     for kommun_id, category_id, total in grouped:
+        if kommun_id not in kommuner:
+            continue
         units = per_kommun.setdefault(kommun_id, _Units(row_of))
         units.add(category_id, epoch, float(total), False)
     county: dict[int, int] = defaultdict(int)

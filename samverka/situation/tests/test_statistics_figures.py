@@ -259,6 +259,27 @@ class StatisticsFiguresTest(WorkspaceTestCase):
         pdf = self.client.get(self.url("pdf"))
         self.assertIn("Anmälda brott per kategori", pdf_text(pdf.content))
 
+    def test_a_coordinator_pins_the_statistics_from_the_page(self) -> None:
+        self.login_as("coordinator")
+        response = self.client.post(
+            self.url("pin"),
+            {
+                "figure": "statistics",
+                "new_problem": "Misshandel i augusti",
+                "start": "2025-08-01",
+                "end": "2025-08-31",
+                "category": "",
+                "sub_area": "",
+            },
+        )
+        self.assertEqual(response.status_code, 302)
+        evidence = Problem.objects.get(title="Misshandel i augusti").evidence.get()
+        self.assertEqual(evidence.data["statistics"]["total"], 652)
+        page = self.client.get(self.url("detail")).content.decode()
+        pinned = page[page.index("Misshandel i augusti") :]
+        self.assertIn("Anmälda brott per kategori", pinned)
+        self.assertIn("data-statistics-total>652<", pinned)
+
     def test_a_new_version_compares_the_statistics(self) -> None:
         services.adopt(self.picture, dt.date(2026, 3, 1), "KS 2026/12", self.coordinator)
         draft = services.new_version(self.picture, self.coordinator)
