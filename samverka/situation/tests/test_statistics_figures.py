@@ -164,6 +164,9 @@ class StatisticsFiguresTest(WorkspaceTestCase):
         section = page[page.index('id="fig-statistics"') :]
         self.assertRegex(section, r"338\*?(</span>)? <span class=\"muted\">")
         self.assertNotRegex(section, r">337\*?(</span>)? <span class=\"muted\">")
+        chart = section[: section.index("</svg>")]
+        self.assertIn(">338</text>", chart)
+        self.assertNotIn(">337</text>", chart)
 
     def test_the_events_figures_credit_only_event_sources(self) -> None:
         self.login_as("coordinator")
