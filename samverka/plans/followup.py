@@ -38,6 +38,7 @@ from django.utils import timezone
 
 from samverka.analysis import evaluation, rates, surveys
 from samverka.plans.models import (
+    STATISTICS_INDICATORS,
     ActionPlan,
     Direction,
     Goal,
@@ -45,7 +46,7 @@ from samverka.plans.models import (
     Measure,
     MeasureStatus,
 )
-from samverka.situation import coverage, overview
+from samverka.situation import coverage, overview, statistics
 from samverka.situation import services as situation
 from samverka.situation.survey_figures import yes_count
 from samverka.sources.models import Dataset, Event, SourceKind, SurveyResult
@@ -106,6 +107,29 @@ def count_events(kommun: Any, dataset_ids: list[int], filters: overview.Filters)
     return found
 
 
+def count_statistics(
+    kommun: Any, dataset_ids: list[int], filters: overview.Filters
+) -> tuple[int, float]:
+    """:func:`statistics.count` (the reported crimes the lägesbild's statistics table
+    shows as its total, and the years of data behind them), cached as the counts are."""
+    key = "plan-statistics:" + ":".join(
+        [
+            str(kommun.pk),
+            ",".join(map(str, dataset_ids)),
+            situation.data_stamp(dataset_ids),
+            filters.start.isoformat(),
+            filters.end.isoformat(),
+            filters.category,
+            str(filters.sub_area or ""),
+        ]
+    )
+    found: tuple[int, float] | None = cache.get(key)
+    if found is None:
+        found = statistics.count(kommun, dataset_ids, filters)
+        cache.set(key, found, 60 * 60)
+    return found
+
+
 def _filters(goal: Goal, start: dt.date, end: dt.date) -> overview.Filters:
     return overview.Filters(start, end, goal.category, goal.sub_area_id)
 
@@ -142,6 +166,17 @@ def indicator_value(
     if goal.indicator == IndicatorKind.SURVEY:
         found = _survey(goal, dataset_ids, end.year)
         return (found[0], found[1]) if found else (None, None)
+    if goal.indicator in STATISTICS_INDICATORS:
+        # Counted exactly as the lägesbild's statistics table counts: its total for the
+        # goal's category over the whole periods of the data inside start – end, and its
+        # rate per 100 000 and year of the months the data covers.
+        count, years = count_statistics(goal.plan.kommun, dataset_ids, _filters(goal, start, end))
+        if goal.indicator == IndicatorKind.STATISTICS:
+            return (float(count), count) if years else (None, None)
+        population = _population(goal, end.year)
+        if not population or not years:
+            return None, count if years else None
+        return count / (population * years) * 100_000, count
     count = count_events(goal.plan.kommun, dataset_ids, _filters(goal, start, end))
     if goal.indicator == IndicatorKind.RATE:
         population = _population(goal, end.year)
@@ -263,6 +298,8 @@ def goal_status(
     assert goal.baseline_start is not None and goal.baseline_end is not None  # noqa: S101
     if goal.indicator == IndicatorKind.SURVEY:
         return _survey_status(goal, as_of, dataset_ids, status)
+    if goal.indicator in STATISTICS_INDICATORS:
+        return _statistics_status(goal, as_of, dataset_ids, status)
     if last_day is False:
         last_day = data_end(goal.plan, dataset_ids)
     end = min(as_of, last_day) if isinstance(last_day, dt.date) else as_of
@@ -305,6 +342,52 @@ def goal_status(
         exposure *= _population(goal, end.year) or 1
         base_exposure *= _population(goal, goal.baseline_end.year) or 1
     ratio = rates.rate_ratio(basis, exposure, base_count, base_exposure)
+    status.update(
+        baseline_count=base_count,
+        ratio=_finite(ratio.ratio),
+        lower=_finite(ratio.lower),
+        upper=_finite(ratio.upper),
+    )
+    status["verdict"] = _verdict(goal, value, ratio.lower, ratio.upper, 1.0, as_of)
+    return status
+
+
+def _statistics_status(
+    goal: Goal, as_of: dt.date, dataset_ids: list[int], status: dict[str, Any]
+) -> dict[str, Any]:
+    """A goal counted from reported-crime statistics: the latest period as long as the
+    baseline's, ending with the last period the statistics hold (or ``as_of``); counts and
+    exposures in the years of data each period covers, as the lägesbild counts them."""
+    assert goal.baseline_start is not None and goal.baseline_end is not None  # noqa: S101
+    last = statistics.data_end(goal.plan.kommun, dataset_ids)
+    end = min(as_of, last) if last else as_of
+    length = goal.baseline_end - goal.baseline_start
+    start = max(goal.baseline_end + dt.timedelta(days=1), end - length)
+    days = (end - start).days + 1
+    status.update(current_start=start.isoformat(), current_end=end.isoformat(), days=days)
+    if days < MIN_DAYS:
+        status["verdict"] = TOO_EARLY
+        return status
+    kommun = goal.plan.kommun
+    count, years = count_statistics(kommun, dataset_ids, _filters(goal, start, end))
+    base_count, base_years = count_statistics(
+        kommun, dataset_ids, _filters(goal, goal.baseline_start, goal.baseline_end)
+    )
+    if not years or not base_years:
+        status["verdict"] = TOO_EARLY if not years else NO_DATA
+        return status
+    exposure, base_exposure = years, base_years
+    if goal.indicator == IndicatorKind.STATISTICS_RATE:
+        population = _population(goal, end.year)
+        base_population = _population(goal, goal.baseline_end.year)
+        if not population or not base_population:
+            return status
+        exposure, base_exposure = years * population, base_years * base_population
+        value = count / exposure * 100_000
+    else:
+        value = count * base_years / years  # scaled to the baseline period's length
+    status.update(current=value, count=count, scaled=years != base_years)
+    ratio = rates.rate_ratio(count, exposure, base_count, base_exposure)
     status.update(
         baseline_count=base_count,
         ratio=_finite(ratio.ratio),

@@ -170,7 +170,7 @@ class GoalForm(forms.ModelForm):
                 data["target_value"] = target / 100  # stored as a share, as the sources
         if kind == IndicatorKind.MANUAL and not data.get("unit"):
             self.add_error("unit", _("Say what is counted, e.g. “meetings held”."))
-        if kind == IndicatorKind.RATE and data.get("sub_area"):
+        if kind in (IndicatorKind.RATE, IndicatorKind.STATISTICS_RATE) and data.get("sub_area"):
             self.add_error(
                 "sub_area",
                 _(

@@ -78,6 +78,15 @@ class IndicatorKind(models.TextChoices):
     RATE = "rate", _("Events per 100 000 inhabitants")
     SURVEY = "survey", _("Share in a survey")
     MANUAL = "manual", _("Entered by hand")
+    STATISTICS = "statistics", _("Number of reported crimes according to Brå")
+    STATISTICS_RATE = (
+        "statistics_rate",
+        _("Reported crimes per 100 000 inhabitants according to Brå"),
+    )
+
+
+# The indicators counted from reported-crime statistics (never from events).
+STATISTICS_INDICATORS = (IndicatorKind.STATISTICS, IndicatorKind.STATISTICS_RATE)
 
 
 class Direction(models.TextChoices):

@@ -16,7 +16,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import formats
 from django.utils.text import slugify
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from samverka.lib import numbers
@@ -204,6 +204,7 @@ def _add_figures(document: Any, figures: dict[str, Any], level: int) -> None:
     drawn = chart_context(figures)
     if figures.get("categories") or level == 1:  # a pinned figure may be another
         document.add_heading(_("Reported events by category"), level=level)
+        _source_paragraph(document, figures, EVENT_KINDS)
         headers = [
             _("Category"),
             _("Events"),
@@ -259,6 +260,8 @@ def _add_figures(document: Any, figures: dict[str, Any], level: int) -> None:
         if months.get("coverage"):
             document.add_paragraph(coverage.reason(months["coverage"], "limits"))
 
+    _add_statistics(document, figures, drawn, level)
+
     if drawn["heatmap_svg"]:
         document.add_heading(_("Weekday and hour"), level=level)
         _add_chart(document, drawn["heatmap_svg"])
@@ -298,6 +301,112 @@ def _add_figures(document: Any, figures: dict[str, Any], level: int) -> None:
             "",
             [_("Category"), _("Reports")],
             [[_label(row), numbers.count(row["count"])] for row in est["rows"]],
+        )
+
+
+# What kind of source a figure is built from, named in its source line: reported crimes
+# and published events are different things and are never added together.
+SOURCE_KINDS = {
+    "police_events": gettext_lazy("Published police events"),
+    "event_table": gettext_lazy("Table of events"),
+    "statistics": gettext_lazy("Reported crimes according to Brå"),
+    "est": gettext_lazy("EST reports"),
+    "survey": gettext_lazy("Survey results"),
+}
+EVENT_KINDS = "police_events event_table"
+
+
+def sources_by_kind(figures: dict[str, Any], kinds: str) -> str:
+    """The sources of ``figures`` of the given kinds, each kind named:
+    "Polisens publicerade händelser: title (owner); …"."""
+    parts = []
+    for kind in kinds.split():
+        named = "; ".join(
+            f"{s['title']} ({s['owner']})" if s.get("owner") else str(s["title"])
+            for s in figures.get("sources", [])
+            if s.get("kind") == kind
+        )
+        if named:
+            parts.append(f"{SOURCE_KINDS.get(kind, kind)}: {named}")
+    return "; ".join(parts)
+
+
+def _source_paragraph(document: Any, figures: dict[str, Any], kinds: str) -> None:
+    named = sources_by_kind(figures, kinds)
+    document.add_paragraph(f"{_('Source:')} {named or _('no sources chosen')}.")
+
+
+def _add_statistics(
+    document: Any, figures: dict[str, Any], drawn: dict[str, Any], level: int
+) -> None:
+    """Reported crimes by category (and by month where the data is monthly), on their own."""
+    st = figures.get("statistics") or {}
+    if not st:
+        return
+    document.add_heading(_("Reported crimes by category"), level=level)
+    _source_paragraph(document, st, "statistics")
+    if drawn.get("statistics_svg"):
+        _add_chart(document, drawn["statistics_svg"])
+    preliminary = f" ({_('preliminary')})"
+    rows = [
+        [
+            _label(row) + (preliminary if row.get("preliminary") else ""),
+            numbers.count(row["count"]),
+            _rate(row.get("kommun")),
+            numbers.rate(row["county"]["rate"]) if row.get("county") else "–",
+            numbers.rate(row["nation"]["rate"]) if row.get("nation") else "–",
+            numbers.count(row["previous"]) if st.get("previous", {}).get("covered") else "–",
+            str((row.get("change") or {}).get("verdict", "–")),
+        ]
+        for row in st.get("rows", [])
+    ]
+    total_label = _("All reported crimes") if st.get("total_from_source") else _("Total")
+    rows.append(
+        [
+            total_label + (preliminary if st.get("total_preliminary") else ""),
+            numbers.count(st.get("total", 0)),
+            "",
+            "",
+            "",
+            numbers.count(st.get("previous_total"))
+            if st.get("previous", {}).get("covered")
+            else "–",
+            str((st.get("total_change") or {}).get("verdict", "")),
+        ]
+    )
+    _table(
+        document,
+        "",
+        [
+            _("Category"),
+            _("Reported crimes"),
+            _("Per 100 000 and year"),
+            _("County"),
+            _("Sweden"),
+            _("Previous period"),
+            _("Change"),
+        ],
+        rows,
+    )
+    months = st.get("months") or {}
+    if months.get("observed"):
+        document.add_heading(_("Reported crimes per month"), level=level + 1)
+        if drawn.get("statistics_month_svg"):
+            _add_chart(document, drawn["statistics_month_svg"])
+        marks = months.get("preliminary") or [False] * len(months["observed"])
+        _table(
+            document,
+            "",
+            [_("Month"), _("Reported crimes"), _("Expected"), _("Upper limit")],
+            [
+                [
+                    label + (preliminary if marks[index] else ""),
+                    numbers.count(months["observed"][index]),
+                    numbers.number(months["expected"][index], 1) if months.get("expected") else "–",
+                    str(months["upper"][index]) if months.get("upper") else "–",
+                ]
+                for index, label in enumerate(months.get("labels", []))
+            ],
         )
 
 
@@ -343,6 +452,13 @@ def chart_context(figures: dict[str, Any]) -> dict[str, Any]:
             figures.get("categories", {}), _("Events per 100 000 inhabitants and year by category")
         ),
         "month_svg": charts.month_chart(figures.get("months", {}), _("Events per month")),
+        "statistics_svg": charts.category_chart(
+            figures.get("statistics") or {},
+            _("Reported crimes per 100 000 inhabitants and year by category"),
+        ),
+        "statistics_month_svg": charts.month_chart(
+            (figures.get("statistics") or {}).get("months", {}), _("Reported crimes per month")
+        ),
         "heatmap_svg": charts.heatmap(
             figures.get("weekday_hour", {}), _("Events by weekday and hour")
         ),

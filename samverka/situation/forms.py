@@ -219,6 +219,7 @@ class PublishForm(forms.Form):
             ("categories", _("Reported events by category")),
             ("months", _("Events per month")),
             ("map", _("Map of hot spots (squares with at least five events)")),
+            ("statistics", _("Reported crimes by category")),
         ],
     )
     text = forms.CharField(

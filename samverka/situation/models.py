@@ -259,6 +259,7 @@ class FigureKind(models.TextChoices):
     CONCENTRATION = "concentration", _("Concentration")
     SURVEYS = "surveys", _("Survey results")
     EST = "est", _("EST reports")
+    STATISTICS = "statistics", _("Reported crimes by category")
 
 
 class Evidence(models.Model):

@@ -791,6 +791,12 @@ def build(kommun: Organization, dataset_ids: list[int], filters: Filters) -> dic
     figures["map"], figures["concentration"] = _map(kommun, events, chosen & in_period)
     figures["surveys"] = _surveys(kommun, dataset_ids, filters)
     figures["est"] = _est(events, in_period & category_kept, info)
+    # Reported-crime statistics: their own figures, never added to the events.
+    from samverka.situation import statistics
+
+    figures["statistics"] = statistics.build(
+        kommun, dataset_ids, filters, info=info, population=population
+    )
     return figures
 
 
@@ -801,6 +807,10 @@ def scrub_for_public(figures: dict[str, Any]) -> dict[str, Any]:
     public["sources"] = [
         {k: v for k, v in source.items() if k != "id"} for source in figures.get("sources", [])
     ]
+    if figures.get("statistics"):
+        from samverka.situation import statistics
+
+        public["statistics"] = statistics.scrub_for_public(figures["statistics"])
     if "map" in figures:
         cells = figures["map"].get("cells", [])
         public["map"] = {

@@ -40,10 +40,16 @@ from samverka.sources.ownership import area_owners
 from samverka.tenancy.access import AnyUser, Visibility, writing_party
 
 # The figures a public summary may show.
-PUBLISHABLE = ("categories", "months", "map")
+PUBLISHABLE = ("categories", "months", "map", "statistics")
 
 # The kinds of dataset a lägesbild draws figures from.
-FIGURE_KINDS = (SourceKind.POLICE_EVENTS, SourceKind.EVENT_TABLE, SourceKind.EST, SourceKind.SURVEY)
+FIGURE_KINDS = (
+    SourceKind.POLICE_EVENTS,
+    SourceKind.EVENT_TABLE,
+    SourceKind.EST,
+    SourceKind.SURVEY,
+    SourceKind.CRIME_STATISTICS,
+)
 
 
 def eligible_datasets(picture: SituationPicture) -> QuerySet[Dataset]:
@@ -278,6 +284,7 @@ def figure_data(figures: dict[str, Any], figure: str) -> dict[str, Any]:
         FigureKind.CONCENTRATION: ("concentration",),
         FigureKind.SURVEYS: ("surveys",),
         FigureKind.EST: ("est",),
+        FigureKind.STATISTICS: ("statistics",),
     }[FigureKind(figure)]
     data = {key: figures.get(key) for key in keys}
     for key in ("sources", "filters", "previous", "category_label_sv", "category_label_en"):
@@ -520,13 +527,12 @@ def source_list(picture: SituationPicture, user: AnyUser) -> list[dict[str, Any]
     return [row for row in rows if row.get("dataset_id") is None or row["dataset_id"] in readable]
 
 
-def compare(old: SituationPicture, new: SituationPicture, user: AnyUser) -> dict[str, Any]:
-    """What changed between two versions, as ``user`` may read them: numbers by category,
-    problems (named, dropped or changed in their causes, ranking or priority areas),
-    sources, sections, texts. A section or source ``user`` may not read (the police's
-    internal summary) is neither named nor counted as a change."""
-    old_rows = {r["code"]: r for r in figures(old).get("categories", {}).get("rows", [])}
-    new_rows = {r["code"]: r for r in figures(new).get("categories", {}).get("rows", [])}
+def _changed_counts(
+    old_table: dict[str, Any] | None, new_table: dict[str, Any] | None
+) -> list[dict[str, Any]]:
+    """The rows of a table by category whose count differs between two versions."""
+    old_rows = {r["code"]: r for r in (old_table or {}).get("rows", [])}
+    new_rows = {r["code"]: r for r in (new_table or {}).get("rows", [])}
     numbers = []
     for code in set(old_rows) | set(new_rows):
         before, after = old_rows.get(code), new_rows.get(code)
@@ -541,6 +547,20 @@ def compare(old: SituationPicture, new: SituationPicture, user: AnyUser) -> dict
                 }
             )
     numbers.sort(key=lambda n: n["label_sv"])
+    return numbers
+
+
+def compare(old: SituationPicture, new: SituationPicture, user: AnyUser) -> dict[str, Any]:
+    """What changed between two versions, as ``user`` may read them: numbers by category,
+    problems (named, dropped or changed in their causes, ranking or priority areas),
+    sources, sections, texts. A section or source ``user`` may not read (the police's
+    internal summary) is neither named nor counted as a change."""
+    old_figures, new_figures = figures(old), figures(new)
+    numbers = _changed_counts(old_figures.get("categories"), new_figures.get("categories"))
+    # Reported crimes are compared apart from the events, never added to them.
+    statistics_numbers = _changed_counts(
+        old_figures.get("statistics"), new_figures.get("statistics")
+    )
     old_problems = {p.title: _problem_fields(p) for p in old.problems.all()}
     new_problems = {p.title: _problem_fields(p) for p in new.problems.all()}
     old_sources = {s["name"] for s in source_list(old, user) if s["included"]}
@@ -550,6 +570,7 @@ def compare(old: SituationPicture, new: SituationPicture, user: AnyUser) -> dict
     new_inputs = set(readable.filter(picture=new).values_list("title", flat=True))
     return {
         "numbers": numbers,
+        "statistics_numbers": statistics_numbers,
         "problems_added": sorted(set(new_problems) - set(old_problems)),
         "problems_removed": sorted(set(old_problems) - set(new_problems)),
         "problems_changed": sorted(

@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_lazy
 
 from samverka.lib import numbers
-from samverka.situation import coverage, survey_figures
+from samverka.situation import coverage, documents, survey_figures
 from samverka.situation.documents import chart_context
 
 register = template.Library()
@@ -139,6 +139,8 @@ def month_rows(months: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for index, name in enumerate(months.get("labels") or []):
         row: dict[str, Any] = {"month": name, "observed": months["observed"][index]}
+        if months.get("preliminary"):
+            row["preliminary"] = months["preliminary"][index]
         if months.get("expected"):
             row.update(
                 expected=months["expected"][index],
@@ -177,6 +179,13 @@ def coverage_level(level: str) -> str:
 @register.simple_tag
 def coverage_levels() -> tuple[str, ...]:
     return tuple(reversed(coverage.LEVELS))
+
+
+@register.simple_tag
+def sources_by_kind(figures: dict[str, Any], kinds: str) -> str:
+    """The figure's sources of the given kinds, each kind named:
+    "Polisens publicerade händelser: title (owner); …"."""
+    return documents.sources_by_kind(figures, kinds)
 
 
 _VERDICTS = {
