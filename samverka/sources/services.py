@@ -203,12 +203,15 @@ def _new_dataset(
             mapping=mapping,
         )
         return dataset, None
-    return earlier, _clear_for_reimport(earlier, mapping, user)
+    return _clear_for_reimport(earlier, mapping, user)
 
 
-def _clear_for_reimport(dataset: Dataset, mapping: ColumnMapping | None, user: User | None) -> int:
+def _clear_for_reimport(
+    dataset: Dataset, mapping: ColumnMapping | None, user: User | None
+) -> tuple[Dataset, int]:
     """Delete the rows of ``dataset``'s import (its events, statistics, survey results and
-    rejected rows) for a re-import with ``mapping`` to write again; returns how many."""
+    rejected rows) for a re-import with ``mapping`` to write again: the dataset (locked
+    until the import's transaction ends) and how many rows were deleted."""
     from samverka.audit import recorder
     from samverka.sources.models import Event
 
@@ -234,7 +237,7 @@ def _clear_for_reimport(dataset: Dataset, mapping: ColumnMapping | None, user: U
     for name in ("imported", "updated", "unchanged", "skipped", "rejected"):
         setattr(dataset, f"rows_{name}", 0)
     dataset.save(update_fields=["mapping", "imported_by", "updated_at"])
-    return removed
+    return dataset, removed
 
 
 def _finish(
