@@ -18,9 +18,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from samverka.accounts.models import User
+from samverka.agreements import joint
 from samverka.agreements.models import Agreement, AgreementStatus
 from samverka.audit.models import AuditEntry
 from samverka.organizations.models import Membership, Organization, OrganizationKind
+from samverka.plans import followup
+from samverka.plans import services as plans
 from samverka.situation import services as situation
 from samverka.situation.models import SituationPicture
 from samverka.sources import sharing
@@ -164,6 +167,13 @@ class ShareTest(SharingTestBase):
         self.client.force_login(self.police_coordinator)
         self.assertNotContains(self.client.get(reverse("sources:list")), TITLE)
 
+    def test_a_party_leaving_the_agreement_is_told_it_loses_the_shared_dataset(self) -> None:
+        sharing.share(self.dataset, [self.housing_agreement], by=self.coordinator)
+        loses = joint.readable_through_agreement(self.housing_agreement, self.housing)
+        self.assertTrue(any(TITLE in item for item in loses), loses)
+        police_loses = joint.readable_through_agreement(self.agreement, self.lpo)
+        self.assertFalse(any(TITLE in item for item in police_loses))
+
     def test_shared_with_two_agreements_both_parties_read_it(self) -> None:
         sharing.share(self.dataset, [self.housing_agreement, self.agreement], by=self.coordinator)
         self.assertEqual(DatasetShare.objects.filter(dataset=self.dataset).count(), 2)
@@ -254,6 +264,9 @@ class SourceChoiceTest(SharingTestBase):
         adopted.refresh_from_db()
         frozen = adopted.snapshot
         draft = self.picture(self.housing_agreement, "Lägesbild 2025 utkast")
+        plan_period = (dt.date(2026, 1, 1), dt.date(2027, 12, 31))
+        plan = plans.start_plan(adopted, "Åtgärdsplan 2026", *plan_period, self.coordinator)
+        self.assertEqual(followup.plan_datasets(plan), [self.dataset.pk])
         url = reverse("sources:unshare", args=[self.dataset.pk, self.housing_agreement.pk])
         self.client.force_login(self.coordinator)
         page = self.client.get(url)
@@ -267,6 +280,7 @@ class SourceChoiceTest(SharingTestBase):
         self.dataset.refresh_from_db()
         self.assertEqual(self.dataset.visibility, Visibility.INTERNAL)
         self.assertEqual(situation.used_dataset_ids(draft), [])
+        self.assertEqual(followup.plan_datasets(plan), [])  # its parties may not read it now
         adopted.refresh_from_db()
         self.assertEqual(adopted.snapshot, frozen)
         self.assertIn(self.dataset.pk, [s.get("dataset_id") for s in frozen["sources"]])
