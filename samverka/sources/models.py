@@ -96,11 +96,9 @@ class Dataset(VisibleContent):
     def get_absolute_url(self) -> str:
         return reverse("sources:dataset", kwargs={"pk": self.pk})
 
-    def clean(self) -> None:
+    def shared_with_an_agreement(self) -> bool:
         # Shared through its shares (sources.sharing), it needs no agreement of its own.
-        if self.agreement_id is None and self.pk and self.shares.exists():
-            return
-        super().clean()
+        return super().shared_with_an_agreement() or bool(self.pk and self.shares.exists())
 
 
 class DatasetShare(models.Model):

@@ -278,9 +278,13 @@ class VisibleContent(models.Model):
     class Meta:
         abstract = True
 
+    def shared_with_an_agreement(self) -> bool:
+        """Whether there is an agreement whose parties shared content is shared with."""
+        return self.agreement_id is not None
+
     def clean(self) -> None:
         super().clean()
-        if self.visibility == Visibility.SHARED and self.agreement_id is None:
+        if self.visibility == Visibility.SHARED and not self.shared_with_an_agreement():
             raise ValidationError({"agreement": _("Shared content must belong to an agreement.")})
         if (
             self.agreement_id is not None

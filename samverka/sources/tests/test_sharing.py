@@ -342,3 +342,16 @@ class UploadSharedTest(SharingTestBase):
         )
         self.assertEqual(response.status_code, 200)
         self.assertFalse(ImportJob.objects.exists())
+
+
+class DatasetCleanTest(SharingTestBase):
+    def test_a_dataset_shared_through_its_shares_is_valid_and_one_shared_with_none_is_not(
+        self,
+    ) -> None:
+        self.dataset.visibility = Visibility.SHARED
+        with self.assertRaises(ValidationError):
+            self.dataset.full_clean()
+        sharing.share(self.dataset, [self.housing_agreement], by=self.coordinator)
+        self.dataset.refresh_from_db()
+        self.assertIsNone(self.dataset.agreement_id)
+        self.dataset.full_clean()
