@@ -56,6 +56,7 @@ from samverka.situation.models import (
     SituationPicture,
     SourceChoice,
 )
+from samverka.sources import sharing
 from samverka.sources.models import (
     ColumnMapping,
     Dataset,
@@ -96,6 +97,8 @@ KOMMUN_A_READERS = ("coord_a", "member_a", "viewer_a")
 KOMMUN_A_WRITERS = ("coord_a", "member_a")
 B_READERS = ("coord_b", "member_b", "viewer_b", "police_b")
 B_KOMMUN_READERS = ("coord_b", "member_b", "viewer_b")
+# Kommun A's second agreement, with the housing company only (not with the police).
+A2_READERS = (*KOMMUN_A_READERS, "actor")
 COORDINATORS = ("coord_a", "coord_b", "police_a", "police_b")
 WRITERS = (*COORDINATORS, "member_a", "member_b", "actor")
 SIGNED_IN = tuple(p for p in PERSONAS if p != "anonymous")
@@ -107,6 +110,8 @@ CANARIES = {
     "KANARIEAGEMENSAM": A_READERS,
     "KANARIEBGEMENSAM": B_READERS,
     "KANARIEBINTERN": B_KOMMUN_READERS,
+    # Kommun A's dataset shared with its second agreement (with the housing company) only.
+    "KANARIEDELADA2": A2_READERS,
 }
 
 # The link of the open invitation (only its hash is stored).
@@ -285,6 +290,20 @@ def build_world() -> World:
         o["kommun_b"], "Lessebos KANARIEBGEMENSAM", Visibility.SHARED, agreement=o["agreement_b"]
     )
     _events(o["shared_data_b"], o["kommun_b"], 5, "sb")
+    # Kommun A's second agreement, with the housing company: a dataset of kommun A's
+    # shared with it, and not with agreement A (so not with the police).
+    o["agreement_a2"] = Agreement.objects.create(
+        title="Trygghetssamverkan Oskarshamn och Oskarshamnshem", **period
+    )
+    o["agreement_a2"].parties.set([o["kommun_a"], o["housing"]])
+    o["shared_data_a2"] = _dataset(
+        o["kommun_a"], "Kommunens trygghetsronder KANARIEDELADA2", Visibility.INTERNAL
+    )
+    _events(o["shared_data_a2"], o["kommun_a"], 4, "a2")
+    RejectedRow.objects.create(
+        dataset=o["shared_data_a2"], row_number=4, field="plats", reason="KANARIEDELADA2"
+    )
+    sharing.share(o["shared_data_a2"], [o["agreement_a2"]], by=coordinator)
     # The police's national events, public; and kommun B's own police events, internal:
     # both with a type at the source that no category is known for yet.
     o["polismyndigheten"] = Organization.objects.create(

@@ -34,6 +34,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from samverka.plans.models import Goal
 from tests.persona_world import (
+    A2_READERS,
     A_COORDINATORS,
     A_READERS,
     A_WRITERS,
@@ -140,6 +141,8 @@ PLAN_STARTERS = S(403, (A_WRITERS, 200), anonymous=LOGIN)
 MANAGE_KOMMUN_A = S(403, coord_a=200, admin=200, anonymous=LOGIN)
 READ_KOMMUN_A_OPEN = S(404, (KOMMUN_A_READERS, 200))
 WRITE_KOMMUN_A = S(404, (KOMMUN_A_READERS, 403), (KOMMUN_A_WRITERS, 200), anonymous=LOGIN)
+READ_A2_OPEN = S(404, (A2_READERS, 200))
+COORDINATE_KOMMUN_A2 = S(404, (A2_READERS, 403), coord_a=200, anonymous=LOGIN)
 # A kommun A measure: the plan's parties read it, its responsible organization reports.
 REPORT_KOMMUN_A = S(404, (A_READERS, 403), (KOMMUN_A_WRITERS, 200), anonymous=LOGIN)
 
@@ -326,6 +329,37 @@ MATRIX: dict[str, Line] = {
         S(404, (A_READERS, 403), police_a=302, anonymous=LOGIN),
         data={"reason": "Fel period"},
         changing=True,
+    ),
+    # Sharing within the agreement: kommun A's coordinator shares kommun A's datasets with
+    # the parties of kommun A's agreements. The dataset shared with agreement A2 (kommun A
+    # and the housing company): its parties read it, the police of agreement A does not.
+    "sources:dataset[shared-a2]": Line(pk("shared_data_a2"), READ_A2_OPEN, READ_A2_OPEN),
+    "sources:rejected_csv[shared-a2]": Line(pk("shared_data_a2"), READ_A2_OPEN, READ_A2_OPEN),
+    "sources:share": Line(
+        pk("internal_data_a"),
+        S(404, (KOMMUN_A_READERS, 403), coord_a=200, anonymous=LOGIN),
+        S(404, (KOMMUN_A_READERS, 403), coord_a=302, anonymous=LOGIN),
+        data=lambda w: {"agreements": [w.agreement_a2.pk]},
+        changing=True,
+    ),
+    "sources:share[shared-a2]": Line(
+        pk("shared_data_a2"),
+        COORDINATE_KOMMUN_A2,
+        S(404, (A2_READERS, 403), coord_a=302, anonymous=LOGIN),
+        data=lambda w: {"agreements": [w.agreement_a.pk]},
+        changing=True,
+    ),
+    "sources:unshare": Line(
+        lambda w: {"pk": w.shared_data_a2.pk, "agreement_pk": w.agreement_a2.pk},
+        COORDINATE_KOMMUN_A2,
+        S(404, (A2_READERS, 403), coord_a=302, anonymous=LOGIN),
+        changing=True,
+    ),
+    # Not shared with agreement A: nothing to withdraw, for its coordinator too.
+    "sources:unshare[not-shared]": Line(
+        lambda w: {"pk": w.shared_data_a2.pk, "agreement_pk": w.agreement_a.pk},
+        S(404, (A2_READERS, 403), coord_a=404, anonymous=LOGIN),
+        S(404, (A2_READERS, 403), coord_a=404, anonymous=LOGIN),
     ),
     # The lägesbild: version 2 is a draft, version 1 adopted and published.
     "situation:list": Line(None, SIGNED_IN_200, SIGNED_IN_200),

@@ -38,6 +38,7 @@ from samverka.tenancy.access import (
     Visibility,
     VisibleContent,
     organizations_of,
+    policy_of,
     restrict,
 )
 
@@ -271,7 +272,13 @@ def readable_through_agreement(agreement: Agreement, party: Organization) -> lis
         visibility=Visibility.PUBLIC, published_at__isnull=True
     )
     for model in _content_models():
-        rows = model._default_manager.filter(agreement=agreement).filter(shared)
+        # Content shared with the agreement: its own, or one of its further agreements
+        # (a dataset shared with the parties of several agreements).
+        also_shared = policy_of(model).also_shared
+        with_agreement = Q(agreement=agreement)
+        if also_shared:
+            with_agreement |= Q(**{also_shared: agreement})
+        rows = model._default_manager.filter(with_agreement).filter(shared).distinct()
         for obj in rows.exclude(owner=party).order_by("pk"):
             items.append(f"{model._meta.verbose_name} “{obj}”")
     return items

@@ -28,3 +28,8 @@ class SituationConfig(AppConfig):
         register(SourceChoice, scope=of_picture)
         register(Problem, scope=of_picture)
         register(Evidence, scope=of_picture, exclude={"data"})
+
+        from samverka.situation.services import pictures_using
+        from samverka.sources.sharing import dependents_provider
+
+        dependents_provider(pictures_using)

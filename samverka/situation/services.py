@@ -37,7 +37,7 @@ from samverka.sources.models import (
     SurveyResult,
 )
 from samverka.sources.ownership import area_owners
-from samverka.tenancy.access import AnyUser, Visibility, writing_party
+from samverka.tenancy.access import AnyUser, Visibility, readable_by_parties, writing_party
 
 # The figures a public summary may show.
 PUBLISHABLE = ("categories", "months", "map", "statistics")
@@ -56,12 +56,10 @@ def eligible_datasets(picture: SituationPicture) -> QuerySet[Dataset]:
     """Datasets every party of the picture may read, holding data about its kommun.
 
     A dataset internal to one party cannot be a source of the shared picture: its
-    figures would show the other parties what they may not read. It must first be
-    shared with the agreement.
+    figures would show the other parties what they may not read. Its owner's coordinator
+    first shares it with the agreement (:mod:`samverka.sources.sharing`); which datasets
+    every party reads is the access policy's to say.
     """
-    readable = Q(visibility=Visibility.PUBLIC, published_at__isnull=False) | Q(
-        visibility__in=(Visibility.SHARED, Visibility.PUBLIC), agreement_id=picture.agreement_id
-    )
     about_kommun = (
         Exists(Event.objects.filter(dataset=OuterRef("pk"), kommun_id=picture.kommun_id))
         | Exists(SurveyResult.objects.filter(dataset=OuterRef("pk"), kommun_id=picture.kommun_id))
@@ -74,8 +72,7 @@ def eligible_datasets(picture: SituationPicture) -> QuerySet[Dataset]:
         | Exists(Statistic.objects.filter(dataset=OuterRef("pk"), kommun_id=picture.kommun_id))
     )
     return (
-        Dataset.objects.in_use()
-        .filter(readable)
+        readable_by_parties(Dataset.objects.in_use(), picture.agreement_id)
         .filter(about_kommun)
         .select_related("owner")
         .order_by("kind", "title")
@@ -586,3 +583,37 @@ def compare(old: SituationPicture, new: SituationPicture, user: AnyUser) -> dict
         "old_summary": old.summary,
         "new_summary": new.summary,
     }
+
+
+def pictures_using(dataset: Dataset, agreement: Agreement) -> list[Any]:
+    """The lägesbilder of ``agreement`` that use ``dataset`` as a source: what a withdrawal
+    of its sharing with the agreement changes (registered with sources.sharing)."""
+    from samverka.sources.sharing import Dependent
+
+    pictures = (
+        SituationPicture.objects.filter(
+            agreement=agreement,
+            source_choices__dataset=dataset,
+            source_choices__included=True,
+        )
+        .select_related("kommun")
+        .distinct()
+        .order_by("kommun__name", "-version")
+    )
+    return [
+        Dependent(
+            label=_("Lägesbild “%(title)s” (%(kommun)s, version %(version)s)")
+            % {"title": picture.title, "kommun": picture.kommun, "version": picture.version},
+            url=picture.get_absolute_url(),
+            consequence=_(
+                "Adopted: its frozen figures and sources stay as they were adopted; a new "
+                "version can no longer use the dataset."
+            )
+            if picture.is_adopted
+            else _(
+                "Draft: the dataset is no longer a source; its figures, and the follow-up of "
+                "plans built on it, are counted without it."
+            ),
+        )
+        for picture in pictures
+    ]

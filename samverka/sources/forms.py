@@ -5,14 +5,16 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samverka.agreements.models import Agreement
 from samverka.lib.privacy import NoPersonalData
 from samverka.organizations.models import Organization
 from samverka.sources.models import ColumnMapping, SourceKind
 from samverka.sources.ownership import in_own_area, kommuner_of_user
 from samverka.taxonomy.models import Category
-from samverka.tenancy.access import WRITE_ROLES, Visibility
+from samverka.tenancy.access import COORDINATOR_ROLES, WRITE_ROLES, Visibility, organizations_of
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+SHARED_PREFIX = "shared:"
 
 
 class UploadForm(forms.Form):
@@ -36,7 +38,13 @@ class UploadForm(forms.Form):
         label=_("Owning organization"), queryset=Organization.objects.none()
     )
     visibility = forms.ChoiceField(
-        label=_("Who may see it"), choices=Visibility.choices, initial=Visibility.INTERNAL
+        label=_("Who may see it"),
+        choices=[],
+        initial=Visibility.INTERNAL,
+        help_text=_(
+            "Shared: the parties of the agreement read it and may use it in the agreement's "
+            "lägesbild. Only a coordinator of the owning organization shares."
+        ),
     )
     title = forms.CharField(
         label=_("Title"), max_length=300, required=False, validators=[NoPersonalData(_("Title"))]
@@ -61,6 +69,27 @@ class UploadForm(forms.Form):
         self.fields["mapping"].queryset = ColumnMapping.objects.visible_to(user)  # type: ignore[attr-defined]
         if owners.count() == 1:
             self.initial["owner"] = owners.first()
+        # Shared with the parties of an agreement one of the user's coordinated
+        # organizations is a party of: "Delad med överenskommelse X".
+        self.agreements = {
+            str(a.pk): a
+            for a in Agreement.objects.filter(parties__in=organizations_of(user, COORDINATOR_ROLES))
+            .distinct()
+            .order_by("title")
+        }
+        self.fields["visibility"].choices = [  # type: ignore[attr-defined]
+            (Visibility.INTERNAL.value, Visibility.INTERNAL.label),
+            *((f"{SHARED_PREFIX}{pk}", shared_with_label(a)) for pk, a in self.agreements.items()),
+            (Visibility.PUBLIC.value, Visibility.PUBLIC.label),
+        ]
+        self.user = user
+
+    def clean_visibility(self) -> tuple[str, Any]:
+        """(visibility, agreement): "shared:<pk>" is shared with that agreement."""
+        value = self.cleaned_data["visibility"]
+        if value.startswith(SHARED_PREFIX):
+            return Visibility.SHARED, self.agreements[value.removeprefix(SHARED_PREFIX)]
+        return value, None
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -76,15 +105,43 @@ class UploadForm(forms.Form):
         mapping, owner = data.get("mapping"), data.get("owner")
         if mapping and owner and not in_own_area(owner, mapping.kommun_id):
             self.add_error("mapping", outside_area_error(mapping.kommun, owner))
-        if data.get("visibility") == Visibility.SHARED:
-            self.add_error(
-                "visibility",
-                _(
-                    "A dataset is shared with an agreement's parties from the lägesbild; "
-                    "choose internal or public here."
-                ),
-            )
+        visibility, agreement = data.get("visibility") or (None, None)
+        if visibility == Visibility.SHARED and owner is not None:
+            coordinated = organizations_of(self.user, COORDINATOR_ROLES)
+            if not Organization.objects.filter(pk=owner.pk, pk__in=coordinated).exists():
+                self.add_error(
+                    "visibility",
+                    _("Only a coordinator of %(owner)s shares its datasets.") % {"owner": owner},
+                )
+            elif agreement is not None and not agreement.parties.filter(pk=owner.pk).exists():
+                self.add_error(
+                    "visibility",
+                    _(
+                        "%(owner)s is not a party of the agreement %(agreement)s: a dataset is "
+                        "shared only with the parties of the owner's own agreements."
+                    )
+                    % {"owner": owner, "agreement": agreement},
+                )
         return data
+
+
+def shared_with_label(agreement: Agreement) -> str:
+    return _("Shared with the agreement %(agreement)s") % {"agreement": agreement}
+
+
+class ShareForm(forms.Form):
+    """The agreements whose parties a dataset is shared with (its owner's agreements)."""
+
+    agreements = forms.ModelMultipleChoiceField(
+        label=_("Share with the parties of"),
+        queryset=Agreement.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one agreement to share the dataset with.")},
+    )
+
+    def __init__(self, *args: Any, agreements: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agreements"].queryset = agreements  # type: ignore[attr-defined]
 
 
 class WithdrawForm(forms.Form):

@@ -15,7 +15,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from samverka.tenancy.access import VisibleContent, VisibleQuerySet
+from samverka.tenancy.access import Policy, VisibleContent, VisibleQuerySet
 
 
 class SourceKind(models.TextChoices):
@@ -40,12 +40,25 @@ class DatasetQuerySet(VisibleQuerySet["Dataset"]):
 
 
 class Dataset(VisibleContent):
+    # Shared with its agreement and with every agreement of its shares (DatasetShare).
+    access_policy = Policy(also_shared="shares__agreement")
+
     kind = models.CharField(_("kind of source"), max_length=32, choices=SourceKind.choices)
     title = models.CharField(_("title"), max_length=300)
     period_start = models.DateField(_("period from"), null=True, blank=True)
     period_end = models.DateField(_("period until"), null=True, blank=True)
     file_name = models.CharField(_("file name"), max_length=300, blank=True)
     sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True, db_index=True)
+    # The column mapping it was imported with: the same file with another mapping is
+    # imported again (its rows replaced), with the same mapping it is a duplicate.
+    mapping = models.ForeignKey(
+        "ColumnMapping",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("column mapping"),
+    )
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -82,6 +95,43 @@ class Dataset(VisibleContent):
 
     def get_absolute_url(self) -> str:
         return reverse("sources:dataset", kwargs={"pk": self.pk})
+
+    def shared_with_an_agreement(self) -> bool:
+        # Shared through its shares (sources.sharing), it needs no agreement of its own.
+        return super().shared_with_an_agreement() or bool(self.pk and self.shares.exists())
+
+
+class DatasetShare(models.Model):
+    """A dataset shared by its owner with the parties of one agreement the owner is a
+    party of (see :mod:`samverka.sources.sharing`)."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="shares")
+    agreement = models.ForeignKey(
+        "agreements.Agreement",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("agreement"),
+    )
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("shared by"),
+    )
+    shared_at = models.DateTimeField(_("shared"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["dataset", "shared_at"]
+        verbose_name = _("sharing of a dataset")
+        verbose_name_plural = _("sharings of datasets")
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "agreement"], name="dataset_shared_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dataset} → {self.agreement}"
 
 
 class RejectedRow(models.Model):

@@ -42,6 +42,7 @@ from samverka.sources.models import (
     RejectedRow,
     SourceKind,
     Statistic,
+    SurveyResult,
     TimePrecision,
     TypeMapping,
 )
@@ -72,6 +73,9 @@ class ImportError_(ValueError):
 class ImportResult:
     dataset: Dataset
     already_imported: bool = False
+    # A re-import of the same file with another mapping: how many rows of the earlier
+    # import it replaced (None: not a re-import).
+    replaced: int | None = None
 
 
 def taken_reason(external_id: str) -> str:
@@ -152,23 +156,88 @@ def _rows(table: Table, file_name: str) -> Iterator[tuple[int, dict[str, str]]]:
         raise ImportError_(f"{file_name}: {exc}") from exc
 
 
-def _earlier(kind: str, owner: Organization, digest: str) -> ImportResult | None:
-    """The same file imported before for the same owner: nothing to do, and say so."""
-    earlier = Dataset.objects.in_use().filter(kind=kind, owner=owner, sha256=digest).first()
-    return ImportResult(earlier, already_imported=True) if earlier is not None else None
+def _earlier(
+    kind: str, owner: Organization, digest: str, mapping: ColumnMapping | None = None
+) -> ImportResult | None:
+    """The same file imported before for the same owner with the same mapping: nothing
+    to do, and say so. With another mapping it is imported again (see :func:`_replaced`)."""
+    earlier = Dataset.objects.in_use().filter(kind=kind, owner=owner, sha256=digest)
+    if mapping is not None:
+        earlier = earlier.filter(mapping=mapping)
+    found = earlier.first()
+    return ImportResult(found, already_imported=True) if found is not None else None
+
+
+def _replaced(kind: str, owner: Organization, digest: str) -> Dataset | None:
+    """The earlier import of the same file for the same owner (with another mapping),
+    whose rows a re-import replaces; None if there is none."""
+    return (
+        Dataset.objects.in_use()
+        .filter(kind=kind, owner=owner, sha256=digest)
+        .order_by("-imported_at", "-pk")
+        .first()
+    )
 
 
 def _new_dataset(
-    kind: str, title: str, file_name: str, digest: str, owner: Organization, user: User | None
-) -> Dataset:
-    return Dataset.objects.create(
-        kind=kind,
-        title=title,
-        owner=owner,
-        file_name=file_name[:300],
-        sha256=digest,
-        imported_by=user,
+    kind: str,
+    title: str,
+    file_name: str,
+    digest: str,
+    owner: Organization,
+    user: User | None,
+    mapping: ColumnMapping | None = None,
+) -> tuple[Dataset, int | None]:
+    """The dataset the import writes into, and how many rows of an earlier import of the
+    same file it replaces (None: a new dataset). Called inside the import's transaction:
+    the earlier rows are deleted in it, so a failing re-import leaves them as they were."""
+    earlier = _replaced(kind, owner, digest) if mapping is not None else None
+    if earlier is None:
+        dataset = Dataset.objects.create(
+            kind=kind,
+            title=title,
+            owner=owner,
+            file_name=file_name[:300],
+            sha256=digest,
+            imported_by=user,
+            mapping=mapping,
+        )
+        return dataset, None
+    return _clear_for_reimport(earlier, mapping, user)
+
+
+def _clear_for_reimport(
+    dataset: Dataset, mapping: ColumnMapping | None, user: User | None
+) -> tuple[Dataset, int]:
+    """Delete the rows of ``dataset``'s import (its events, statistics, survey results and
+    rejected rows) for a re-import with ``mapping`` to write again: the dataset (locked
+    until the import's transaction ends) and how many rows were deleted."""
+    from samverka.audit import recorder
+    from samverka.sources.models import Event
+
+    dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
+    removed = 0
+    for rows in (
+        Event.objects.filter(dataset=dataset),
+        Statistic.objects.filter(dataset=dataset),
+        SurveyResult.objects.filter(dataset=dataset),
+    ):
+        removed += rows._raw_delete(rows.db)  # plain rows, nothing refers to them
+    RejectedRow.objects.filter(dataset=dataset)._raw_delete(RejectedRow.objects.db)
+    recorder.record(
+        dataset,
+        "update",
+        {
+            _("Column mapping"): [str(dataset.mapping or "–"), str(mapping)],
+            _("Rows replaced by a re-import"): [removed, None],
+        },
     )
+    dataset.mapping = mapping
+    dataset.imported_by = user
+    for name in ("imported", "updated", "unchanged", "skipped", "rejected"):
+        setattr(dataset, f"rows_{name}", 0)
+    dataset.save(update_fields=["mapping", "imported_by", "updated_at"])
+    return dataset, removed
 
 
 def _finish(
@@ -384,7 +453,7 @@ def import_police_events(
             digest,
             owner,
             user,
-        )
+        )[0]
         counts = _write_police(dataset, read, progress)
         _finish(
             dataset,
@@ -457,7 +526,7 @@ def import_police_poll(
                 digest,
                 owner,
                 None,
-            )
+            )[0]
         counts = _write_police(dataset, read)
         poll = PollRecord.objects.create(
             dataset=dataset,
@@ -687,7 +756,7 @@ def import_statistics(
     transaction, rejected rows too, so memory follows the batch, not the file.
     """
     digest = sha256(data)
-    if (earlier := _earlier(SourceKind.CRIME_STATISTICS, owner, digest)) is not None:
+    if (earlier := _earlier(SourceKind.CRIME_STATISTICS, owner, digest, mapping)) is not None:
         return earlier
     _check_mapping_area(mapping, owner, file_name)
     table = _open_table(
@@ -707,13 +776,14 @@ def import_statistics(
     last: dt.date | None = None
 
     with transaction.atomic():
-        dataset = _new_dataset(
+        dataset, replaced = _new_dataset(
             SourceKind.CRIME_STATISTICS,
             title or _("Statistics: %(file)s") % {"file": file_name},
             file_name,
             digest,
             owner,
             user,
+            mapping,
         )
         rejected = _RejectionWriter(dataset)
         objects: list[Statistic] = []
@@ -782,7 +852,7 @@ def import_statistics(
         )
     if progress:
         progress(total, total)
-    return ImportResult(dataset)
+    return ImportResult(dataset, replaced=replaced)
 
 
 STATISTICS_BATCH = 2000
@@ -1010,7 +1080,7 @@ def import_population(
             digest,
             owner,
             user,
-        )
+        )[0]
         Population.objects.bulk_create(
             [
                 Population(dataset=dataset, kommun_id=k, year=y, population=p)
@@ -1100,7 +1170,7 @@ def import_areas(
             digest,
             owner,
             user,
-        )
+        )[0]
         created = updated = 0
         for name, geometry in areas.items():
             _area, was_created = SubArea.objects.update_or_create(
@@ -1174,7 +1244,7 @@ def import_event_table(
     """
     kind = mapping.kind if mapping.kind == SourceKind.EST else SourceKind.EVENT_TABLE
     digest = sha256(data)
-    if (earlier := _earlier(kind, owner, digest)) is not None:
+    if (earlier := _earlier(kind, owner, digest, mapping)) is not None:
         return earlier
     _check_mapping_area(mapping, owner, file_name)
     required = [mapping.date_column, mapping.category_column]
@@ -1210,13 +1280,14 @@ def import_event_table(
         return row_chunks(_open_table(data, file_name, []))
 
     with transaction.atomic():
-        dataset = _new_dataset(
+        dataset, replaced = _new_dataset(
             kind,
             title or _("Events: %(file)s") % {"file": file_name},
             file_name,
             digest,
             owner,
             user,
+            mapping,
         )
         exact, direct = False, True
         while True:
@@ -1248,7 +1319,7 @@ def import_event_table(
         )
     if progress:
         progress(total, total)
-    return ImportResult(dataset)
+    return ImportResult(dataset, replaced=replaced)
 
 
 def _checked_ahead(

@@ -249,7 +249,7 @@ def import_survey(
     from samverka.sources import services
 
     digest = services.sha256(data)
-    if (earlier := services._earlier(SourceKind.SURVEY, owner, digest)) is not None:
+    if (earlier := services._earlier(SourceKind.SURVEY, owner, digest, mapping)) is not None:
         return earlier
     services._check_mapping_area(mapping, owner, file_name)
     table = open_table(data, file_name, mapping)
@@ -258,13 +258,14 @@ def import_survey(
     read = imported = skipped = 0
     years: list[int] = []
     with transaction.atomic():
-        dataset = services._new_dataset(
+        dataset, replaced = services._new_dataset(
             SourceKind.SURVEY,
             title or _("Survey: %(file)s") % {"file": file_name},
             file_name,
             digest,
             owner,
             user,
+            mapping,
         )
         rejected = services._RejectionWriter(dataset)
         results: list[SurveyResult] = []
@@ -302,7 +303,7 @@ def import_survey(
             rejected_before=rejected.written,
             skipped=skipped,
         )
-    return services.ImportResult(dataset)
+    return services.ImportResult(dataset, replaced=replaced)
 
 
 def _result(

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -24,7 +25,7 @@ from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from samverka.audit.recorder import acting_as
-from samverka.sources import services
+from samverka.sources import services, sharing
 from samverka.sources.models import ImportJob, JobStatus, SourceKind
 from samverka.tenancy.access import Visibility
 
@@ -177,6 +178,12 @@ def run_import(job_id: int) -> None:
     progress.remove()
     dataset = result.dataset
     message = "already" if result.already_imported else ""
+    if result.replaced is not None:
+        with translation.override(settings.LANGUAGE_CODE):
+            message = _(
+                "The file was imported before with another column mapping: this import "
+                "replaced the %(count)s rows of the earlier import."
+            ) % {"count": result.replaced}
     with transaction.atomic():
         ImportJob.objects.filter(pk=job_id).update(
             status=JobStatus.DONE,
@@ -209,7 +216,16 @@ def _import(job: ImportJob, data: bytes, progress: JobProgress) -> services.Impo
         else:
             raise services.ImportError_(f"{job.file_name}: no importer for {job.kind}")
         dataset = result.dataset
-        if not result.already_imported and job.visibility != dataset.visibility:
+        if result.already_imported:
+            return result
+        if job.visibility == Visibility.SHARED and job.agreement is not None:
+            # Shared with the agreement chosen at upload, as its coordinator would share it.
+            try:
+                sharing.share(dataset, [job.agreement], by=job.created_by)
+            except (PermissionDenied, ValidationError):
+                # The uploader no longer coordinates the owner: it stays internal.
+                logger.warning("import job %s: not shared, the uploader may not share", job.pk)
+        elif result.replaced is None and job.visibility != dataset.visibility:
             dataset.visibility = job.visibility
             dataset.agreement_id = job.agreement_id
             if job.visibility == Visibility.PUBLIC:

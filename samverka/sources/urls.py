@@ -14,4 +14,6 @@ urlpatterns = [
     path("<int:pk>/", views.dataset_detail, name="dataset"),
     path("<int:pk>/avvisade.csv", views.rejected_csv, name="rejected_csv"),
     path("<int:pk>/dra-tillbaka/", views.withdraw, name="withdraw"),
+    path("<int:pk>/dela/", views.share, name="share"),
+    path("<int:pk>/dela/<int:agreement_pk>/sluta/", views.unshare, name="unshare"),
 ]

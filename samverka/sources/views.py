@@ -9,20 +9,21 @@ from itertools import chain, islice
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from samverka.lib.spreadsheet import csv_attachment
 from samverka.organizations.models import Organization
-from samverka.sources import services, survey_mapping
+from samverka.sources import services, sharing, survey_mapping
 from samverka.sources.forms import (
     MappingColumnsForm,
     MappingStartForm,
     MapTypeForm,
+    ShareForm,
     UploadForm,
     WithdrawForm,
 )
@@ -30,7 +31,7 @@ from samverka.sources.models import ColumnMapping, Dataset, ImportJob, JobStatus
 from samverka.sources.survey_mapping import read_sample
 from samverka.sources.tabular import TableError
 from samverka.sources.tasks import fail_stalled_jobs, run_import
-from samverka.tenancy.access import VIEW, get_or_404
+from samverka.tenancy.access import COORDINATE, VIEW, Visibility, get_or_404
 
 
 def dataset_list(request: HttpRequest) -> HttpResponse:
@@ -72,7 +73,8 @@ def upload(request: HttpRequest) -> HttpResponse:
         job = ImportJob.objects.create(
             kind=form.cleaned_data["kind"],
             owner=form.cleaned_data["owner"],
-            visibility=form.cleaned_data["visibility"],
+            visibility=form.cleaned_data["visibility"][0],
+            agreement=form.cleaned_data["visibility"][1],
             title=form.cleaned_data["title"],
             mapping=form.cleaned_data["mapping"],
             file_name=upload_file.name[:300],
@@ -102,6 +104,10 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rejected": dataset.rejected.all()[:100],
             "can_withdraw": dataset.withdrawn_at is None
             and Dataset.objects.editable_by(request.user).filter(pk=pk).exists(),
+            "shared_with": sharing.shared_agreements(dataset),
+            "can_share": dataset.withdrawn_at is None
+            and dataset.visibility != Visibility.PUBLIC
+            and sharing.can_share(dataset, request.user),
         },
     )
 
@@ -128,6 +134,59 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect(dataset)
     return render(request, "sources/withdraw.html", {"dataset": dataset, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def share(request: HttpRequest, pk: int) -> HttpResponse:
+    """Share the dataset with the parties of agreements its owner is a party of."""
+    dataset = get_or_404(Dataset.objects.select_related("owner"), request.user, COORDINATE, pk=pk)
+    form = ShareForm(request.POST or None, agreements=sharing.shareable_agreements(dataset))
+    if request.method == "POST" and form.is_valid():
+        try:
+            sharing.share(dataset, form.cleaned_data["agreements"], by=request.user)  # type: ignore[arg-type]
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                _("The dataset is shared: the parties of %(agreements)s read it and may use it.")
+                % {"agreements": ", ".join(str(a) for a in form.cleaned_data["agreements"])},
+            )
+            return redirect(dataset)
+    return render(
+        request,
+        "sources/share.html",
+        {"dataset": dataset, "form": form, "shared_with": sharing.shared_agreements(dataset)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unshare(request: HttpRequest, pk: int, agreement_pk: int) -> HttpResponse:
+    """Withdraw a sharing: first what depends on it, then (POST) the withdrawal."""
+    dataset = get_or_404(Dataset.objects.select_related("owner"), request.user, COORDINATE, pk=pk)
+    agreement = sharing.shared_agreements(dataset).filter(pk=agreement_pk).first()
+    if agreement is None:
+        raise Http404
+    if request.method == "POST":
+        sharing.unshare(dataset, agreement, by=request.user)  # type: ignore[arg-type]
+        messages.success(
+            request,
+            _("The dataset is no longer shared with the parties of %(agreement)s.")
+            % {"agreement": agreement},
+        )
+        return redirect(dataset)
+    return render(
+        request,
+        "sources/unshare.html",
+        {
+            "dataset": dataset,
+            "agreement": agreement,
+            "dependents": sharing.dependents(dataset, agreement),
+        },
+    )
 
 
 @login_required

@@ -6,7 +6,8 @@ memberships and agreements by their model labels only.
 Every piece of content has an owning organization and a visibility:
 
 * ``internal``: readable by the owning organization only;
-* ``shared``: readable by every party of the agreement it belongs to;
+* ``shared``: readable by every party of the agreement it belongs to (and, for a model
+  whose policy names ``also_shared``, of every further agreement it is shared with);
 * ``public``: readable by anyone, once it is published (``published_at`` set).
   Until then it is readable as if it were shared.
 
@@ -98,20 +99,28 @@ def writing_party(user: AnyUser, agreement_id: int | None) -> Any:
     )
 
 
-def visibility_q(user: AnyUser, prefix: str = "") -> Q:
-    """The condition under which ``user`` may read content; ``prefix`` reaches a related object."""
+def _shared_with(prefix: str, agreements: Any, also_shared: str | None) -> Q:
+    """Shared (or public, not yet published) with one of ``agreements``: the content's
+    agreement, or one of the further agreements ``also_shared`` reaches."""
+    shared = (Visibility.SHARED, Visibility.PUBLIC)
+    condition = Q(**{f"{prefix}visibility__in": shared, f"{prefix}agreement__in": agreements})
+    if also_shared:
+        condition |= Q(
+            **{f"{prefix}visibility__in": shared, f"{prefix}{also_shared}__in": agreements}
+        )
+    return condition
+
+
+def visibility_q(user: AnyUser, prefix: str = "", also_shared: str | None = None) -> Q:
+    """The condition under which ``user`` may read content; ``prefix`` reaches a related object,
+    ``also_shared`` (from the content) the further agreements it is shared with."""
     public = Q(**{f"{prefix}visibility": Visibility.PUBLIC, f"{prefix}published_at__isnull": False})
     if not user.is_authenticated or not user.is_active:
         return public
     return (
         public
         | Q(**{f"{prefix}owner__in": organizations_of(user)})
-        | Q(
-            **{
-                f"{prefix}visibility__in": (Visibility.SHARED, Visibility.PUBLIC),
-                f"{prefix}agreement__in": agreements_of(user),
-            }
-        )
+        | _shared_with(prefix, agreements_of(user), also_shared)
     )
 
 
@@ -132,10 +141,13 @@ class Policy:
     roles read the row too (e.g. the coordinators of a party asked to join).
     ``changers`` / ``coordinators``: the organizations whose writing members change it,
     whose coordinators coordinate it (adopt, decide for the parties).
+    ``also_shared``: a lookup from the content to further agreements it is shared with
+    (a dataset shared with the parties of several agreements), beside its ``agreement``.
     ``administer`` is the platform administrator's, for every model.
     """
 
     content: str | None = ""
+    also_shared: str | None = None
     parties: str | None = None
     published: str | None = None
     also_readers: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -153,7 +165,7 @@ class Policy:
 
     def _view(self, user: AnyUser) -> Q:
         if self.content is not None:
-            return visibility_q(user, self.content)
+            return visibility_q(user, self.content, self.also_shared)
         condition = Q(**{f"{self.published}__isnull": False}) if self.published else Q(pk__in=[])
         if _active(user) and self.parties:
             condition |= Q(**{f"{self.parties}__in": organizations_of(user)})
@@ -165,6 +177,8 @@ class Policy:
     def crosses_many(self, action: Action) -> bool:
         """Whether the lookup may match a row more than once (through a many-to-many)."""
         if action == VIEW and self.content is None and self.also_readers:
+            return True
+        if action == VIEW and self.content is not None and self.also_shared:
             return True
         lookup = {
             VIEW: self.parties if self.content is None else None,
@@ -197,6 +211,26 @@ def restrict(queryset: models.QuerySet[_M], user: AnyUser, action: Action) -> mo
     condition = policy.condition(user, action)
     if policy.crosses_many(action):
         # One row per object, without DISTINCT on the caller's query.
+        return queryset.filter(
+            pk__in=queryset.model._default_manager.filter(condition).values("pk")
+        )
+    return queryset.filter(condition)
+
+
+def readable_by_parties(
+    queryset: models.QuerySet[_M], agreement_id: int | None
+) -> models.QuerySet[_M]:
+    """The rows of ``queryset`` that every party of the agreement ``agreement_id`` reads,
+    whoever the user: published public content, and content shared with that agreement.
+    What a joint thing of the agreement (its lägesbild, its plan) may be built on."""
+    policy = policy_of(queryset.model)
+    if policy.content is None:
+        raise TypeError(f"{queryset.model._meta.label} is not content with a visibility")
+    prefix = policy.content
+    condition = Q(
+        **{f"{prefix}visibility": Visibility.PUBLIC, f"{prefix}published_at__isnull": False}
+    ) | _shared_with(prefix, [agreement_id] if agreement_id else [], policy.also_shared)
+    if policy.also_shared:
         return queryset.filter(
             pk__in=queryset.model._default_manager.filter(condition).values("pk")
         )
@@ -252,9 +286,13 @@ class VisibleContent(models.Model):
     class Meta:
         abstract = True
 
+    def shared_with_an_agreement(self) -> bool:
+        """Whether there is an agreement whose parties shared content is shared with."""
+        return self.agreement_id is not None
+
     def clean(self) -> None:
         super().clean()
-        if self.visibility == Visibility.SHARED and self.agreement_id is None:
+        if self.visibility == Visibility.SHARED and not self.shared_with_an_agreement():
             raise ValidationError({"agreement": _("Shared content must belong to an agreement.")})
         if (
             self.agreement_id is not None

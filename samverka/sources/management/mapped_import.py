@@ -65,6 +65,11 @@ class MappedImportCommand(BaseCommand):
                 f"{path.name} was imported already (dataset {dataset.pk}): 0 new rows."
             )
             return
+        if result.replaced is not None:
+            self.stdout.write(
+                f"{path.name} was imported before with another mapping: the "
+                f"{result.replaced} rows of dataset {dataset.pk} are replaced."
+            )
         self.stdout.write(f"dataset {dataset.pk}: {self.counts(dataset)}")
         for row in dataset.rejected.all()[:20]:
             self.stdout.write(f"  row {row.row_number}, {row.field}: {row.reason}")
