@@ -41,6 +41,7 @@ from samverka.agreements.models import (
     AgreementReading,
     ChangeProposal,
     Duty,
+    DutyKind,
     Forum,
     ForumYear,
     PriorityArea,
@@ -501,6 +502,13 @@ def duty_update(request: HttpRequest, pk: int, duty_pk: int) -> HttpResponse:
         messages.error(request, " ".join(str(e) for e in form.errors.get("due_on", [])))
         return redirect("agreements:cycle", pk=pk)
     action = form.cleaned_data["action"]
+    if action in ("done", "undo") and duty.kind == DutyKind.CITIZEN_PROMISE:
+        # Fulfilled by adopting the medborgarlöfte, never ticked by hand.
+        messages.error(
+            request,
+            _("This duty is done when the steering group's adoption of the promise is recorded."),
+        )
+        return redirect("agreements:cycle", pk=pk)
     if action == "done":
         duty.done_on, duty.done_by = timezone.localdate(), request.user  # type: ignore[assignment]
     elif action == "undo":
