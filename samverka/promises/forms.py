@@ -132,7 +132,12 @@ class AdoptForm(forms.Form):
 
 
 class JudgementForm(forms.Form):
-    judgement = forms.ChoiceField(label=_("Judgement"), choices=Judgement.choices)
+    judgement = forms.ChoiceField(
+        label=_("Judgement"),
+        choices=[("", _("As the plan's follow-up gives it")), *Judgement.choices],
+        required=False,
+        help_text=_("Leave it to the plan, or judge otherwise: the plan's judgement is kept too."),
+    )
     explanation = forms.CharField(
         label=_("Public explanation"),
         widget=forms.Textarea(attrs={"rows": 2}),

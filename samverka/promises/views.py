@@ -311,7 +311,9 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
             request.POST or None,
             prefix=f"c{commitment.pk}",
             initial={
-                "judgement": commitment.judgement or suggested,
+                "judgement": ""
+                if commitment.judgement == commitment.suggested
+                else commitment.judgement,
                 "explanation": commitment.explanation,
             },
         )
