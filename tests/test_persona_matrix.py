@@ -452,6 +452,7 @@ MATRIX: dict[str, Line] = {
         pk("promise_published"), PROMISE_WRITE_DONE, PROMISE_WRITE_DONE
     ),
     "promises:commitment_add": Line(pk("promise_draft"), WRITE_A, WRITE_A),
+    "promises:import": Line(pk("promise_draft"), PROMISE_WRITE_A, PROMISE_WRITE_A),
     "promises:commitment_edit": Line(
         promise(commitment_pk="commitment_police"), POLICE_A_ONLY, POLICE_A_ONLY
     ),

@@ -148,3 +148,55 @@ class JudgementForm(forms.Form):
 
 class FollowUpDateForm(forms.Form):
     as_of = forms.DateField(label=_("Followed up as of"), widget=DATE)
+
+
+MAX_TEXT_FILE = 1_000_000  # bytes: a promise is a page or two
+
+
+class ImportTextForm(forms.Form):
+    text = forms.CharField(
+        label=_("The promise's text"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        required=False,
+        help_text=_("Paste the text of an earlier medborgarlöfte, or choose a text file below."),
+    )
+    file = forms.FileField(label=_("Or a text file (TXT)"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        upload = data.get("file")
+        if upload is not None:
+            if upload.size > MAX_TEXT_FILE:
+                self.add_error("file", _("The file is larger than 1 MB: is it a text file?"))
+                return data
+            raw = upload.read()
+            try:
+                data["text"] = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                data["text"] = raw.decode("cp1252", errors="replace")
+        if not (data.get("text") or "").strip():
+            self.add_error("text", _("Paste the text or choose a file."))
+        return data
+
+
+IMPORT_GIVERS = [(value, label) for value, label in Giver.choices if value != Giver.OTHER]
+
+
+class ReviewRowForm(forms.Form):
+    include = forms.BooleanField(label=_("Take it"), required=False, initial=True)
+    giver = forms.ChoiceField(label=_("Given by"), choices=IMPORT_GIVERS)
+    text = forms.CharField(
+        label=_("The promise"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[validate_no_personal_data],
+    )
+    place = forms.CharField(
+        label=_("Place or group"),
+        required=False,
+        max_length=300,
+        validators=[validate_no_personal_data],
+    )
+    line = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+ReviewFormSet = forms.formset_factory(ReviewRowForm, extra=0)

@@ -294,3 +294,37 @@ def close(promise: CitizenPromise) -> CitizenPromise:
     promise.status = PromiseStatus.CLOSED
     promise.save(update_fields=["status", "updated_at"])
     return promise
+
+
+@transaction.atomic
+def import_commitments(promise: CitizenPromise, rows: list[dict[str, str]]) -> list[Commitment]:
+    """The commitments of an existing promise text, as reviewed (``rows``: giver, text,
+    place). The text was agreed by both parties before it came here, so a writer of either
+    party transcribes it whole, in each giver's name; the approvals are cleared, so both
+    coordinators approve what was transcribed before it is adopted. A refused row is named
+    and nothing is saved."""
+    _ensure_open(promise)
+    created = []
+    position = promise.commitments.count()
+    for number, row in enumerate(rows, start=1):
+        commitment = Commitment(
+            promise=promise,
+            giver=row["giver"],
+            text=row["text"].strip(),
+            place=row.get("place", "").strip(),
+            position=position + number,
+        )
+        try:
+            if commitment.giver == Giver.OTHER:
+                raise ValidationError({"giver": _("Another party writes its own commitments.")})
+            commitment.full_clean()
+            commitment.save()
+        except ValidationError as error:
+            raise ValidationError(
+                _("Commitment %(number)s: %(error)s")
+                % {"number": number, "error": " ".join(error.messages)}
+            ) from error
+        commitment.parties.set(giving_parties(commitment))
+        created.append(commitment)
+    _clear_approvals(promise)
+    return created

@@ -15,6 +15,7 @@ urlpatterns = [
         views.commitment_delete,
         name="commitment_delete",
     ),
+    path("<int:pk>/importera/", views.promise_import, name="import"),
     path("<int:pk>/godkann/", views.promise_approve, name="approve"),
     path("<int:pk>/anta/", views.promise_adopt, name="adopt"),
     path("<int:pk>/publicera/", views.promise_publish, name="publish"),

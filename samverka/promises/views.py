@@ -20,14 +20,16 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from samverka.lib.downloads import DOCX, PDF, attachment
 from samverka.plans import documents as plan_documents
 from samverka.plans.models import ActionPlan, Goal, Measure, MeasureStatus
-from samverka.promises import documents, followup, services
+from samverka.promises import documents, followup, parsing, services
 from samverka.promises.forms import (
     AdoptForm,
     CommitmentForm,
     FollowUpDateForm,
+    ImportTextForm,
     JudgementForm,
     PromiseForm,
     PromiseStartForm,
+    ReviewFormSet,
 )
 from samverka.promises.models import (
     PUBLIC_STATES,
@@ -399,3 +401,48 @@ def promise_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def promise_docx(request: HttpRequest, pk: int) -> HttpResponse:
     promise = _document_promise(request, pk)
     return attachment(documents.render_docx(promise), DOCX, documents.filename(promise, "docx"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def promise_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """An existing promise text (pasted, or a TXT file): the commitments found with their
+    giver, then a review in which each is taken or left, its giver and words corrected."""
+    promise = get_or_404(_promises(), request.user, CHANGE, pk=pk)
+    if not promise.is_open:
+        messages.error(request, _("An adopted promise is not changed."))
+        return redirect(promise)
+    context: dict[str, Any] = {"promise": promise}
+    if request.method == "POST" and request.POST.get("step") == "save":
+        formset = ReviewFormSet(request.POST, prefix="row")
+        if formset.is_valid():
+            rows = [f.cleaned_data for f in formset.forms if f.cleaned_data.get("include")]
+            try:
+                created = services.import_commitments(promise, rows)
+            except ValidationError as error:
+                _refused(request, error)
+            else:
+                messages.success(
+                    request,
+                    _("%(count)s commitments are added; both parties approve them again.")
+                    % {"count": len(created)},
+                )
+                return redirect(promise)
+        return render(request, "promises/import.html", context | {"formset": formset}, status=400)
+    form = ImportTextForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        found = parsing.find_commitments(form.cleaned_data["text"])
+        if found:
+            formset = ReviewFormSet(
+                prefix="row",
+                initial=[{"giver": c.giver, "text": c.text, "line": c.line} for c in found],
+            )
+            return render(request, "promises/import.html", context | {"formset": formset})
+        form.add_error(
+            "text",
+            _(
+                "No commitment was found: a commitment names who promises and how, e.g. "
+                "“Polisen lovar att …”, “Kommunen ska …”, “Tillsammans ska vi …”."
+            ),
+        )
+    return render(request, "promises/import.html", context | {"form": form})

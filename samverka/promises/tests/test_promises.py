@@ -360,3 +360,71 @@ class DocumentTest(PromiseTestCase):
         paragraphs = "\n".join(p.text for p in document.paragraphs)
         self.assertIn("Polisen: Polisen ska vara synlig i hamnen.", paragraphs)
         self.assertIn("Kommunen: Kommunen ska laga belysningen.", paragraphs)
+
+
+class ImportTest(PromiseTestCase):
+    TEXT = (
+        "Medborgarlöfte 2027\n\nInbrotten har ökat i Centrum.\n\nPolisen lovar att:\n"
+        "- synas i centrum på fredagskvällar\n\nKommunen ska laga belysningen i parken. "
+        "Tillsammans ska vi hålla två trygghetsvandringar.\n"
+    )
+
+    def test_a_pasted_text_is_read_reviewed_and_saved(self) -> None:
+        promise = self.start()
+        self.commit(promise, Giver.KOMMUN, "Kommunen ska röja.", self.coordinator)
+        services.approve(promise, self.coordinator)
+        self.client.force_login(self.police)
+        review = self.client.post(self.url("import", promise), {"step": "read", "text": self.TEXT})
+        self.assertEqual(review.status_code, 200)
+        self.assertContains(review, "Synas i centrum på fredagskvällar")
+        self.assertEqual(Commitment.objects.filter(promise=promise).count(), 1)  # not yet
+        rows = review.context["formset"].initial
+        self.assertEqual([row["giver"] for row in rows], [Giver.POLICE, Giver.KOMMUN, Giver.BOTH])
+        # The reviewer leaves the kommun's line out and corrects the joint one's words.
+        data = {
+            "step": "save",
+            "row-TOTAL_FORMS": "3",
+            "row-INITIAL_FORMS": "3",
+            "row-0-include": "on",
+            "row-0-giver": Giver.POLICE,
+            "row-0-text": rows[0]["text"],
+            "row-1-giver": Giver.KOMMUN,
+            "row-1-text": rows[1]["text"],
+            "row-2-include": "on",
+            "row-2-giver": Giver.BOTH,
+            "row-2-text": "Tillsammans ska vi hålla tre trygghetsvandringar.",
+            "row-2-place": "Centrum",
+        }
+        self.assertEqual(self.client.post(self.url("import", promise), data).status_code, 302)
+        added = Commitment.objects.filter(promise=promise).order_by("position")
+        self.assertEqual(
+            [(c.giver, c.text) for c in added][1:],
+            [
+                (Giver.POLICE, "Synas i centrum på fredagskvällar"),
+                (Giver.BOTH, "Tillsammans ska vi hålla tre trygghetsvandringar."),
+            ],
+        )
+        self.assertEqual(set(added.last().parties.all()), {self.kommun, self.lpo})
+        self.assertFalse(promise.approvals.exists())  # both approve what was imported
+
+    def test_a_row_with_personal_data_is_named_and_nothing_is_saved(self) -> None:
+        promise = self.start()
+        with self.assertRaises(ValidationError) as refused:
+            services.import_commitments(
+                promise,
+                [
+                    {"giver": Giver.POLICE, "text": "Polisen ska synas."},
+                    {"giver": Giver.KOMMUN, "text": "Ring 070-123 45 67 för frågor."},
+                ],
+            )
+        self.assertTrue(refused.exception.messages[0].startswith("Löfte 2:"))
+        self.assertFalse(promise.commitments.exists())
+
+    def test_a_text_without_commitments_is_refused_with_a_hint(self) -> None:
+        promise = self.start()
+        self.client.force_login(self.coordinator)
+        response = self.client.post(
+            self.url("import", promise), {"step": "read", "text": "Inbrotten har ökat."}
+        )
+        self.assertContains(response, "Polisen lovar att")
+        self.assertFalse(promise.commitments.exists())
