@@ -115,12 +115,12 @@ def promise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(promise=promise)
         .values_list("pk", flat=True)
     )
-    readable_measures = set(
-        restrict(Measure.objects.all(), request.user, VIEW).values_list("pk", flat=True)
-    )
+    linked = Measure.objects.filter(commitments__promise=promise)
+    readable_measures = set(restrict(linked, request.user, VIEW).values_list("pk", flat=True))
     readable_goals = set(
         Goal.objects.filter(
-            plan__in=restrict(ActionPlan.objects.all(), request.user, VIEW).values("pk")
+            commitments__promise=promise,
+            plan__in=restrict(ActionPlan.objects.all(), request.user, VIEW).values("pk"),
         ).values_list("pk", flat=True)
     )
     rows = [
@@ -160,6 +160,8 @@ def promise_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(promise)
     form = PromiseForm(request.POST or None, instance=promise)
     if request.method == "POST" and form.is_valid():
+        if not form.has_changed():  # nothing to approve again
+            return redirect(promise)
         try:
             services.save_promise(form.save(commit=False), form.cleaned_data["problems"])
         except ValidationError as error:
@@ -189,6 +191,8 @@ def commitment_edit(
         request.POST or None, instance=instance, promise=promise, user=request.user
     )
     if request.method == "POST" and form.is_valid():
+        if instance.pk and not form.has_changed():  # nothing to approve again
+            return redirect(promise.get_absolute_url() + f"#commitment-{instance.pk}")
         try:
             commitment = services.save_commitment(
                 form.save(commit=False),

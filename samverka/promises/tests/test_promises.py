@@ -428,3 +428,21 @@ class ImportTest(PromiseTestCase):
         )
         self.assertContains(response, "Polisen lovar att")
         self.assertFalse(promise.commitments.exists())
+
+
+class UnchangedTest(PromiseTestCase):
+    def test_saving_without_a_change_keeps_the_approvals(self) -> None:
+        promise = self.start()
+        joint = self.commit(promise, Giver.BOTH, "Vi ska vandra.", self.coordinator)
+        services.approve(promise, self.coordinator)
+        self.client.force_login(self.coordinator)
+        self.client.post(
+            self.url("commitment_edit", promise, joint.pk),
+            {"giver": Giver.BOTH, "text": "Vi ska vandra.", "place": "Centrum"},
+        )
+        self.assertEqual(promise.approvals.count(), 1)
+        self.client.post(
+            self.url("commitment_edit", promise, joint.pk),
+            {"giver": Giver.BOTH, "text": "Vi ska vandra två gånger.", "place": "Centrum"},
+        )
+        self.assertEqual(promise.approvals.count(), 0)
