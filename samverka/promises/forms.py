@@ -6,7 +6,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samverka.agreements.forms import MAX_IMPORT_BYTES
 from samverka.agreements.models import PriorityArea
+from samverka.agreements.parsing import extract_text
 from samverka.lib.privacy import validate_no_personal_data
 from samverka.organizations.models import Organization
 from samverka.plans.models import ActionPlan, Goal, Measure
@@ -150,30 +152,35 @@ class FollowUpDateForm(forms.Form):
     as_of = forms.DateField(label=_("Followed up as of"), widget=DATE)
 
 
-MAX_TEXT_FILE = 1_000_000  # bytes: a promise is a page or two
-
-
 class ImportTextForm(forms.Form):
     text = forms.CharField(
         label=_("The promise's text"),
         widget=forms.Textarea(attrs={"rows": 12}),
         required=False,
-        help_text=_("Paste the text of an earlier medborgarlöfte, or choose a text file below."),
+        help_text=_("Paste the text of an earlier medborgarlöfte, or choose a file below."),
     )
-    file = forms.FileField(label=_("Or a text file (TXT)"), required=False)
+    file = forms.FileField(
+        label=_("Or a file (TXT, Word or PDF)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.md,.docx,.pdf"}),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         upload = data.get("file")
         if upload is not None:
-            if upload.size > MAX_TEXT_FILE:
-                self.add_error("file", _("The file is larger than 1 MB: is it a text file?"))
+            if upload.size > MAX_IMPORT_BYTES:
+                self.add_error("file", _("The file is larger than 10 MB."))
                 return data
-            raw = upload.read()
             try:
-                data["text"] = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                data["text"] = raw.decode("cp1252", errors="replace")
+                data["text"] = extract_text(upload.read(), upload.name or "")
+            except ValueError:
+                self.add_error(
+                    "file",
+                    _("%(file)s could not be read: use a text file (TXT), Word (DOCX) or PDF.")
+                    % {"file": upload.name},
+                )
+                return data
         if not (data.get("text") or "").strip():
             self.add_error("text", _("Paste the text or choose a file."))
         return data

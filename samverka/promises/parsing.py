@@ -194,19 +194,30 @@ PLACE_PREPOSITIONS = frozenset({"i", "på", "inom"})
 
 
 def _heading_giver(text: str, vocab: Vocabulary) -> str | None:
-    """The giver a heading line names for the bullets under it, or None."""
+    """The giver a heading line names for the items under it, or None: "Polisen lovar
+    att:", "Vi lovar" (nothing after the verb), "Kommunen:" or just "Polisen"."""
     words = _words(text)
     if not words:
         return None
-    if text.rstrip().endswith(":"):
+    verb = _verb_at(words, vocab)
+    colon = text.rstrip().endswith(":")
+    if colon or (verb is not None and verb[1] == len(words)):
         named = giver_of(text, vocab)
         if named:
             return named
-    if len(words) <= HEADING_WORDS and _verb_at(words, vocab) is None:
+    if len(words) <= HEADING_WORDS and verb is None:
         return _combine(_givers_in(words, vocab))
-    if text.rstrip().endswith(":"):
+    if colon:
         return _combine(_givers_in(words[: vocab.subject_window], vocab))
     return None
+
+
+_MARKUP = re.compile(r"^#{1,6}\s+|^(\*\*|__)(?=\S)|(?<=\S)(\*\*|__)(?=[:.]?$)")
+
+
+def _plain(line: str) -> str:
+    """A line without the Markdown marks a Word or Markdown file brings (headings, bold)."""
+    return _MARKUP.sub("", line.strip()).strip()
 
 
 def _bullet(line: str, vocab: Vocabulary) -> str | None:
@@ -247,7 +258,7 @@ def find_commitments(text: str, vocab: Vocabulary | None = None) -> list[FoundCo
         paragraph.clear()
 
     for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
+        line = _plain(raw)
         if not line:
             flush_paragraph()
             continue

@@ -410,8 +410,9 @@ def promise_docx(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def promise_import(request: HttpRequest, pk: int) -> HttpResponse:
-    """An existing promise text (pasted, or a TXT file): the commitments found with their
-    giver, then a review in which each is taken or left, its giver and words corrected."""
+    """An existing promise text (pasted, or a text, Word or PDF file): the commitments
+    found with their giver, then a review in which each is taken or left, its giver and
+    words corrected."""
     promise = get_or_404(_promises(), request.user, CHANGE, pk=pk)
     if not promise.is_open:
         messages.error(request, _("An adopted promise is not changed."))

@@ -446,3 +446,38 @@ class UnchangedTest(PromiseTestCase):
             {"giver": Giver.BOTH, "text": "Vi ska vandra två gånger.", "place": "Centrum"},
         )
         self.assertEqual(promise.approvals.count(), 0)
+
+
+class ImportFileTest(PromiseTestCase):
+    def test_a_word_file_is_read_with_its_bullets(self) -> None:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        document = docx.Document()
+        document.add_heading("Medborgarlöfte 2027", level=0)
+        document.add_paragraph("Polisen lovar att:")
+        document.add_paragraph("synas vid skolorna varje vecka", style="List Bullet")
+        document.add_paragraph("Tillsammans ska vi ordna två trygghetsvandringar.")
+        buffer = io.BytesIO()
+        document.save(buffer)
+        promise = self.start()
+        self.client.force_login(self.coordinator)
+        upload = SimpleUploadedFile("lofte.docx", buffer.getvalue())
+        review = self.client.post(self.url("import", promise), {"step": "read", "file": upload})
+        rows = review.context["formset"].initial
+        self.assertEqual(
+            [(row["giver"], row["text"]) for row in rows],
+            [
+                (Giver.POLICE, "Synas vid skolorna varje vecka"),
+                (Giver.BOTH, "Tillsammans ska vi ordna två trygghetsvandringar."),
+            ],
+        )
+
+    def test_a_file_that_is_not_text_is_refused_by_name(self) -> None:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        promise = self.start()
+        self.client.force_login(self.coordinator)
+        upload = SimpleUploadedFile("bild.png", b"\x89PNG\r\n")
+        response = self.client.post(self.url("import", promise), {"step": "read", "file": upload})
+        self.assertContains(response, "bild.png")
+        self.assertNotIn("formset", response.context)
