@@ -7,6 +7,9 @@ class PromisesConfig(AppConfig):
     verbose_name = _("Citizen promises")
 
     def ready(self) -> None:
+        from django.urls import reverse
+
+        from samverka.agreements.importing import Elsewhere
         from samverka.audit.recorder import Scope, register
         from samverka.promises.models import CitizenPromise, Commitment, PromiseApproval
 
@@ -16,6 +19,25 @@ class PromisesConfig(AppConfig):
                 promise.owner_id, promise.agreement_id, promise.visibility, promise.published_at
             )
 
+        from samverka.agreements.importing import register_recogniser
+        from samverka.promises.parsing import is_promise
+
+        def as_promise(text: str) -> Elsewhere | None:
+            if not is_promise(text):
+                return None
+            return Elsewhere(
+                str(
+                    _(
+                        "This text reads as a medborgarlöfte, not an agreement: its "
+                        "commitments are imported into a citizen promise (open the promise "
+                        "and choose “Import a promise text”)."
+                    )
+                ),
+                reverse("promises:list"),
+                str(_("To the citizen promises")),
+            )
+
+        register_recogniser(as_promise)
         register(CitizenPromise, exclude={"updated_at"})
         register(Commitment, scope=of_promise)
         register(PromiseApproval, scope=of_promise)

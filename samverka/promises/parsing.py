@@ -38,6 +38,8 @@ class Vocabulary:
     bullets: tuple[str, ...]
     subject_window: int
     verb_within: int
+    promise_words: tuple[str, ...] = ()
+    agreement_words: tuple[str, ...] = ()
 
 
 def _term(term: str) -> re.Pattern[str]:
@@ -68,6 +70,8 @@ def vocabulary(path: Path = VOCABULARY) -> Vocabulary:
         tuple(data["bullets"]),
         int(data["subject_window"]),
         int(data["verb_within"]),
+        tuple(data.get("promise_words", ())),
+        tuple(data.get("agreement_words", ())),
     )
 
 
@@ -284,3 +288,23 @@ def find_commitments(text: str, vocab: Vocabulary | None = None) -> list[FoundCo
         paragraph.append((number, line))
     flush_paragraph()
     return found
+
+
+HEAD_LINES = 3  # the lines that hold a document's title
+
+
+def is_promise(text: str, vocab: Vocabulary | None = None) -> bool:
+    """Whether ``text`` is a medborgarlöfte rather than an agreement: its first lines
+    name a promise and no agreement, and it holds a commitment; or it holds two
+    commitments or more and names no agreement anywhere. (An agreement's own section
+    on the medborgarlöfte, with its "ska", does not make it one.)"""
+    vocab = vocab or vocabulary()
+    lines = [_plain(line).lower() for line in text.splitlines() if line.strip()]
+    head = " ".join(lines[:HEAD_LINES])
+    if any(word in head for word in vocab.agreement_words):
+        return False
+    found = find_commitments(text, vocab)
+    if any(word in head for word in vocab.promise_words):
+        return bool(found)
+    whole = " ".join(lines)
+    return len(found) >= 2 and not any(word in whole for word in vocab.agreement_words)

@@ -18,6 +18,7 @@ from samverka.promises.parsing import (
     VOCABULARY,
     find_commitments,
     giver_of,
+    is_promise,
     vocabulary,
 )
 
@@ -147,3 +148,28 @@ Tillsammans lovar vi att:
             path = Path(folder) / "vocabulary.json"
             path.write_text(json.dumps(data), encoding="utf-8")
             self.assertEqual(giver_of(sentence, vocabulary(path)), KOMMUN)
+
+
+SEEDS = Path(__file__).resolve().parents[2] / "agreements" / "seeds"
+
+
+class RecogniseTest(SimpleTestCase):
+    PROMISE = (
+        "Medborgarlöfte för Lessebo 2027\n\nPolisen lovar att:\n- synas vid skolorna\n\n"
+        "Kommunen lovar att:\n- laga belysningen\n"
+    )
+
+    def test_a_promise_is_recognised_and_an_agreement_is_not(self) -> None:
+        self.assertTrue(is_promise(self.PROMISE))
+        # Untitled, but two commitments and no word of an agreement.
+        self.assertTrue(is_promise("Polisen ska synas.\nKommunen ska laga lamporna."))
+        self.assertFalse(is_promise("Polisen ska synas."))
+        self.assertFalse(is_promise("Medborgarlöfte 2027\n\nInget är bestämt ännu."))
+
+    def test_no_real_agreement_is_taken_for_a_promise(self) -> None:
+        """The five seed agreements have a section on the medborgarlöfte and many "ska"."""
+        seeds = sorted(SEEDS.glob("*.txt"))
+        self.assertEqual(len(seeds), 5)
+        for path in seeds:
+            with self.subTest(seed=path.name):
+                self.assertFalse(is_promise(path.read_text("utf-8")))

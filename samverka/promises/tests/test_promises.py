@@ -481,3 +481,18 @@ class ImportFileTest(PromiseTestCase):
         response = self.client.post(self.url("import", promise), {"step": "read", "file": upload})
         self.assertContains(response, "bild.png")
         self.assertNotIn("formset", response.context)
+
+
+class AgreementImportOffersThePromiseTest(PromiseTestCase):
+    def test_a_promise_pasted_into_the_agreement_import_is_offered_here(self) -> None:
+        self.client.force_login(self.coordinator)
+        text = "Medborgarlöfte 2027\n\nPolisen lovar att:\n- synas vid skolorna\n"
+        response = self.client.post(reverse("agreements:import"), {"text": text})
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "medborgarlöfte, inte en överenskommelse")
+        self.assertContains(response, reverse("promises:list"))
+        # The coordinator may still read it as an agreement.
+        response = self.client.post(
+            reverse("agreements:import"), {"text": text, "as_agreement": "1"}
+        )
+        self.assertRedirects(response, reverse("agreements:import_review"))
