@@ -496,3 +496,41 @@ class AgreementImportOffersThePromiseTest(PromiseTestCase):
             reverse("agreements:import"), {"text": text, "as_agreement": "1"}
         )
         self.assertRedirects(response, reverse("agreements:import_review"))
+
+
+class QueryCountTest(PromiseTestCase):
+    def test_the_pages_ask_as_often_for_one_commitment_as_for_five(self) -> None:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        promise = self.start()
+        first = self.commit(
+            promise,
+            Giver.BOTH,
+            "Vi ska vandra.",
+            self.coordinator,
+            measures=[self.measure],
+            goals=[self.goal],
+        )
+        first.problem = self.problem
+        first.priority_area = self.area
+        first.save()
+        self.client.force_login(self.coordinator)
+
+        def count(name: str) -> int:
+            with CaptureQueriesContext(connection) as queries:
+                self.assertEqual(self.client.get(self.url(name, promise)).status_code, 200)
+            return len(queries)
+
+        one = {name: count(name) for name in ("detail", "follow_up")}
+        for number in range(4):
+            self.commit(
+                promise,
+                Giver.KOMMUN,
+                f"Kommunen ska laga lampa {number}.",
+                self.coordinator,
+                measures=[self.measure],
+                goals=[self.goal],
+            )
+        five = {name: count(name) for name in ("detail", "follow_up")}
+        self.assertEqual(five, one)
