@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "samverka.sources",
     "samverka.situation",
     "samverka.plans",
+    "samverka.promises",
     "samverka.audit",
 ]
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("kallor/", include("samverka.sources.urls")),
     path("lagesbild/", include("samverka.situation.urls")),
     path("atgardsplan/", include("samverka.plans.urls")),
+    path("medborgarloften/", include("samverka.promises.urls")),
     path("logg/", include("samverka.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -29,6 +29,7 @@ from samverka.agreements import services as agreements
 from samverka.agreements.models import (
     Agreement,
     AgreementReading,
+    DutyKind,
     Forum,
     ForumKind,
     PriorityArea,
@@ -45,6 +46,8 @@ from samverka.organizations.models import (
 )
 from samverka.plans import services as plans
 from samverka.plans.models import FollowUp, Goal, IndicatorReading, Measure
+from samverka.promises import services as promises
+from samverka.promises.models import Commitment, Giver
 from samverka.situation import overview
 from samverka.situation import services as situation
 from samverka.situation.models import (
@@ -236,7 +239,7 @@ def build_world() -> World:
         organization=o["kommun_a"],
     )
     agreements.sign(o["agreement_a"], user=coordinator, made_on=period["starts_on"])
-    o["duty_a"] = o["agreement_a"].duties.first()
+    o["duty_a"] = o["agreement_a"].duties.exclude(kind=DutyKind.CITIZEN_PROMISE).first()
     o["agreement_b"] = Agreement.objects.create(
         title="Samverkansöverenskommelse Lessebo KANARIEBGEMENSAM", **period
     )
@@ -429,6 +432,55 @@ def build_world() -> World:
         ends_on=dt.date(2026, 12, 31),
     )
     o["follow_up_a"] = plans.create_follow_up(o["plan_a"], dt.date(2026, 6, 30), "")
+
+    # The medborgarlöften of kommun A and LPO Västervik: a draft with a commitment of each
+    # giver (the police, the kommun, both, the housing company), and a published one.
+    police = w.users["police_a"]
+    draft = promises.start_promise(
+        v1, "Medborgarlöfte 2027", dt.date(2027, 1, 1), dt.date(2027, 12, 31), coordinator
+    )
+    draft.background = "Inbrotten i Centrum KANARIEAGEMENSAM"
+    promises.save_promise(draft)
+    o["promise_draft"] = draft
+
+    def commitment(
+        promise: Any, giver: str, text: str, by: User, other: Organization | None = None
+    ) -> Commitment:
+        item = Commitment(promise=promise, giver=giver, text=text, other_party=other)
+        return promises.save_commitment(item, by)
+
+    o["commitment_police"] = commitment(
+        draft, Giver.POLICE, "Polisen ska vara synlig i Centrum.", police
+    )
+    o["commitment_kommun"] = commitment(
+        draft, Giver.KOMMUN, "Kommunen ska laga belysningen.", coordinator
+    )
+    o["commitment_joint"] = commitment(
+        draft, Giver.BOTH, "Vi ska hålla trygghetsvandringar.", coordinator
+    )
+    o["commitment_other"] = commitment(
+        draft,
+        Giver.OTHER,
+        "Oskarshamnshem ska röja buskage.",
+        w.users["actor"],
+        o["housing"],
+    )
+    published = promises.start_promise(
+        v1, "Medborgarlöfte 2026", dt.date(2026, 1, 1), dt.date(2026, 12, 31), coordinator
+    )
+    published.background = "Bostadsinbrotten har ökat."
+    promises.save_promise(published)
+    promises.save_commitment(
+        Commitment(promise=published, giver=Giver.BOTH, text="Vi ska lysa upp Centrum."),
+        coordinator,
+        [o["measure_a"]],
+        [o["goal_a"]],
+    )
+    promises.approve(published, coordinator)
+    promises.approve(published, police)
+    promises.adopt(published, today, "Styrgruppen §3", coordinator)
+    promises.publish(published)
+    o["promise_published"] = published
     assert isinstance(o["follow_up_a"], FollowUp)
     assert isinstance(o["summary_v1"], PublishedSummary)
     assert isinstance(o["evidence_v2"], Evidence)

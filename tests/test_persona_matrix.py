@@ -124,6 +124,10 @@ def agreement(**more: Any) -> Callable[[World], dict[str, Any]]:
     return kwargs
 
 
+def promise(**more: str) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"pk": w.promise_draft.pk} | {k: getattr(w, v).pk for k, v in more.items()}
+
+
 def slug(w: World) -> dict[str, Any]:
     return {"slug": w.kommun_a.slug}
 
@@ -139,6 +143,15 @@ UPLOADERS_ON = S(403, (WRITERS, 302), admin=302, anonymous=LOGIN)
 STARTERS = S(403, (WRITERS, 200), anonymous=LOGIN)
 PLAN_STARTERS = S(403, (A_WRITERS, 200), anonymous=LOGIN)
 MANAGE_KOMMUN_A = S(403, coord_a=200, admin=200, anonymous=LOGIN)
+# The medborgarlöfte's two parties (kommun A and its police) write it; a commitment is
+# written by the members of the parties that give it.
+PROMISE_WRITERS_A = (*KOMMUN_A_WRITERS, "police_a")
+PROMISE_WRITE_A = S(404, (A_READERS, 403), (PROMISE_WRITERS_A, 200), anonymous=LOGIN)
+# An adopted (published) promise is readable by all, and no longer changed: a redirect.
+PROMISE_WRITE_DONE = S(403, (PROMISE_WRITERS_A, 302), anonymous=LOGIN)
+POLICE_A_ONLY = S(404, (A_READERS, 403), police_a=200, anonymous=LOGIN)
+KOMMUN_A_ONLY = S(404, (A_READERS, 403), (KOMMUN_A_WRITERS, 200), anonymous=LOGIN)
+ACTOR_ONLY = S(404, (A_READERS, 403), actor=200, anonymous=LOGIN)
 READ_KOMMUN_A_OPEN = S(404, (KOMMUN_A_READERS, 200))
 WRITE_KOMMUN_A = S(404, (KOMMUN_A_READERS, 403), (KOMMUN_A_WRITERS, 200), anonymous=LOGIN)
 READ_A2_OPEN = S(404, (A2_READERS, 200))
@@ -462,6 +475,61 @@ MATRIX: dict[str, Line] = {
     ),
     "plans:follow_up_pdf": Line(plan(follow_up_pk="follow_up_a"), READ_A, DOWNLOAD),
     "plans:follow_up_docx": Line(plan(follow_up_pk="follow_up_a"), READ_A, DOWNLOAD),
+    # Kommun A's medborgarlöften: a draft (shared with the agreement's parties) with a
+    # commitment of each giver, and a published one (public).
+    "promises:list": Line(None, SIGNED_IN_200, SIGNED_IN_200),
+    "promises:create": Line(None, PLAN_STARTERS, PLAN_STARTERS),
+    "promises:detail": Line(pk("promise_draft"), READ_A, READ_A),
+    "promises:detail[published]": Line(pk("promise_published"), SIGNED_IN_200, SIGNED_IN_200),
+    "promises:edit": Line(pk("promise_draft"), PROMISE_WRITE_A, PROMISE_WRITE_A),
+    "promises:edit[published]": Line(
+        pk("promise_published"), PROMISE_WRITE_DONE, PROMISE_WRITE_DONE
+    ),
+    "promises:commitment_add": Line(pk("promise_draft"), WRITE_A, WRITE_A),
+    "promises:import": Line(pk("promise_draft"), PROMISE_WRITE_A, PROMISE_WRITE_A),
+    "promises:commitment_edit": Line(
+        promise(commitment_pk="commitment_police"), POLICE_A_ONLY, POLICE_A_ONLY
+    ),
+    "promises:commitment_edit[kommun]": Line(
+        promise(commitment_pk="commitment_kommun"), KOMMUN_A_ONLY, KOMMUN_A_ONLY
+    ),
+    "promises:commitment_edit[joint]": Line(
+        promise(commitment_pk="commitment_joint"), PROMISE_WRITE_A, PROMISE_WRITE_A
+    ),
+    "promises:commitment_edit[other]": Line(
+        promise(commitment_pk="commitment_other"), ACTOR_ONLY, ACTOR_ONLY
+    ),
+    "promises:commitment_delete": Line(
+        promise(commitment_pk="commitment_police"),
+        POST_ONLY_SIGNED_IN,
+        S(404, (A_READERS, 403), police_a=302, anonymous=LOGIN),
+        changing=True,
+    ),
+    "promises:approve": Line(
+        pk("promise_draft"), POST_ONLY_SIGNED_IN, COORDINATE_A_DONE, changing=True
+    ),
+    "promises:adopt": Line(
+        pk("promise_draft"),
+        COORDINATE_A,
+        S(404, (A_READERS, 403), (A_COORDINATORS, 400), anonymous=LOGIN),
+        data={"adopted_on": TODAY, "decision_reference": "Styrgruppen §1"},
+    ),
+    "promises:publish": Line(pk("promise_draft"), POST_ONLY_SIGNED_IN, COORDINATE_A_DONE),
+    "promises:close": Line(
+        pk("promise_published"),
+        POST_ONLY_SIGNED_IN,
+        S(403, (A_COORDINATORS, 302), anonymous=LOGIN),
+    ),
+    "promises:follow_up": Line(
+        pk("promise_published"),
+        S(403, (PROMISE_WRITERS_A, 200), anonymous=LOGIN),
+        S(403, (PROMISE_WRITERS_A, 400), anonymous=LOGIN),
+    ),
+    "promises:public": Line(pk("promise_published"), EVERYONE_200, S(405)),
+    "promises:public[draft]": Line(pk("promise_draft"), S(404), S(405)),
+    "promises:pdf": Line(pk("promise_published"), EVERYONE_200, S(405)),
+    "promises:pdf[draft]": Line(pk("promise_draft"), READ_A_OPEN, S(405)),
+    "promises:docx": Line(pk("promise_published"), EVERYONE_200, S(405)),
 }
 
 # The URLs the matrix walks: every named URL, the Django admin by its entry point only.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,38 @@ from samverka.agreements.parsing import ParsedAgreement
 from samverka.organizations.models import Organization, OrganizationKind
 from samverka.taxonomy.models import Category
 from samverka.taxonomy.suggest import suggest_for_area
+
+
+@dataclass(frozen=True)
+class Elsewhere:
+    """Where a text pasted into the agreement import belongs instead (a medborgarlöfte …)."""
+
+    message: str
+    url: str
+    link_text: str
+
+
+# Other kinds of document a text may be: an app registers, in its ``AppConfig.ready()``, a
+# function that says where the text belongs, or None (promises.apps registers the
+# medborgarlöfte). The agreement import asks them before reading a text as an agreement.
+Recogniser = Callable[[str], Elsewhere | None]
+_recognisers: list[Recogniser] = []
+
+
+def register_recogniser(func: Recogniser) -> Recogniser:
+    if func not in _recognisers:
+        _recognisers.append(func)
+    return func
+
+
+def elsewhere(text: str) -> Elsewhere | None:
+    """Where ``text`` belongs if it is not an agreement, else None."""
+    for recogniser in _recognisers:
+        found = recogniser(text)
+        if found is not None:
+            return found
+    return None
+
 
 _KINDS = {"kommun": OrganizationKind.KOMMUN, "lpo": OrganizationKind.LOCAL_POLICE_AREA}
 

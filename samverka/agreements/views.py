@@ -49,6 +49,7 @@ from samverka.agreements.models import (
     AgreementReading,
     ChangeProposal,
     Duty,
+    DutyKind,
     Forum,
     ForumYear,
     PriorityArea,
@@ -56,7 +57,7 @@ from samverka.agreements.models import (
     ReadingStatus,
     Signatory,
 )
-from samverka.agreements.parsing import parse_file, parse_text
+from samverka.agreements.parsing import extract_text, parse_text
 from samverka.agreements.tasks import fail_stalled_readings, read_agreement
 from samverka.lib.downloads import DOCX, PDF, attachment
 from samverka.organizations.models import Organization, OrganizationKind
@@ -521,6 +522,13 @@ def duty_update(request: HttpRequest, pk: int, duty_pk: int) -> HttpResponse:
         messages.error(request, " ".join(str(e) for e in form.errors.get("due_on", [])))
         return redirect("agreements:cycle", pk=pk)
     action = form.cleaned_data["action"]
+    if action in ("done", "undo") and duty.kind == DutyKind.CITIZEN_PROMISE:
+        # Fulfilled by adopting the medborgarlöfte, never ticked by hand.
+        messages.error(
+            request,
+            _("This duty is done when the steering group's adoption of the promise is recorded."),
+        )
+        return redirect("agreements:cycle", pk=pk)
     if action == "done":
         duty.done_on, duty.done_by = timezone.localdate(), request.user  # type: ignore[assignment]
     elif action == "undo":
@@ -565,9 +573,17 @@ def agreement_import(request: HttpRequest) -> HttpResponse:
             return redirect(_start_reading(request, document))
         try:
             if document is not None:
-                parsed = parse_file(document.read(), document.name)
+                text = extract_text(document.read(), document.name)
             else:
-                parsed = parse_text(form.cleaned_data["text"])
+                text = form.cleaned_data["text"]
+            found = None if request.POST.get("as_agreement") else importing.elsewhere(text)
+            if found is not None:  # a medborgarlöfte, say: offered where it belongs
+                return render(
+                    request,
+                    "agreements/import_upload.html",
+                    {"form": ImportUploadForm(initial={"text": text}), "elsewhere": found},
+                )
+            parsed = parse_text(text)
         except ValueError as exc:
             form.add_error("document" if document is not None else "text", str(exc))
         else:

@@ -310,7 +310,9 @@ class CycleViewsTest(PersonaTestCase):
         cls.agreement.status = AgreementStatus.DRAFT
         cls.agreement.save()
         services.sign(cls.agreement, user=None, made_on=cls.agreement.starts_on)
-        cls.duty = Duty.objects.filter(agreement=cls.agreement).order_by("due_on").first()
+        duties = Duty.objects.filter(agreement=cls.agreement).order_by("due_on")
+        cls.duty = duties.exclude(kind=DutyKind.CITIZEN_PROMISE).first()
+        cls.promise_duty = duties.filter(kind=DutyKind.CITIZEN_PROMISE).first()
 
     def test_who_reads_the_arshjul(self) -> None:
         self.assert_statuses("get", url("cycle", pk=self.agreement.pk), READERS)
@@ -332,9 +334,20 @@ class CycleViewsTest(PersonaTestCase):
         self.assertEqual(self.duty.due_on, dt.date(2030, 1, 15))
         self.assertTrue(self.duty.due_on_set_by_hand)
 
+    def test_the_promise_duty_is_not_ticked_by_hand(self) -> None:
+        """Adopting the medborgarlöfte fulfils it (promises.services.adopt), nothing else."""
+        duty_url = url("duty_update", pk=self.agreement.pk, duty_pk=self.promise_duty.pk)
+        self.login_as("police")
+        response = self.client.post(duty_url, {"action": "done"}, follow=True)
+        self.promise_duty.refresh_from_db()
+        self.assertIsNone(self.promise_duty.done_on)
+        self.assertContains(response, "antagande")
+
     def test_overdue_duties_are_shown_on_the_start_page(self) -> None:
         Duty.objects.filter(pk=self.duty.pk).update(
-            due_on=timezone.localdate() - dt.timedelta(days=3), kind=DutyKind.FOLLOW_UP
+            due_on=timezone.localdate() - dt.timedelta(days=3),
+            kind=DutyKind.FOLLOW_UP,
+            year=1999,  # a year of its own: no other follow-up duty has it
         )
         for persona, shown in (("coordinator", True), ("police", True), ("outsider", False)):
             with self.subTest(persona=persona):
