@@ -937,11 +937,18 @@ def _first_present(columns: list[str], candidates: tuple[str, ...]) -> str | Non
 
 def _check_size(data: bytes, file_name: str, limit: int, size: int | None = None) -> None:
     """Refuse a file larger than ``limit`` bytes before anything reads it."""
-    if (len(data) if size is None else size) > limit:
+    size = len(data) if size is None else size
+    if size > limit:
         raise ImportError_(
-            _("%(file)s is larger than the %(limit)s MB allowed: split it into smaller files.")
-            % {"file": file_name, "limit": max(limit // (1024 * 1024), 1)}
+            _("%(file)s is %(size)s, more than the %(limit)s allowed: split it into smaller files.")
+            % {"file": file_name, "size": _bytes(size), "limit": _bytes(limit)}
         )
+
+
+def _bytes(size: int) -> str:
+    """A file size as a message shows it: "32 MB", "800 kB"."""
+    megabyte = 1024 * 1024
+    return f"{size / megabyte:.0f} MB" if size >= megabyte else f"{max(size / 1024, 1):.0f} kB"
 
 
 def size_limit(kind: str) -> int | None:
@@ -1377,9 +1384,22 @@ def import_areas(
     An area already known by name gets the new boundary; WGS84 coordinates only. Only an
     organization whose own area holds the kommun draws its sub-areas.
     """
+    from samverka.sources.ownership import in_own_area
+
+    if not in_own_area(owner, kommun.pk):
+        raise ImportError_(
+            _("%(file)s: %(kommun)s is not in %(owner)s's own area; its areas are its own.")
+            % {"file": file_name, "kommun": kommun, "owner": owner}
+        )
     digest = sha256(data)
-    if (earlier := _earlier(SourceKind.AREAS, owner, digest)) is not None:
-        return earlier
+    earlier = (
+        Dataset.objects.in_use()
+        .filter(kind=SourceKind.AREAS, owner=owner, sha256=digest)
+        .filter(pk__in=SubArea.objects.filter(kommun=kommun).values("dataset"))
+        .first()
+    )
+    if earlier is not None:  # the same file drew this kommun's areas already
+        return ImportResult(earlier, already_imported=True)
     found = read_areas(data, file_name=file_name, kommun=kommun, owner=owner, progress=progress)
     with transaction.atomic():
         dataset = _new_dataset(
