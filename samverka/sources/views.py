@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from samverka.lib.spreadsheet import csv_attachment
-from samverka.organizations.models import Organization
+from samverka.organizations.models import Organization, SubArea
 from samverka.sources import services
 from samverka.sources.forms import (
     AreasUploadForm,
@@ -101,6 +101,13 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "dataset": dataset,
             "rejected": dataset.rejected.all()[:100],
+            # What a population or sub-area import stored (the first rows).
+            "populations": dataset.populations.select_related("kommun")[:100]
+            if dataset.kind == SourceKind.POPULATION
+            else [],
+            "areas": SubArea.objects.filter(dataset=dataset).values_list("name", flat=True)[:100]
+            if dataset.kind == SourceKind.AREAS
+            else [],
             "can_withdraw": dataset.withdrawn_at is None
             and Dataset.objects.editable_by(request.user).filter(pk=pk).exists(),
         },

@@ -145,6 +145,8 @@ class PopulationThroughTheWebTest(WorkspaceTestCase):
             list(Population.objects.values_list("kommun__name", "year", "population")),
             [("Oskarshamn", 2025, 54000)],
         )
+        dataset_page = self.client.get(dataset.get_absolute_url())
+        self.assertContains(dataset_page, "<td>Oskarshamn</td><td>2025</td>", html=False)
         reject = RejectedRow.objects.get(dataset=dataset)
         self.assertEqual(reject.row_number, 3)
         download = self.client.get(reverse("sources:rejected_csv", kwargs={"pk": dataset.pk}))
@@ -241,6 +243,9 @@ class AreasThroughTheWebTest(WorkspaceTestCase):
         self.assertEqual(job.status, JobStatus.DONE, job.message)
         area = SubArea.objects.get()
         self.assertEqual((area.name, area.kind, area.dataset), ("Centrum", "stadsdel", job.dataset))
+        dataset_page = self.client.get(area.dataset.get_absolute_url())  # type: ignore[union-attr]
+        self.assertContains(dataset_page, "Områden vars gräns kommer från den här importen")
+        self.assertContains(dataset_page, "<li>Centrum</li>", html=True)
         # Where the lägesbild is drawn for the area, it says where the boundary comes from.
         figures = overview.build(
             self.kommun,
