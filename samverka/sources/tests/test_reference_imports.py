@@ -342,6 +342,21 @@ def test_the_population_command_for_a_coordinator_imports_only_its_own_kommun() 
     user = make_user("samordnare@test.example", "Sam")
     Membership.objects.create(user=user, organization=oskarshamn, role=Role.COORDINATOR)
     path = SHARED / "population" / "population_per_kommun.csv"
+    preview = StringIO()
+    call_command(
+        "import_population",
+        str(path),
+        "--owner",
+        oskarshamn.slug,
+        "--year",
+        "2024",
+        "--user",
+        user.email,
+        "--preview",
+        stdout=preview,
+    )
+    assert "290 read, 1 would be stored, 289 rejected" in preview.getvalue()
+    assert not Population.objects.exists()
     out = StringIO()
     call_command(
         "import_population",
@@ -371,6 +386,19 @@ def test_the_areas_command_imports_sub_areas_inside_a_real_kommun(tmp_path: Path
     assert within((oskarshamn.longitude, oskarshamn.latitude), oskarshamn.geometry)
     path = tmp_path / "omraden.geojson"
     path.write_bytes(geojson(("Centrum", inside), ("Hultebruk", outside)))
+    preview = StringIO()
+    call_command(
+        "import_areas",
+        str(path),
+        "--owner",
+        oskarshamn.slug,
+        "--kommun",
+        "0882",
+        "--preview",
+        stdout=preview,
+    )
+    assert "preview (nothing stored): 2 read, 1 would be stored, 1 rejected" in preview.getvalue()
+    assert not SubArea.objects.exists() and not Dataset.objects.exists()
     out = StringIO()
     call_command(
         "import_areas",

@@ -16,6 +16,7 @@ from samverka.sources.management.commands.import_population import (
     owner_and_user,
     read_file,
     report,
+    show_preview,
 )
 
 
@@ -32,6 +33,9 @@ class Command(BaseCommand):
         parser.add_argument("--kind", default="", help="Kind of area, e.g. stadsdel.")
         parser.add_argument("--user", help="E-mail address of the importing user.")
         parser.add_argument("--title", default="")
+        parser.add_argument(
+            "--preview", action="store_true", help="Show what would be stored; store nothing."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -46,6 +50,13 @@ class Command(BaseCommand):
         if kommun is None:
             raise CommandError(f"No kommun {ref!r}.")
         data = read_file(path)
+        if options["preview"]:
+            try:
+                found = services.read_areas(data, file_name=path.name, kommun=kommun, owner=owner)
+            except services.ImportError_ as exc:
+                raise CommandError(str(exc)) from exc
+            show_preview(self, found.preview())
+            return
         with acting_as(user, label="" if user else "import"):
             try:
                 result = services.import_areas(

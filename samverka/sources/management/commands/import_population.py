@@ -36,6 +36,18 @@ def read_file(path: Path) -> bytes:
         raise CommandError(f"{path}: {exc}") from exc
 
 
+def show_preview(command: BaseCommand, preview: dict[str, Any]) -> None:
+    """What an import would store and reject, as the web's preview shows it; stores nothing."""
+    command.stdout.write(
+        f"preview (nothing stored): {preview['read']} read, {preview['stored_count']} would be "
+        f"stored, {preview['rejected_count']} rejected"
+    )
+    for row in preview["stored"][:20]:
+        command.stdout.write("  " + " ".join(row))
+    for number, field, reason in preview["rejected"][:20]:
+        command.stdout.write(f"  row {number}, {field}: {reason}")
+
+
 def report(command: BaseCommand, path: Path, result: services.ImportResult) -> None:
     dataset = result.dataset
     if result.already_imported:
@@ -66,12 +78,24 @@ class Command(BaseCommand):
             "--user", help="E-mail address of the importing user (their rights apply)."
         )
         parser.add_argument("--title", default="")
+        parser.add_argument(
+            "--preview", action="store_true", help="Show what would be stored; store nothing."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         owner, user = owner_and_user(options)
         data = read_file(path)
         kommuner = population_kommuner(user, owner) if user is not None else None
+        if options["preview"]:
+            try:
+                found = services.read_population(
+                    data, file_name=path.name, owner=owner, kommuner=kommuner, year=options["year"]
+                )
+            except services.ImportError_ as exc:
+                raise CommandError(str(exc)) from exc
+            show_preview(self, found.preview())
+            return
         with acting_as(user, label="" if user else "import"):
             try:
                 result = services.import_population(
