@@ -417,3 +417,32 @@ def test_the_areas_command_imports_sub_areas_inside_a_real_kommun(tmp_path: Path
     # Another kommun's areas are not Oskarshamn's to draw.
     with pytest.raises(CommandError, match="eget område"):
         call_command("import_areas", str(path), "--owner", oskarshamn.slug, "--kommun", "0761")
+
+
+def test_the_public_summary_names_the_importing_organization_not_the_person() -> None:
+    from django.template.loader import render_to_string
+
+    source = {
+        "population": 54000,
+        "imported": True,
+        "year": 2025,
+        "title": "Folkmängd 2025",
+        "file_name": "folkmangd-2025.csv",
+        "imported_at": "2026-12-05 10:00",
+        "imported_by": "Cora Samordnare",
+        "owner": "Oskarshamn",
+    }
+    row = {"code": "x", "label_sv": "Stöld", "label_en": "Theft", "count": 12}
+    figures = {
+        "filters": {"start": "2025-01-01", "end": "2025-12-31"},
+        "kommun": "Oskarshamn",
+        "previous": {"covered": False},
+        "sources": [],
+        "population_source": source,
+        "categories": {"rows": [row], "population": 54000, "total": 12},
+    }
+    public = render_to_string("situation/figures.html", {"figures": figures, "public": True})
+    inside = render_to_string("situation/figures.html", {"figures": figures})
+    assert "importerad av Oskarshamn, 2026-12-05 10:00" in public
+    assert "Cora" not in public
+    assert "folkmangd-2025.csv, importerad av Cora Samordnare" in inside
