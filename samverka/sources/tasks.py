@@ -28,7 +28,7 @@ from samverka.organizations.models import Organization, OrganizationKind
 from samverka.sources import services
 from samverka.sources.models import ImportJob, JobStatus, SourceKind
 from samverka.sources.ownership import population_kommuner
-from samverka.tenancy.access import Visibility
+from samverka.tenancy.access import Visibility, organizations_coordinated
 
 logger = logging.getLogger(__name__)
 
@@ -223,6 +223,14 @@ def _import(job: ImportJob, data: bytes, progress: JobProgress) -> services.Impo
                 raise services.ImportError_(
                     _("%(file)s: the kommun whose areas it draws no longer exists.")
                     % {"file": job.file_name}
+                )
+            if (
+                job.created_by is None
+                or not organizations_coordinated(job.created_by).filter(pk=job.owner_id).exists()
+            ):
+                raise services.ImportError_(
+                    _("%(file)s: the uploader no longer coordinates %(owner)s.")
+                    % {"file": job.file_name, "owner": job.owner}
                 )
             result = services.import_areas(
                 data, kommun=kommun, kind=job.parameters.get("area_kind", ""), **common

@@ -298,6 +298,24 @@ class AreasThroughTheWebTest(WorkspaceTestCase):
         page = self.client.get(job.get_absolute_url())
         self.assertContains(page, "inget sparades")
 
+    def test_an_uploader_who_is_no_longer_coordinator_when_the_job_runs_imports_nothing(
+        self,
+    ) -> None:
+        from samverka.organizations.models import Membership
+
+        self.login_as("coordinator")
+        self.upload(geojson(("Centrum", INSIDE)))
+        self.client.get(reverse("sources:import_confirm"))
+        with self.captureOnCommitCallbacks(execute=False) as callbacks:
+            self.client.post(reverse("sources:import_confirm"), {"confirm": "1"})
+        Membership.objects.filter(user=self.coordinator).delete()
+        for callback in callbacks:
+            callback()
+        job = ImportJob.objects.get(kind=SourceKind.AREAS)
+        self.assertEqual(job.status, JobStatus.FAILED)
+        self.assertIn("är inte längre samordnare för Oskarshamn", job.message)
+        self.assertFalse(SubArea.objects.exists())
+
     def test_a_broken_geojson_ends_its_job_as_failed_in_swedish(self) -> None:
         self.login_as("coordinator")
         self.upload(geojson(("Centrum", INSIDE)))
