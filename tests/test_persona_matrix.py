@@ -299,6 +299,11 @@ MATRIX: dict[str, Line] = {
     ),
     "sources:list": Line(None, EVERYONE_200, EVERYONE_200),
     "sources:upload": Line(None, UPLOADERS, UPLOADERS),
+    # Population and sub-areas: a coordinator's (for its own kommuner) and the admin's. A
+    # POST without a file shows the form again; the preview without an upload goes back.
+    "sources:population": Line(None, COORD_OR_ADMIN, COORD_OR_ADMIN),
+    "sources:areas": Line(None, COORD_OR_ADMIN, COORD_OR_ADMIN),
+    "sources:import_confirm": Line(None, RECORDERS_ON, RECORDERS_ON),
     # Re-categorising a type is the dataset owner's act; Polismyndigheten's, the admin's.
     # A coordinator maps a type for its own organization's datasets.
     "sources:types": Line(

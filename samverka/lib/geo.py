@@ -35,6 +35,7 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
+from django.utils.translation import gettext as _
 
 __all__ = [
     "EASTING_RANGE",
@@ -48,9 +49,11 @@ __all__ = [
     "guess_crs",
     "pair_to_wgs84",
     "pairs_to_wgs84",
+    "representative_point",
     "sweref99tm_to_wgs84",
     "wgs84_to_sweref99tm",
     "wgs84_to_sweref99tm_arrays",
+    "within",
 ]
 
 Crs = Literal["wgs84", "sweref99tm"]
@@ -100,19 +103,45 @@ _DELTA = (
 )
 
 
+def _axis_name(name: str) -> str:
+    """The name of an axis as a message shows it (translated)."""
+    names = {
+        "latitude": _("latitude"),
+        "longitude": _("longitude"),
+        "northing": _("northing"),
+        "easting": _("easting"),
+    }
+    return names.get(name, name)
+
+
 def _check(value: float, name: str, bounds: tuple[float, float], unit: str) -> float:
     """``value`` as a float, or a ``ValueError`` naming the value and its plausible range."""
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, not {value!r}") from None
+        raise ValueError(
+            _("%(name)s must be a number, not %(value)s")
+            % {"name": _axis_name(name), "value": repr(value)}
+        ) from None
     if math.isnan(number) or math.isinf(number):
-        raise ValueError(f"{name} must be a finite number, not {number}")
+        raise ValueError(
+            _("%(name)s must be a finite number, not %(value)s")
+            % {"name": _axis_name(name), "value": number}
+        )
     low, high = bounds
     if not low <= number <= high:
         raise ValueError(
-            f"{name} {_show(number)} is outside the plausible range for Sweden "
-            f"({_show(low, True)}–{_show(high, True)} {unit})"
+            _(
+                "%(name)s %(value)s is outside the plausible range for Sweden "
+                "(%(low)s–%(high)s %(unit)s)"
+            )
+            % {
+                "name": _axis_name(name),
+                "value": _show(number),
+                "low": _show(low, True),
+                "high": _show(high, True),
+                "unit": _("degrees") if unit == "degrees" else unit,
+            }
         )
     return number
 
@@ -228,8 +257,8 @@ def sweref99tm_to_wgs84(northing: float, easting: float) -> tuple[float, float]:
     >>> sweref99tm_to_wgs84(57.26, 16.45)
     Traceback (most recent call last):
     ...
-    ValueError: northing 57.26 is outside the plausible range for Sweden (6 100 000–7 700 000 m)
-    """
+    ValueError: nordkoordinat 57.26 ligger utanför det rimliga intervallet för Sverige (6 100 000–7 700 000 m)
+    """  # noqa: E501
     n = _check(northing, "northing", NORTHING_RANGE, "m")
     e = _check(easting, "easting", EASTING_RANGE, "m")
 
@@ -302,19 +331,26 @@ def guess_axes(x: float, y: float) -> AxisGuess:
     >>> guess_axes(57.2646, 6347769)
     Traceback (most recent call last):
     ...
-    ValueError: cannot tell the coordinate system of (57.2646, 6347769): one value is degrees and the other metres
+    ValueError: går inte att avgöra koordinatsystemet för (57.2646, 6347769): det ena värdet är grader och det andra meter
     """  # noqa: E501
     try:
         a, b = float(x), float(y)
     except (TypeError, ValueError):
-        raise ValueError(f"coordinates must be numbers, not ({x!r}, {y!r})") from None
+        raise ValueError(
+            _("coordinates must be numbers, not (%(x)s, %(y)s)") % {"x": repr(x), "y": repr(y)}
+        ) from None
     if not (math.isfinite(a) and math.isfinite(b)):
-        raise ValueError(f"coordinates must be finite numbers, not ({a}, {b})")
+        raise ValueError(
+            _("coordinates must be finite numbers, not (%(x)s, %(y)s)") % {"x": a, "y": b}
+        )
     big_a, big_b = abs(a) >= 1000, abs(b) >= 1000
     if big_a != big_b:
         raise ValueError(
-            f"cannot tell the coordinate system of ({_show(a)}, {_show(b)}): "
-            "one value is degrees and the other metres"
+            _(
+                "cannot tell the coordinate system of (%(x)s, %(y)s): "
+                "one value is degrees and the other metres"
+            )
+            % {"x": _show(a), "y": _show(b)}
         )
     crs: Crs
     if big_a:
@@ -326,7 +362,8 @@ def guess_axes(x: float, y: float) -> AxisGuess:
     if _within(b, north) and _within(a, east):
         return AxisGuess(crs, False)
     raise ValueError(
-        f"({_show(a)}, {_show(b)}) is not a plausible {crs} position in Sweden in either order"
+        _("(%(x)s, %(y)s) is not a plausible %(crs)s position in Sweden in either order")
+        % {"x": _show(a), "y": _show(b), "crs": "WGS 84" if crs == "wgs84" else "SWEREF 99 TM"}
     )
 
 
@@ -450,8 +487,72 @@ def grid_cell(northing: float, easting: float, size_m: int) -> tuple[int, int]:
     n = _check(northing, "northing", NORTHING_RANGE, "m")
     e = _check(easting, "easting", EASTING_RANGE, "m")
     if isinstance(size_m, bool) or not isinstance(size_m, int | float):
-        raise ValueError(f"size_m must be a positive whole number of metres, not {size_m!r}")
+        raise ValueError(
+            _("the size of a cell must be a positive whole number of metres, not %(value)s")
+            % {"value": repr(size_m)}
+        )
     if not (math.isfinite(size_m) and size_m > 0 and float(size_m).is_integer()):
-        raise ValueError(f"size_m must be a positive whole number of metres, not {size_m!r}")
+        raise ValueError(
+            _("the size of a cell must be a positive whole number of metres, not %(value)s")
+            % {"value": repr(size_m)}
+        )
     size = int(size_m)
     return math.floor(n / size) * size, math.floor(e / size) * size
+
+
+def _rings(geometry: dict[str, object]) -> list[list[list[list[float]]]]:
+    """The polygons (each a list of rings of ``[lon, lat]``) of a Polygon or MultiPolygon."""
+    coordinates = geometry.get("coordinates") or []
+    if geometry.get("type") == "Polygon":
+        return [coordinates]  # type: ignore[list-item]
+    if geometry.get("type") == "MultiPolygon":
+        return list(coordinates)  # type: ignore[call-overload]
+    return []
+
+
+def representative_point(geometry: dict[str, object]) -> tuple[float, float]:
+    """A point ``(lon, lat)`` of a GeoJSON Polygon or MultiPolygon that lies in it when its
+    shape allows: the middle of its largest polygon's outer ring's bounding box if that is
+    inside, else the first vertex's neighbourhood (the mean of the outer ring's vertices).
+
+    >>> representative_point({"type": "Polygon", "coordinates": [[[16, 57], [17, 57], [17, 58], [16, 58], [16, 57]]]})
+    (16.5, 57.5)
+    """  # noqa: E501
+    polygons = _rings(geometry)
+    outer = max((p[0] for p in polygons if p), key=len)
+    lons = [float(p[0]) for p in outer]
+    lats = [float(p[1]) for p in outer]
+    middle = ((min(lons) + max(lons)) / 2, (min(lats) + max(lats)) / 2)
+    if within(middle, geometry):
+        return middle
+    return sum(lons) / len(lons), sum(lats) / len(lats)
+
+
+def _in_ring(lon: float, lat: float, ring: list[list[float]]) -> bool:
+    inside = False
+    j = len(ring) - 1
+    for i in range(len(ring)):
+        xi, yi = float(ring[i][0]), float(ring[i][1])
+        xj, yj = float(ring[j][0]), float(ring[j][1])
+        if (yi > lat) != (yj > lat) and lon < (xj - xi) * (lat - yi) / (yj - yi) + xi:
+            inside = not inside
+        j = i
+    return inside
+
+
+def within(point: tuple[float, float], geometry: dict[str, object]) -> bool:
+    """Whether ``(lon, lat)`` lies inside a GeoJSON Polygon or MultiPolygon (holes excluded).
+
+    >>> square = {"type": "Polygon", "coordinates": [[[16, 57], [17, 57], [17, 58], [16, 58], [16, 57]]]}
+    >>> within((16.5, 57.5), square), within((18.0, 57.5), square)
+    (True, False)
+    """  # noqa: E501
+    lon, lat = point
+    for polygon in _rings(geometry):
+        if (
+            polygon
+            and _in_ring(lon, lat, polygon[0])
+            and not any(_in_ring(lon, lat, hole) for hole in polygon[1:])
+        ):
+            return True
+    return False

@@ -9,7 +9,13 @@ class OrganizationsConfig(AppConfig):
     def ready(self) -> None:
         from samverka.audit.recorder import Scope, register
         from samverka.organizations import attention  # noqa: F401  (registers providers)
-        from samverka.organizations.models import County, Invitation, Membership, Organization
+        from samverka.organizations.models import (
+            County,
+            Invitation,
+            Membership,
+            Organization,
+            SubArea,
+        )
         from samverka.tenancy.access import Visibility
 
         register(
@@ -32,3 +38,5 @@ class OrganizationsConfig(AppConfig):
             scope=lambda invitation: Scope(owner_id=invitation.organization_id),
             exclude={"token_hash", "created_at"},
         )
+        # A kommun's sub-areas: who drew or redrew which (the boundary itself is not copied).
+        register(SubArea, scope=lambda area: Scope(owner_id=area.kommun_id), exclude={"geometry"})

@@ -193,6 +193,15 @@ class SubArea(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind of area"), max_length=100, blank=True)
     geometry = models.JSONField(_("boundary (GeoJSON, WGS84)"), null=True, blank=True)
+    # Where the boundary came from: the import that drew it last (who, which file, when).
+    dataset = models.ForeignKey(
+        "sources.Dataset",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported with"),
+    )
 
     class Meta:
         ordering = ["kommun", "name"]

@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from django.db.models import Count, F, Func, IntegerField, QuerySet
+from django.utils import timezone
 
 from samverka.analysis import place, rates, timeseries
 from samverka.lib.dates import stockholm_local
@@ -248,12 +249,87 @@ def populations(year: int) -> dict[int, int]:
     }
     imported = (
         Population.objects.filter(dataset__in=Dataset.objects.in_use(), year__lte=year)
-        .order_by("kommun_id", "year")
+        .order_by("kommun_id", "year", "dataset__imported_at", "dataset_id")
         .values_list("kommun_id", "population")
     )
-    for kommun_id, population in imported:  # later years overwrite earlier ones
+    for kommun_id, population in imported:  # later years (and imports) overwrite earlier ones
         figures[kommun_id] = population
     return figures
+
+
+def _person(first_name: str | None, last_name: str | None, email: str | None) -> str:
+    """A user as the app names one (``User.__str__``), from the values of a query."""
+    return f"{first_name or ''} {last_name or ''}".strip() or email or ""
+
+
+def population_provenance(kommun: Organization, year: int) -> dict[str, Any]:
+    """Where the population :func:`populations` uses for ``kommun`` comes from: the import
+    (which file, who, when) or the municipality's reference figure."""
+    found = (
+        Population.objects.filter(
+            dataset__in=Dataset.objects.in_use(), year__lte=year, kommun=kommun
+        )
+        .order_by("-year", "-dataset__imported_at", "-dataset_id")
+        .values_list(
+            "population",
+            "year",
+            "dataset_id",
+            "dataset__title",
+            "dataset__file_name",
+            "dataset__imported_at",
+            "dataset__imported_by__first_name",
+            "dataset__imported_by__last_name",
+            "dataset__imported_by__email",
+            "dataset__owner__name",
+        )
+        .first()
+    )
+    if found is None:
+        population = (
+            Organization.objects.filter(pk=kommun.pk).values_list("population", flat=True).first()
+        )
+        return {"population": population or 0, "imported": False}
+    population, year_of, dataset_id, title, file_name, imported_at, *user, owner = found
+    return {
+        "population": population,
+        "imported": True,
+        "year": year_of,
+        "dataset": dataset_id,
+        "title": title,
+        "file_name": file_name,
+        "imported_at": timezone.localtime(imported_at).strftime("%Y-%m-%d %H:%M"),
+        "imported_by": _person(*user),
+        "owner": owner,
+    }
+
+
+def sub_area_provenance(kommun: Organization, sub_area: int | None) -> dict[str, Any] | None:
+    """Where the boundary of ``sub_area`` comes from: the import that drew it last."""
+    if not sub_area:
+        return None
+    found = (
+        SubArea.objects.filter(pk=sub_area, kommun=kommun, dataset__isnull=False)
+        .values_list(
+            "dataset_id",
+            "dataset__title",
+            "dataset__file_name",
+            "dataset__imported_at",
+            "dataset__imported_by__first_name",
+            "dataset__imported_by__last_name",
+            "dataset__imported_by__email",
+        )
+        .first()
+    )
+    if found is None:
+        return None
+    dataset_id, title, file_name, imported_at, *user = found
+    return {
+        "dataset": dataset_id,
+        "title": title,
+        "file_name": file_name,
+        "imported_at": timezone.localtime(imported_at).strftime("%Y-%m-%d %H:%M"),
+        "imported_by": _person(*user),
+    }
 
 
 def _polygons(geometry: dict[str, Any]) -> list[Any]:
@@ -758,6 +834,8 @@ def build(kommun: Organization, dataset_ids: list[int], filters: Filters) -> dic
             "coverage": changed,
         },
         "sources": dataset_summary(dataset_ids),
+        "population_source": population_provenance(kommun, filters.end.year),
+        "sub_area_source": sub_area_provenance(kommun, filters.sub_area),
     }
     if not figures["previous"]["covered"]:
         in_previous = np.zeros(in_previous.shape, dtype=bool)

@@ -11,7 +11,13 @@ from samverka.organizations.models import Organization
 from samverka.sources.models import ColumnMapping, SourceKind
 from samverka.sources.ownership import in_own_area, kommuner_of_user
 from samverka.taxonomy.models import Category
-from samverka.tenancy.access import COORDINATOR_ROLES, WRITE_ROLES, Visibility, organizations_of
+from samverka.tenancy.access import (
+    COORDINATOR_ROLES,
+    WRITE_ROLES,
+    Visibility,
+    organizations_coordinated,
+    organizations_of,
+)
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 SHARED_PREFIX = "shared:"
@@ -299,3 +305,96 @@ class MappingColumnsForm(forms.Form):
             value: self.cleaned_data.get(f"category_{index}", "")
             for index, value in enumerate(self.source_categories)
         }
+
+
+class ReferenceUploadForm(forms.Form):
+    """A file of reference data (population, sub-areas), for an organization the user
+    coordinates (any organization for the platform administrator)."""
+
+    kind: str = ""
+
+    owner = forms.ModelChoiceField(
+        label=_("Owning organization"), queryset=Organization.objects.none()
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who may see it"),
+        choices=[(v, label) for v, label in Visibility.choices if v != Visibility.SHARED],
+        initial=Visibility.INTERNAL,
+    )
+    title = forms.CharField(
+        label=_("Title"), max_length=300, required=False, validators=[NoPersonalData(_("Title"))]
+    )
+    file = forms.FileField(label=_("File"))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owners = Organization.objects.filter(pk__in=organizations_coordinated(user).values("pk"))
+        self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+        if owners.count() == 1:
+            self.initial["owner"] = owners.first()
+
+    def clean_file(self) -> Any:
+        from samverka.sources.services import ImportError_, check_file_size
+
+        upload = self.cleaned_data["file"]
+        try:
+            check_file_size(self.kind, upload.size, upload.name)
+        except ImportError_ as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        NoPersonalData(_("File name"))(upload.name)  # it is kept with the dataset
+        return upload
+
+
+class PopulationUploadForm(ReferenceUploadForm):
+    kind = SourceKind.POPULATION
+
+    year = forms.IntegerField(
+        label=_("Year"),
+        required=False,
+        min_value=1900,
+        max_value=2100,
+        help_text=_(
+            "The year the figures are for (e.g. the population on 31 December), when the "
+            "file has no year column."
+        ),
+    )
+    field_order = ["owner", "file", "year", "title", "visibility"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "CSV or XLSX: a column with the kommunkod or the kommun's name, one with the "
+            "population and, if the file has one, one with the year."
+        )
+
+
+class AreasUploadForm(ReferenceUploadForm):
+    kind = SourceKind.AREAS
+
+    kommun = forms.ModelChoiceField(label=_("Municipality"), queryset=Organization.objects.none())
+    area_kind = forms.CharField(
+        label=_("Kind of area"),
+        max_length=100,
+        required=False,
+        help_text=_("E.g. stadsdel, stadsområde, tätort."),
+    )
+    field_order = ["owner", "kommun", "file", "area_kind", "title", "visibility"]
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["kommun"].queryset = kommuner_of_user(user).order_by("name")  # type: ignore[attr-defined]
+        self.fields["file"].help_text = _(
+            "GeoJSON (a FeatureCollection) in WGS 84: one polygon per area, with its name in "
+            "the property “name” or “namn”."
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kommun, owner = data.get("kommun"), data.get("owner")
+        if kommun and owner and not in_own_area(owner, kommun.pk):
+            self.add_error(
+                "kommun",
+                _("%(kommun)s is not in %(owner)s's own area: its areas are drawn by others.")
+                % {"kommun": kommun, "owner": owner},
+            )
+        return data

@@ -373,6 +373,9 @@ class ImportJob(VisibleContent):
     dataset = models.ForeignKey(
         Dataset, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # What the import needs beside the file: the year a population table is for, the
+    # kommun whose sub-areas a GeoJSON file draws.
+    parameters = models.JSONField(_("import settings"), default=dict, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     # The worker's last sign of life where it could write the row (see ``tasks``).
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)

@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from samverka.organizations.models import Organization, OrganizationKind
-from samverka.tenancy.access import WRITE_ROLES
+from samverka.tenancy.access import WRITE_ROLES, organizations_coordinated
 
 
 def area_owners(kommun_id: int) -> QuerySet[Organization]:
@@ -57,3 +57,17 @@ def kommuner_of_user(user: Any) -> QuerySet[Organization]:
 def in_own_area(organization: Organization, kommun_id: int | None) -> bool:
     """Whether the kommun ``kommun_id`` lies in ``organization``'s own area."""
     return kommun_id is not None and own_kommuner(organization).filter(pk=kommun_id).exists()
+
+
+def population_kommuner(user: Any, owner: Organization) -> set[int] | None:
+    """The kommuner whose population ``user`` imports for ``owner``: None (every kommun)
+    for the platform administrator, whose is the national population; for anyone else
+    the kommuner of ``owner``'s own area, if ``user`` coordinates ``owner`` — never every
+    kommun through a national organization (an empty set: nothing)."""
+    if user is not None and user.is_superuser:
+        return None
+    if user is None or owner.kind == OrganizationKind.NATIONAL:
+        return set()
+    if not organizations_coordinated(user).filter(pk=owner.pk).exists():
+        return set()
+    return set(own_kommuner(owner).values_list("pk", flat=True))

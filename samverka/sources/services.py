@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverka.accounts.models import User
+from samverka.lib.numbers import rounded
 from samverka.lib.privacy import find_personal_data, redact
 from samverka.lib.unpacking import UnpackError, gunzip
 from samverka.organizations.models import County, Organization, OrganizationKind, SubArea
@@ -991,8 +992,11 @@ def _statistic_row(
 
 
 POPULATION_CODE_COLUMNS = ("kommun_kod", "kommunkod", "kod", "region_kod", "regionkod")
+POPULATION_NAME_COLUMNS = ("kommun_namn", "kommunnamn", "kommun", "namn", "name", "region")
 POPULATION_VALUE_COLUMNS = ("population", "folkmängd", "folkmangd", "invånare", "antal")
 YEAR_COLUMNS = ("year", "år", "ar")
+# A preview shows this many of the rows to be stored and of the rows rejected.
+PREVIEW_ROWS = 200
 
 
 def _first_present(columns: list[str], candidates: tuple[str, ...]) -> str | None:
@@ -1000,58 +1004,175 @@ def _first_present(columns: list[str], candidates: tuple[str, ...]) -> str | Non
     return next((lowered[c] for c in candidates if c in lowered), None)
 
 
-def import_population(
+def _check_size(data: bytes, file_name: str, limit: int, size: int | None = None) -> None:
+    """Refuse a file larger than ``limit`` bytes before anything reads it."""
+    size = len(data) if size is None else size
+    if size > limit:
+        raise ImportError_(
+            _("%(file)s is %(size)s, more than the %(limit)s allowed: split it into smaller files.")
+            % {"file": file_name, "size": _bytes(size), "limit": _bytes(limit)}
+        )
+
+
+def _bytes(size: int) -> str:
+    """A file size as a message shows it: "32 MB", "800 kB"."""
+    megabyte = 1024 * 1024
+    return f"{size / megabyte:.0f} MB" if size >= megabyte else f"{max(size / 1024, 1):.0f} kB"
+
+
+def size_limit(kind: str) -> int | None:
+    """The largest file an import of ``kind`` reads whole, or None (it streams, or has its
+    own limits)."""
+    limits = {
+        SourceKind.POPULATION: settings.IMPORT_MAX_POPULATION_BYTES,
+        SourceKind.AREAS: settings.IMPORT_MAX_GEOJSON_BYTES,
+    }
+    return limits.get(SourceKind(kind)) if kind in SourceKind.values else None
+
+
+def check_file_size(kind: str, size: int, file_name: str) -> None:
+    """Refuse a file of ``size`` bytes too large for an import of ``kind``, unread."""
+    limit = size_limit(kind)
+    if limit is not None:
+        _check_size(b"", file_name, limit, size=size)
+
+
+def _quiet(done: int, total: int) -> None:
+    """A progress callback that shows nothing."""
+
+
+@dataclass
+class PopulationRead:
+    """What a population file holds, checked: what would be stored and what rejected."""
+
+    rows: dict[tuple[int, int], int]  # (kommun id, year) -> inhabitants
+    rejected: list[Rejection]
+    read: int
+    names: dict[int, str]  # kommun id -> name, for the preview
+
+    @property
+    def years(self) -> list[int]:
+        return sorted({y for _k, y in self.rows})
+
+    def preview(self) -> dict[str, Any]:
+        """What a person confirms before anything is stored (a few rows of each)."""
+        stored = sorted(self.rows.items(), key=lambda item: (self.names[item[0][0]], item[0][1]))
+        return {
+            "read": self.read,
+            "stored_count": len(self.rows),
+            "rejected_count": len(self.rejected),
+            "years": self.years,
+            "stored": [[self.names[k], str(y), str(p)] for (k, y), p in stored[:PREVIEW_ROWS]],
+            "rejected": [[n, f, r] for n, f, r in self.rejected[:PREVIEW_ROWS]],
+        }
+
+
+def read_population(
     data: bytes,
     *,
     file_name: str,
     owner: Organization,
+    kommuner: set[int] | None,
     year: int | None = None,
-    user: User | None = None,
-    title: str = "",
-) -> ImportResult:
-    """Population per kommun (and year): a table with a kommunkod and a population column.
+    progress: Progress = _quiet,
+) -> PopulationRead:
+    """Read and check a population table without storing anything (the preview, and the
+    first half of :func:`import_population`).
 
-    The SCB-derived file states no year: give ``year``; a file with a year column
-    (år, year) carries its own.
-    """
-    digest = sha256(data)
-    if (earlier := _earlier(SourceKind.POPULATION, owner, digest)) is not None:
-        return earlier
+    ``kommuner``: the kommuner whose population may be imported (None: every one, the
+    platform administrator's national population); rows of any other kommun are
+    rejected with the reason."""
+    _check_size(data, file_name, settings.IMPORT_MAX_POPULATION_BYTES)
+    if kommuner is not None and not kommuner:
+        raise ImportError_(
+            _(
+                "%(file)s: %(owner)s imports no population. A kommun imports its own "
+                "population; the population of every kommun is imported by the platform "
+                "administrator."
+            )
+            % {"file": file_name, "owner": owner}
+        )
     table = _open_table(data, file_name, required=[])
     code_column = _first_present(table.columns, POPULATION_CODE_COLUMNS)
+    name_column = _first_present(table.columns, POPULATION_NAME_COLUMNS)
     value_column = _first_present(table.columns, POPULATION_VALUE_COLUMNS)
     year_column = _first_present(table.columns, YEAR_COLUMNS)
-    if code_column is None or value_column is None:
+    if (code_column is None and name_column is None) or value_column is None:
         raise ImportError_(
-            _("%(file)s needs a column with the kommunkod and one with the population.")
-            % {"file": file_name}
+            _(
+                "%(file)s needs a column with the kommunkod or the kommun's name and one "
+                "with the population (it has: %(present)s)."
+            )
+            % {"file": file_name, "present": ", ".join(table.columns)}
         )
     if year_column is None and year is None:
         raise ImportError_(_("%(file)s has no year column: give the year.") % {"file": file_name})
-    kommuner = dict(
+    all_kommuner = list(
         Organization.objects.filter(kind=OrganizationKind.KOMMUN).values_list(
-            "municipality_code", "pk"
+            "pk", "municipality_code", "name"
         )
     )
+    by_code = {code: pk for pk, code, _name in all_kommuner}
+    by_name = {name.lower(): pk for pk, _code, name in all_kommuner}
+    names = {pk: name for pk, _code, name in all_kommuner}
     rows: dict[tuple[int, int], int] = {}
+    first_row: dict[tuple[int, int], int] = {}
     rejected: list[Rejection] = []
     read = 0
+    total = max(data.count(b"\n"), 1)
     for number, row in _rows(table, file_name):
         read += 1
-        code = row[code_column].strip().zfill(4)
-        if code not in kommuner:
+        if read % 500 == 0:
+            progress(read, total)
+        if code_column is not None and row[code_column].strip():
+            column, given = code_column, row[code_column]
+            kommun_id = by_code.get(given.strip().zfill(4))
+        else:
+            column = name_column or code_column or ""
+            given = row.get(column, "")
+            kommun_id = _kommun_of_area(given.strip(), by_name) if given.strip() else None
+        if kommun_id is None:
             rejected.append(
                 (
                     number,
-                    code_column,
-                    _("Column “%(column)s”: no municipality with the code “%(value)s”")
-                    % {"column": code_column, "value": row[code_column]},
+                    column,
+                    _("Column “%(column)s”: no municipality “%(value)s”")
+                    % {"column": column, "value": given},
                 )
             )
             continue
+        if kommuner is not None and kommun_id not in kommuner:
+            rejected.append(
+                (
+                    number,
+                    column,
+                    _(
+                        "Column “%(column)s”: %(kommun)s is not in %(owner)s's own area; "
+                        "its population is imported by the kommun itself or by the "
+                        "platform administrator"
+                    )
+                    % {"column": column, "kommun": names[kommun_id], "owner": owner},
+                )
+            )
+            continue
+        row_year = year
+        if year_column is not None:
+            try:
+                row_year = int(row[year_column].strip())
+            except ValueError:
+                row_year = None
+            if row_year is None or not 1900 <= row_year <= 2100:
+                rejected.append(
+                    (
+                        number,
+                        year_column,
+                        _("Column “%(column)s”: not a year: “%(value)s”")
+                        % {"column": year_column, "value": row[year_column]},
+                    )
+                )
+                continue
         try:
             value = parse_number(row[value_column])
-            row_year = int(row[year_column]) if year_column else year
         except ValueError as exc:
             rejected.append(
                 (
@@ -1062,7 +1183,7 @@ def import_population(
                 )
             )
             continue
-        if value is None or value < 0 or row_year is None:
+        if value is None or value <= 0 or row_year is None:
             rejected.append(
                 (
                     number,
@@ -1071,7 +1192,57 @@ def import_population(
                 )
             )
             continue
-        rows[(kommuner[code], row_year)] = int(value)
+        key = (kommun_id, row_year)
+        if key in rows:
+            rejected.append(
+                (
+                    number,
+                    column,
+                    _("%(kommun)s %(year)s is given already in row %(row)s")
+                    % {"kommun": names[kommun_id], "year": row_year, "row": first_row[key]},
+                )
+            )
+            continue
+        first_row[key] = number
+        rows[key] = int(rounded(value))
+    return PopulationRead(rows, rejected, read, names)
+
+
+def _earlier_population(owner: Organization, digest: str, year: int | None) -> ImportResult | None:
+    """The same file imported before for the same owner and the same stated year."""
+    earlier = Dataset.objects.in_use().filter(
+        kind=SourceKind.POPULATION, owner=owner, sha256=digest
+    )
+    if year is not None:
+        earlier = earlier.filter(period_start=dt.date(year, 1, 1))
+    found = earlier.first()
+    return ImportResult(found, already_imported=True) if found is not None else None
+
+
+def import_population(
+    data: bytes,
+    *,
+    file_name: str,
+    owner: Organization,
+    kommuner: set[int] | None = None,
+    year: int | None = None,
+    user: User | None = None,
+    title: str = "",
+    progress: Progress = _quiet,
+) -> ImportResult:
+    """Population per kommun (and year): a table with a kommunkod (or the kommun's name)
+    and a population column.
+
+    The SCB-derived file states no year: give ``year``; a file with a year column
+    (år, year) carries its own. ``kommuner`` as :func:`read_population`.
+    """
+    digest = sha256(data)
+    if (earlier := _earlier_population(owner, digest, year)) is not None:
+        return earlier
+    found = read_population(
+        data, file_name=file_name, owner=owner, kommuner=kommuner, year=year, progress=progress
+    )
+    progress(1, 2)
     with transaction.atomic():
         dataset = _new_dataset(
             SourceKind.POPULATION,
@@ -1084,39 +1255,80 @@ def import_population(
         Population.objects.bulk_create(
             [
                 Population(dataset=dataset, kommun_id=k, year=y, population=p)
-                for (k, y), p in rows.items()
+                for (k, y), p in found.rows.items()
             ],
             batch_size=2000,
         )
-        years = sorted({y for _k, y in rows})
+        years = found.years
         _finish(
             dataset,
-            rejected,
-            read=read,
-            imported=len(rows),
+            found.rejected,
+            read=found.read,
+            imported=len(found.rows),
             period=(dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31)) if years else (None, None),
         )
+    progress(1, 1)
     return ImportResult(dataset)
 
 
 NAME_PROPERTIES = ("name", "namn", "NAMN", "Name", "omrade", "område")
 
 
-def import_areas(
+@dataclass
+class AreasRead:
+    """What a GeoJSON file of sub-areas holds, checked: what would be stored and what rejected."""
+
+    kommun: Organization
+    areas: dict[str, dict[str, Any]]  # name -> geometry
+    rejected: list[Rejection]
+    read: int
+    known: set[str]  # names of the kommun's sub-areas already known (they get the new boundary)
+
+    def preview(self) -> dict[str, Any]:
+        names = sorted(self.areas)
+        return {
+            "read": self.read,
+            "stored_count": len(self.areas),
+            "rejected_count": len(self.rejected),
+            "kommun": self.kommun.name,
+            "stored": [
+                [name, str(_("new")) if name not in self.known else str(_("new boundary"))]
+                for name in names[:PREVIEW_ROWS]
+            ],
+            "rejected": [[n, f, r] for n, f, r in self.rejected[:PREVIEW_ROWS]],
+        }
+
+
+def _geojson(data: bytes, file_name: str) -> Any:
+    """The parsed GeoJSON (plain or gzip), refused when larger than
+    ``IMPORT_MAX_GEOJSON_BYTES`` (parsed, it is held in memory) or unreadable."""
+    limit = settings.IMPORT_MAX_GEOJSON_BYTES
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gunzip(data, file_name, max_size=limit)
+        except UnpackError as exc:
+            raise ImportError_(str(exc)) from exc
+    _check_size(data, file_name, limit)
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        raise ImportError_(
+            _("%(file)s is not GeoJSON: %(error)s") % {"file": file_name, "error": exc}
+        ) from exc
+
+
+def read_areas(
     data: bytes,
     *,
     file_name: str,
     kommun: Organization,
     owner: Organization,
-    kind: str = "",
-    user: User | None = None,
-    title: str = "",
-) -> ImportResult:
-    """Sub-areas a kommun draws (stadsdelar, områden), from GeoJSON with a name per feature.
-
-    An area already known by name gets the new boundary; WGS84 coordinates only. Only an
-    organization whose own area holds the kommun draws its sub-areas.
-    """
+    progress: Progress = _quiet,
+) -> AreasRead:
+    """Read and check a GeoJSON file of sub-areas without storing anything (the preview,
+    and the first half of :func:`import_areas`). Only an organization whose own area
+    holds the kommun draws its sub-areas, and each area must lie in the kommun."""
+    from samverka.lib.geo import representative_point, within
     from samverka.sources.ownership import in_own_area
 
     if not in_own_area(owner, kommun.pk):
@@ -1124,25 +1336,37 @@ def import_areas(
             _("%(file)s: %(kommun)s is not in %(owner)s's own area; its areas are its own.")
             % {"file": file_name, "kommun": kommun, "owner": owner}
         )
-    digest = sha256(data)
-    if (earlier := _earlier(SourceKind.AREAS, owner, digest)) is not None:
-        return earlier
-    try:
-        collection = json.loads(data)
-    except ValueError as exc:
-        raise ImportError_(f"{file_name}: not GeoJSON: {exc}") from exc
+    collection = _geojson(data, file_name)
     features = collection.get("features") if isinstance(collection, dict) else None
     if not isinstance(features, list):
-        raise ImportError_(f"{file_name}: not a GeoJSON FeatureCollection")
+        raise ImportError_(
+            _("%(file)s is not a GeoJSON FeatureCollection (no list “features”).")
+            % {"file": file_name}
+        )
+    boundary = Organization.objects.filter(pk=kommun.pk).values_list("geometry", flat=True).first()
     areas: dict[str, dict[str, Any]] = {}
     rejected: list[Rejection] = []
     for number, feature in enumerate(features, start=1):
-        properties = (feature or {}).get("properties") or {}
+        if number % 100 == 0:
+            progress(number, len(features))
+        feature = feature if isinstance(feature, dict) else {}
+        properties = feature.get("properties")
+        properties = properties if isinstance(properties, dict) else {}
         name = next((str(properties[p]).strip() for p in NAME_PROPERTIES if properties.get(p)), "")
-        geometry = (feature or {}).get("geometry") or {}
+        geometry = feature.get("geometry")
+        geometry = geometry if isinstance(geometry, dict) else {}
         if not name:
             rejected.append(
                 (number, "properties.name", _("Name (properties.name): the area has no name"))
+            )
+            continue
+        if len(name) > 200:
+            rejected.append(
+                (
+                    number,
+                    "properties.name",
+                    _("Name (properties.name): longer than 200 characters"),
+                )
             )
             continue
         if found := find_personal_data(name):
@@ -1161,27 +1385,114 @@ def import_areas(
                 (number, "geometry", _("Shape (geometry): %(reason)s") % {"reason": problem})
             )
             continue
+        if boundary and not within(representative_point(geometry), boundary):
+            rejected.append(
+                (
+                    number,
+                    "geometry",
+                    _("Shape (geometry): the area %(name)s lies outside %(kommun)s")
+                    % {"name": name, "kommun": kommun},
+                )
+            )
+            continue
+        if name in areas:
+            rejected.append(
+                (
+                    number,
+                    "properties.name",
+                    _("Name (properties.name): %(name)s is drawn already by an earlier feature")
+                    % {"name": name},
+                )
+            )
+            continue
         areas[name] = geometry
+    known = set(
+        SubArea.objects.filter(kommun=kommun, name__in=areas).values_list("name", flat=True)
+    )
+    return AreasRead(kommun, areas, rejected, len(features), known)
+
+
+def preview_import(
+    kind: str,
+    data: bytes,
+    *,
+    file_name: str,
+    owner: Organization,
+    user: User,
+    parameters: dict[str, Any],
+) -> dict[str, Any]:
+    """What an import of population or sub-areas would store and reject, stored nothing."""
+    from samverka.sources.ownership import population_kommuner
+
+    check_file_size(kind, len(data), file_name)
+    if kind == SourceKind.POPULATION:
+        return read_population(
+            data,
+            file_name=file_name,
+            owner=owner,
+            kommuner=population_kommuner(user, owner),
+            year=parameters.get("year"),
+        ).preview()
+    kommun = Organization.objects.get(pk=parameters["kommun"], kind=OrganizationKind.KOMMUN)
+    return read_areas(data, file_name=file_name, kommun=kommun, owner=owner).preview()
+
+
+def import_areas(
+    data: bytes,
+    *,
+    file_name: str,
+    kommun: Organization,
+    owner: Organization,
+    kind: str = "",
+    user: User | None = None,
+    title: str = "",
+    progress: Progress = _quiet,
+) -> ImportResult:
+    """Sub-areas a kommun draws (stadsdelar, områden), from GeoJSON with a name per feature.
+
+    An area already known by name gets the new boundary; WGS84 coordinates only. Only an
+    organization whose own area holds the kommun draws its sub-areas.
+    """
+    from samverka.sources.ownership import in_own_area
+
+    if not in_own_area(owner, kommun.pk):
+        raise ImportError_(
+            _("%(file)s: %(kommun)s is not in %(owner)s's own area; its areas are its own.")
+            % {"file": file_name, "kommun": kommun, "owner": owner}
+        )
+    digest = sha256(data)
+    earlier = (
+        Dataset.objects.in_use()
+        .filter(kind=SourceKind.AREAS, owner=owner, sha256=digest)
+        .filter(pk__in=SubArea.objects.filter(kommun=kommun).values("dataset"))
+        .first()
+    )
+    if earlier is not None:  # the same file drew this kommun's areas already
+        return ImportResult(earlier, already_imported=True)
+    found = read_areas(data, file_name=file_name, kommun=kommun, owner=owner, progress=progress)
     with transaction.atomic():
         dataset = _new_dataset(
             SourceKind.AREAS,
-            title or _("Areas: %(file)s") % {"file": file_name},
+            title or _("Areas of %(kommun)s: %(file)s") % {"kommun": kommun, "file": file_name},
             file_name,
             digest,
             owner,
             user,
         )[0]
         created = updated = 0
-        for name, geometry in areas.items():
+        for number, (name, geometry) in enumerate(found.areas.items(), start=1):
             _area, was_created = SubArea.objects.update_or_create(
-                kommun=kommun, name=name, defaults={"geometry": geometry, "kind": kind}
+                kommun=kommun,
+                name=name,
+                defaults={"geometry": geometry, "kind": kind, "dataset_id": dataset.pk},
             )
             created += was_created
             updated += not was_created
+            progress(number, len(found.areas))
         _finish(
             dataset,
-            rejected,
-            read=len(features),
+            found.rejected,
+            read=found.read,
             imported=created,
             period=(None, None),
             updated=updated,
@@ -1200,11 +1511,11 @@ def _geometry_problem(geometry: dict[str, Any]) -> str:
         points = [point for polygon in polygons for ring in polygon for point in ring]
         lons, lats = [float(p[0]) for p in points], [float(p[1]) for p in points]
     except (TypeError, ValueError, IndexError):
-        return "coordinates that cannot be read"
+        return _("coordinates that cannot be read")
     if not points:
-        return "no coordinates"
+        return _("no coordinates")
     if not (min(lats) >= 54 and max(lats) <= 70 and min(lons) >= 10 and max(lons) <= 25):
-        return "coordinates outside Sweden, or not in WGS84 (longitude, latitude)"
+        return _("coordinates outside Sweden, or not in WGS 84 (longitude, latitude)")
     return ""
 
 

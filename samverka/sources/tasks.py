@@ -25,9 +25,11 @@ from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from samverka.audit.recorder import acting_as
+from samverka.organizations.models import Organization, OrganizationKind
 from samverka.sources import services, sharing
 from samverka.sources.models import ImportJob, JobStatus, SourceKind
-from samverka.tenancy.access import Visibility
+from samverka.sources.ownership import population_kommuner
+from samverka.tenancy.access import Visibility, organizations_coordinated
 
 logger = logging.getLogger(__name__)
 
@@ -155,6 +157,7 @@ def run_import(job_id: int) -> None:
     progress = JobProgress(job)
     try:
         with Heartbeat(job), translation.override(settings.LANGUAGE_CODE):
+            services.check_file_size(job.kind, path.stat().st_size, job.file_name)
             data = path.read_bytes()
             result = _import(job, data, progress)
             del data
@@ -210,6 +213,35 @@ def _import(job: ImportJob, data: bytes, progress: JobProgress) -> services.Impo
             result = services.import_statistics(data, mapping=job.mapping, **common)
         elif job.kind in (SourceKind.EVENT_TABLE, SourceKind.EST) and job.mapping is not None:
             result = services.import_event_table(data, mapping=job.mapping, **common)
+        elif job.kind == SourceKind.POPULATION:
+            # Whose population may be imported is decided again here, from the job's
+            # uploader and owner as they are now (not as the preview saw them).
+            result = services.import_population(
+                data,
+                kommuner=population_kommuner(job.created_by, job.owner),
+                year=job.parameters.get("year"),
+                **common,
+            )
+        elif job.kind == SourceKind.AREAS:
+            kommun = Organization.objects.filter(
+                pk=job.parameters.get("kommun"), kind=OrganizationKind.KOMMUN
+            ).first()
+            if kommun is None:
+                raise services.ImportError_(
+                    _("%(file)s: the kommun whose areas it draws no longer exists.")
+                    % {"file": job.file_name}
+                )
+            if (
+                job.created_by is None
+                or not organizations_coordinated(job.created_by).filter(pk=job.owner_id).exists()
+            ):
+                raise services.ImportError_(
+                    _("%(file)s: the uploader no longer coordinates %(owner)s.")
+                    % {"file": job.file_name, "owner": job.owner}
+                )
+            result = services.import_areas(
+                data, kommun=kommun, kind=job.parameters.get("area_kind", ""), **common
+            )
         elif job.kind == SourceKind.SURVEY and job.mapping is not None:
             del common["progress"]
             result = services.import_survey(data, mapping=job.mapping, **common)

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import uuid
 from itertools import chain, islice
+from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,12 +20,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from samverka.lib.spreadsheet import csv_attachment
-from samverka.organizations.models import Organization
+from samverka.organizations.models import Organization, SubArea
 from samverka.sources import services, sharing, survey_mapping
 from samverka.sources.forms import (
+    AreasUploadForm,
     MappingColumnsForm,
     MappingStartForm,
     MapTypeForm,
+    PopulationUploadForm,
+    ReferenceUploadForm,
     ShareForm,
     UploadForm,
     WithdrawForm,
@@ -31,7 +37,13 @@ from samverka.sources.models import ColumnMapping, Dataset, ImportJob, JobStatus
 from samverka.sources.survey_mapping import read_sample
 from samverka.sources.tabular import TableError
 from samverka.sources.tasks import fail_stalled_jobs, run_import
-from samverka.tenancy.access import COORDINATE, VIEW, Visibility, get_or_404
+from samverka.tenancy.access import (
+    COORDINATE,
+    VIEW,
+    Visibility,
+    get_or_404,
+    organizations_coordinated,
+)
 
 
 def dataset_list(request: HttpRequest) -> HttpResponse:
@@ -52,6 +64,7 @@ def dataset_list(request: HttpRequest) -> HttpResponse:
             "jobs": jobs,
             "can_upload": request.user.has_perm("sources.upload"),
             "can_map": request.user.has_perm("sources.map_types"),
+            "can_import_reference": organizations_coordinated(request.user).exists(),
         },
     )
 
@@ -64,12 +77,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
-        directory = settings.UPLOAD_DIR
-        directory.mkdir(parents=True, exist_ok=True)
-        stored = directory / f"{uuid.uuid4().hex}.upload"
-        with stored.open("wb") as fh:
-            for chunk in upload_file.chunks():
-                fh.write(chunk)
+        stored = _store_upload(upload_file)
         job = ImportJob.objects.create(
             kind=form.cleaned_data["kind"],
             owner=form.cleaned_data["owner"],
@@ -102,6 +110,13 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "dataset": dataset,
             "rejected": dataset.rejected.all()[:100],
+            # What a population or sub-area import stored (the first rows).
+            "populations": dataset.populations.select_related("kommun")[:100]
+            if dataset.kind == SourceKind.POPULATION
+            else [],
+            "areas": SubArea.objects.filter(dataset=dataset).values_list("name", flat=True)[:100]
+            if dataset.kind == SourceKind.AREAS
+            else [],
             "can_withdraw": dataset.withdrawn_at is None
             and Dataset.objects.editable_by(request.user).filter(pk=pk).exists(),
             "shared_with": sharing.shared_agreements(dataset),
@@ -347,3 +362,130 @@ def _guess_columns(columns: list[str]) -> dict[str, str]:
         field: next((lowered[h] for h in names if h in lowered), "")
         for field, names in hints.items()
     }
+
+
+def _store_upload(upload_file: UploadedFile) -> Path:
+    """The uploaded file, kept under ``UPLOAD_DIR`` for the worker (under a random name)."""
+    directory = settings.UPLOAD_DIR
+    directory.mkdir(parents=True, exist_ok=True)
+    stored = directory / f"{uuid.uuid4().hex}.upload"
+    with stored.open("wb") as fh:
+        for chunk in upload_file.chunks():
+            fh.write(chunk)
+    return stored
+
+
+REFERENCE_SESSION_KEY = "reference_import_draft"
+
+
+def _discard_draft(request: HttpRequest) -> None:
+    """Forget an unconfirmed import and remove its file."""
+    draft = request.session.pop(REFERENCE_SESSION_KEY, None)
+    if draft:
+        Path(draft["stored_path"]).unlink(missing_ok=True)
+
+
+def _may_import_reference(request: HttpRequest) -> None:
+    if not organizations_coordinated(request.user).exists():
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def population_upload(request: HttpRequest) -> HttpResponse:
+    """A population table: previewed, then imported once confirmed."""
+    return _reference_upload(request, PopulationUploadForm, "sources/population_upload.html")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def areas_upload(request: HttpRequest) -> HttpResponse:
+    """A GeoJSON file of a kommun's sub-areas: previewed, then imported once confirmed."""
+    return _reference_upload(request, AreasUploadForm, "sources/areas_upload.html")
+
+
+def _reference_upload(
+    request: HttpRequest, form_class: type[ReferenceUploadForm], template: str
+) -> HttpResponse:
+    _may_import_reference(request)
+    form = form_class(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        _discard_draft(request)
+        data = form.cleaned_data
+        upload_file = data["file"]
+        file_name = upload_file.name[:300]
+        parameters: dict[str, Any] = (
+            {"year": data["year"]}
+            if form_class.kind == SourceKind.POPULATION
+            else {"kommun": data["kommun"].pk, "area_kind": data["area_kind"]}
+        )
+        stored = _store_upload(upload_file)
+        try:
+            preview = services.preview_import(
+                form_class.kind,
+                stored.read_bytes(),
+                file_name=file_name,
+                owner=data["owner"],
+                user=request.user,  # type: ignore[arg-type]
+                parameters=parameters,
+            )
+        except services.ImportError_ as exc:
+            stored.unlink(missing_ok=True)
+            form.add_error("file", str(exc))
+        else:
+            request.session[REFERENCE_SESSION_KEY] = {
+                "kind": form_class.kind,
+                "owner": data["owner"].pk,
+                "owner_name": str(data["owner"]),
+                "visibility": data["visibility"],
+                "title": data["title"],
+                "file_name": file_name,
+                "stored_path": str(stored),
+                "parameters": parameters,
+                "preview": preview,
+            }
+            return redirect("sources:import_confirm")
+    return render(request, template, {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_confirm(request: HttpRequest) -> HttpResponse:
+    """The preview of a population or sub-area import: what will be stored and what
+    rejected and why; nothing is stored before it is confirmed here."""
+    _may_import_reference(request)
+    draft = request.session.get(REFERENCE_SESSION_KEY)
+    if draft is None or not Path(draft["stored_path"]).exists():
+        request.session.pop(REFERENCE_SESSION_KEY, None)
+        return redirect("sources:list")
+    if request.method == "POST":
+        if "cancel" in request.POST:
+            _discard_draft(request)
+            messages.info(request, _("The import is cancelled: nothing was stored."))
+            return redirect("sources:list")
+        owner = organizations_coordinated(request.user).filter(pk=draft["owner"]).first()
+        if owner is None:
+            _discard_draft(request)
+            raise PermissionDenied
+        job = ImportJob.objects.create(
+            kind=draft["kind"],
+            owner=owner,
+            visibility=draft["visibility"],
+            title=draft["title"],
+            file_name=draft["file_name"],
+            stored_path=draft["stored_path"],
+            parameters=draft["parameters"],
+            created_by=request.user,  # type: ignore[misc]
+        )
+        del request.session[REFERENCE_SESSION_KEY]
+        transaction.on_commit(lambda: run_import.enqueue(job.pk))
+        return redirect(job)
+    return render(
+        request,
+        "sources/import_confirm.html",
+        {
+            "draft": draft,
+            "preview": draft["preview"],
+            "is_population": draft["kind"] == SourceKind.POPULATION,
+        },
+    )

@@ -79,6 +79,15 @@ def organizations_of(user: AnyUser, roles: tuple[str, ...] = READ_ROLES) -> mode
     return Membership.objects.filter(user=user, role__in=roles).values("organization")
 
 
+def organizations_coordinated(user: AnyUser) -> models.QuerySet[Any]:
+    """The organizations for which ``user`` imports reference data (population, sub-areas):
+    those ``user`` coordinates; every organization for the platform administrator."""
+    Organization = apps.get_model("organizations", "Organization")
+    if _active(user) and user.is_superuser:
+        return Organization.objects.all()
+    return Organization.objects.filter(pk__in=organizations_of(user, COORDINATOR_ROLES))
+
+
 def agreements_of(user: AnyUser, roles: tuple[str, ...] = READ_ROLES) -> models.QuerySet[Any]:
     """The agreements to which one of ``user``'s organizations is a party (a subquery)."""
     Agreement = apps.get_model("agreements", "Agreement")

@@ -77,7 +77,7 @@ def test_inverse_matches_lantmateriets_control_points(
 ) -> None:
     if northing < geo.NORTHING_RANGE[0]:
         # The two 55° N points lie in the sea south of Skåne, outside the accepted grid.
-        with pytest.raises(ValueError, match="northing"):
+        with pytest.raises(ValueError, match="nordkoordinat"):
             sweref99tm_to_wgs84(northing, easting)
         return
     got_lat, got_lon = sweref99tm_to_wgs84(northing, easting)
@@ -176,15 +176,15 @@ def test_known_places() -> None:
 @pytest.mark.parametrize(
     ("lat", "lon", "message"),
     [
-        (math.nan, 16.0, "latitude must be a finite number"),
-        (57.0, math.nan, "longitude must be a finite number"),
-        (math.inf, 16.0, "finite"),
-        (53.99, 16.0, "latitude 53.99 is outside"),
-        (70.01, 16.0, "latitude"),
-        (57.0, 9.99, "longitude 9.99 is outside"),
-        (57.0, 25.01, "longitude"),
-        (16.0, 57.0, "latitude 16 is outside"),  # swapped
-        ("57,2", 16.0, "latitude must be a number"),
+        (math.nan, 16.0, "latitud måste vara ett ändligt tal"),
+        (57.0, math.nan, "longitud måste vara ett ändligt tal"),
+        (math.inf, 16.0, "ändligt"),
+        (53.99, 16.0, "latitud 53.99 ligger utanför"),
+        (70.01, 16.0, "latitud"),
+        (57.0, 9.99, "longitud 9.99 ligger utanför"),
+        (57.0, 25.01, "longitud"),
+        (16.0, 57.0, "latitud 16 ligger utanför"),  # swapped
+        ("57,2", 16.0, "latitud måste vara ett tal"),
     ],
 )
 def test_forward_refuses_implausible_input(lat: float, lon: float, message: str) -> None:
@@ -195,14 +195,14 @@ def test_forward_refuses_implausible_input(lat: float, lon: float, message: str)
 @pytest.mark.parametrize(
     ("northing", "easting", "message"),
     [
-        (math.nan, 500_000.0, "northing must be a finite number"),
-        (6_500_000.0, math.nan, "easting must be a finite number"),
-        (6_099_999.0, 500_000.0, r"northing 6099999 is outside .*6 100 000–7 700 000 m"),
-        (7_700_001.0, 500_000.0, "northing"),
-        (6_500_000.0, 199_999.0, "easting 199999 is outside"),
-        (6_500_000.0, 1_000_001.0, "easting"),
-        (587_358.0, 6_347_769.0, "northing 587358 is outside"),  # swapped
-        (1_427_000.0, 6_350_000.0, "northing"),  # RT 90 style, swapped
+        (math.nan, 500_000.0, "nordkoordinat måste vara ett ändligt tal"),
+        (6_500_000.0, math.nan, "östkoordinat måste vara ett ändligt tal"),
+        (6_099_999.0, 500_000.0, r"nordkoordinat 6099999 ligger utanför .*6 100 000–7 700 000 m"),
+        (7_700_001.0, 500_000.0, "nordkoordinat"),
+        (6_500_000.0, 199_999.0, "östkoordinat 199999 ligger utanför"),
+        (6_500_000.0, 1_000_001.0, "östkoordinat"),
+        (587_358.0, 6_347_769.0, "nordkoordinat 587358 ligger utanför"),  # swapped
+        (1_427_000.0, 6_350_000.0, "nordkoordinat"),  # RT 90 style, swapped
     ],
 )
 def test_inverse_refuses_implausible_input(northing: float, easting: float, message: str) -> None:
@@ -242,14 +242,14 @@ def test_guess_axes(x: float, y: float, expected: AxisGuess) -> None:
 @pytest.mark.parametrize(
     ("x", "y", "message"),
     [
-        (57.2, 6_347_769.0, "one value is degrees and the other metres"),
-        (0.0, 0.0, "not a plausible wgs84 position"),
-        (40.0, 16.0, "not a plausible wgs84 position"),
-        (57.0, 58.0, "not a plausible wgs84 position"),  # two latitudes
-        (6_347_769.0, 6_400_000.0, "not a plausible sweref99tm position"),
-        (1_427_000.0, 6_350_000.0, "not a plausible sweref99tm position"),  # RT 90
-        (math.nan, 16.0, "finite"),
-        (None, 16.0, "must be numbers"),
+        (57.2, 6_347_769.0, "det ena värdet är grader och det andra meter"),
+        (0.0, 0.0, "inte en rimlig position i WGS 84"),
+        (40.0, 16.0, "inte en rimlig position i WGS 84"),
+        (57.0, 58.0, "inte en rimlig position i WGS 84"),  # two latitudes
+        (6_347_769.0, 6_400_000.0, "inte en rimlig position i SWEREF 99 TM"),
+        (1_427_000.0, 6_350_000.0, "inte en rimlig position i SWEREF 99 TM"),  # RT 90
+        (math.nan, 16.0, "ändliga"),
+        (None, 16.0, "måste vara tal"),
     ],
 )
 def test_guess_axes_refuses_what_it_cannot_tell(x: float, y: float, message: str) -> None:
@@ -289,14 +289,14 @@ def test_grid_cell_is_consistent_with_the_projection() -> None:
 
 @pytest.mark.parametrize("size", [0, -100, 2.5, math.nan, math.inf, True, "100", None])
 def test_grid_cell_refuses_bad_sizes(size: object) -> None:
-    with pytest.raises(ValueError, match="size_m must be a positive whole number"):
+    with pytest.raises(ValueError, match="måste vara ett positivt helt antal meter"):
         grid_cell(6_500_000.0, 500_000.0, size)  # type: ignore[arg-type]
 
 
 def test_grid_cell_refuses_coordinates_outside_sweden() -> None:
-    with pytest.raises(ValueError, match="northing"):
+    with pytest.raises(ValueError, match="nordkoordinat"):
         grid_cell(57.2, 16.4, 1000)
-    with pytest.raises(ValueError, match="easting must be a finite number"):
+    with pytest.raises(ValueError, match="östkoordinat måste vara ett ändligt tal"):
         grid_cell(6_500_000.0, math.nan, 1000)
 
 

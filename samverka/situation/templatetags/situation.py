@@ -154,17 +154,6 @@ def month_rows(months: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 @register.simple_tag
-def sources_named(figures: dict[str, Any], kinds: str) -> str:
-    """The figure's sources of the given kinds, "title (owner); …"."""
-    wanted = set(kinds.split())
-    return "; ".join(
-        f"{s['title']} ({s['owner']})" if s.get("owner") else str(s["title"])
-        for s in figures.get("sources", [])
-        if s.get("kind") in wanted
-    )
-
-
-@register.simple_tag
 def coverage_reason(refusal: dict[str, Any] | None, what: str = "change") -> str:
     """Why a comparison is refused, in words (see :func:`coverage.reason`)."""
     return coverage.reason(refusal, what)
