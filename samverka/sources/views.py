@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from samverka.lib.spreadsheet import csv_attachment
 from samverka.organizations.models import Organization
-from samverka.sources import services
+from samverka.sources import preview_jobs, services
 from samverka.sources.forms import (
     MappingColumnsForm,
     MappingStartForm,
@@ -27,8 +26,9 @@ from samverka.sources.forms import (
     WithdrawForm,
 )
 from samverka.sources.models import ColumnMapping, Dataset, ImportJob, JobStatus, SourceKind
+from samverka.sources.statistics_mapping import StatisticsColumnsForm
 from samverka.sources.tabular import TableError, read_table
-from samverka.sources.tasks import fail_stalled_jobs, run_import
+from samverka.sources.tasks import fail_stalled_jobs
 from samverka.tenancy.access import VIEW, get_or_404
 
 
@@ -78,7 +78,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             stored_path=str(stored),
             created_by=request.user,  # type: ignore[misc]
         )
-        transaction.on_commit(lambda: run_import.enqueue(job.pk))
+        preview_jobs.start(job)  # a statistics table is previewed first, then confirmed
         return redirect(job)
     return render(request, "sources/upload.html", {"form": form})
 
@@ -230,13 +230,24 @@ def mapping_columns(request: HttpRequest) -> HttpResponse:
         if category_column in draft["columns"]
         else set()
     )
-    form = MappingColumnsForm(
-        request.POST or None,
-        columns=draft["columns"],
-        kind=draft["kind"],
-        source_categories=source_categories,
-        initial=_guess_columns(draft["columns"]),
-    )
+    statistics = draft["kind"] == SourceKind.CRIME_STATISTICS
+    form: MappingColumnsForm
+    if statistics:  # every category mapped explicitly, the period kind confirmed
+        form = StatisticsColumnsForm(
+            request.POST or None,
+            columns=draft["columns"],
+            source_categories=source_categories,
+            initial=_guess_columns(draft["columns"]),
+            sample=draft["sample"],
+        )
+    else:
+        form = MappingColumnsForm(
+            request.POST or None,
+            columns=draft["columns"],
+            kind=draft["kind"],
+            source_categories=source_categories,
+            initial=_guess_columns(draft["columns"]),
+        )
     if request.method == "POST" and form.is_valid() and "save" in request.POST:
         data = form.cleaned_data
         mapping = ColumnMapping(
@@ -250,6 +261,7 @@ def mapping_columns(request: HttpRequest) -> HttpResponse:
             value_column=data["value_column"],
             category_column=data.get("category_column", ""),
             preliminary_column=data.get("preliminary_column", ""),
+            level_column=data.get("level_column", ""),
             question_column=data.get("question_column", ""),
             respondents_column=data.get("respondents_column", ""),
             value_is_index=data.get("value_is_index", False),
@@ -268,6 +280,10 @@ def mapping_columns(request: HttpRequest) -> HttpResponse:
             "draft": draft,
             "preview": draft["sample"][:5],
             "needs_categories": draft["kind"] != SourceKind.SURVEY and not source_categories,
+            # What the sample would store through the mapping as it stands (nothing is stored).
+            "statistics_preview": form.preview(draft)
+            if isinstance(form, StatisticsColumnsForm) and form.is_bound and form.is_valid()
+            else None,
         },
     )
 

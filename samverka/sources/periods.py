@@ -1,0 +1,191 @@
+"""Periods of a statistics table as publishers write them, read as text.
+
+A period key is read by the patterns below, which are data: a new way of writing a
+month is a new line in :data:`PATTERNS` (or a new name in :data:`MONTH_NAMES`), not new
+code. The kind of period (year, quarter, month) is found from the values of the column
+(:func:`detect`) and shown to the person making the mapping to confirm: it is never
+assumed.
+
+>>> parse_period("augusti 2026", "month"), parse_period("2026K3", "quarter")
+(datetime.date(2026, 8, 1), datetime.date(2026, 7, 1))
+>>> detect(["2026-08", "2026-09"]).kind
+'month'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from samverka.sources import reasons
+
+YEAR, QUARTER, MONTH = "year", "quarter", "month"
+KINDS = (YEAR, QUARTER, MONTH)
+
+# Month names and their usual abbreviations, Swedish and English, lower case.
+MONTH_NAMES: dict[str, int] = {
+    **{
+        name: number
+        for number, names in enumerate(
+            [
+                ("januari", "january", "jan"),
+                ("februari", "february", "feb"),
+                ("mars", "march", "mar"),
+                ("april", "apr"),
+                ("maj", "may"),
+                ("juni", "june", "jun"),
+                ("juli", "july", "jul"),
+                ("augusti", "august", "aug"),
+                ("september", "sept", "sep"),
+                ("oktober", "october", "okt", "oct"),
+                ("november", "nov"),
+                ("december", "dec"),
+            ],
+            start=1,
+        )
+        for name in names
+    }
+}
+
+_MONTH_WORD = "|".join(sorted(MONTH_NAMES, key=len, reverse=True))
+_Y = r"(?P<year>\d{4})"
+_Q = r"(?P<quarter>[1-4])"
+_M = r"(?P<month>0?[1-9]|1[0-2])"
+_NAME = rf"(?P<name>{_MONTH_WORD})\.?"
+
+
+@dataclass(frozen=True)
+class Pattern:
+    kind: str  # what the value is: year, quarter, month, or date (a day)
+    regex: re.Pattern[str]
+    example: str
+
+
+def _p(kind: str, pattern: str, example: str) -> Pattern:
+    return Pattern(kind, re.compile(rf"^\s*{pattern}\s*$", re.IGNORECASE), example)
+
+
+# Every way of writing a period that samverka reads. Matched case-insensitively, whole.
+PATTERNS: tuple[Pattern, ...] = (
+    _p(YEAR, _Y, "2026"),
+    _p(QUARTER, rf"{_Y}\s*[-/ ]?\s*[KQ]{_Q}", "2026K3, 2026-Q3, 2026 Q3"),
+    _p(QUARTER, rf"[KQ]{_Q}\s*[-/ ]?\s*{_Y}", "Q3 2026, K3 2026"),
+    _p(QUARTER, rf"(?:kvartal|quarter)\s*{_Q}\s*[-/ ,]?\s*{_Y}", "kvartal 3 2026"),
+    _p(QUARTER, rf"{_Y}\s*(?:kvartal|quarter)\s*{_Q}", "2026 kvartal 3"),
+    _p(MONTH, rf"{_Y}\s*(?:-|/|M)\s*{_M}", "2026-08, 2026M08"),
+    _p(MONTH, rf"{_Y}(?P<month2>0[1-9]|1[0-2])", "202608"),
+    _p(MONTH, rf"{_NAME}\s*[-/ ,]?\s*{_Y}", "augusti 2026, aug 2026"),
+    _p(MONTH, rf"{_Y}\s*[-/ ,]?\s*{_NAME}", "2026 augusti"),
+    _p(
+        "date",
+        rf"{_Y}-(?P<dmonth>\d{{2}})-(?P<day>\d{{2}})(?:[ T]00:00(?::00)?)?",
+        "2026-08-01",
+    ),
+)
+
+# The length of each kind of period, in months.
+MONTHS = {YEAR: 12, QUARTER: 3, MONTH: 1}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A period key read: what it is, and the day it starts."""
+
+    kind: str  # year, quarter, month or date
+    start: dt.date
+
+
+def read(text: str) -> Reading | None:
+    """What ``text`` is as a period, or None when no pattern reads it."""
+    for pattern in PATTERNS:
+        match = pattern.regex.match(text)
+        if match is None:
+            continue
+        groups = match.groupdict()
+        year = int(groups["year"])
+        try:
+            if pattern.kind == YEAR:
+                return Reading(YEAR, dt.date(year, 1, 1))
+            if pattern.kind == QUARTER:
+                return Reading(QUARTER, dt.date(year, 3 * int(groups["quarter"]) - 2, 1))
+            if pattern.kind == MONTH:
+                month = groups.get("month") or groups.get("month2")
+                number = int(month) if month else MONTH_NAMES[groups["name"].lower()]
+                return Reading(MONTH, dt.date(year, number, 1))
+            return Reading("date", dt.date(year, int(groups["dmonth"]), int(groups["day"])))
+        except ValueError:  # 2026-02-30
+            return None
+    return None
+
+
+def _fits(reading: Reading, kind: str) -> bool:
+    """Whether a value read as ``reading`` can be a period of ``kind``."""
+    if reading.kind == kind:
+        return True
+    if reading.kind != "date":
+        return False
+    start = reading.start
+    if kind == MONTH:
+        return True  # the month the day is in
+    if kind == QUARTER:
+        return start.day == 1 and start.month in (1, 4, 7, 10)
+    return (start.month, start.day) == (1, 1)
+
+
+def parse_period(text: str, kind: str) -> dt.date:
+    """The first day of the period ``text`` names, as a period of ``kind``; ValueError
+    (in words: 'not a month: “8.0”') when it is not one."""
+    reading = read(text)
+    if reading is None or not _fits(reading, kind):
+        raise ValueError(reasons.not_a(kind, text))
+    start = reading.start
+    return start.replace(month=start.month - (start.month - 1) % MONTHS[kind], day=1)
+
+
+@dataclass
+class Detection:
+    """What the values of a period column are.
+
+    ``kind`` is the one kind every readable value fits (None when they disagree or none
+    is readable); ``examples`` a few values as written; ``unreadable`` values no
+    pattern reads, with how many times each occurs.
+    """
+
+    kind: str | None
+    examples: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)  # kind as read → values
+    unreadable: list[tuple[str, int]] = field(default_factory=list)
+
+
+def detect(values: Iterable[str]) -> Detection:
+    """The kind of period the values of a column are (see :class:`Detection`)."""
+    readings: dict[str, Reading] = {}
+    unreadable: Counter[str] = Counter()
+    for value in values:
+        text = (value or "").strip()
+        if not text or text in readings:
+            continue
+        reading = read(text)
+        if reading is None:
+            unreadable[text] += 1
+        else:
+            readings[text] = reading
+    counts = Counter(r.kind for r in readings.values())
+    kind: str | None = None
+    if readings:
+        fitting = [k for k in KINDS if all(_fits(r, k) for r in readings.values())]
+        if len(fitting) == 1:
+            kind = fitting[0]
+        elif fitting:
+            # Only dates: the coarsest kind they all start, when they are more than one
+            # (2024-01-01, 2025-01-01: years); one date alone is taken as its month.
+            kind = fitting[0] if len({r.start for r in readings.values()}) > 1 else MONTH
+    return Detection(
+        kind=kind,
+        examples=list(readings)[:3],
+        counts=dict(counts),
+        unreadable=unreadable.most_common(5),
+    )
