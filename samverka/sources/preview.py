@@ -29,6 +29,7 @@ from samverka.taxonomy.models import Category
 
 MAX_AREAS = 40
 MAX_PERIODS = 240
+MAX_CELLS = 20_000  # figures shown in all, so the preview kept with a job stays small
 MAX_REJECTED = 100
 MAX_WARNINGS = 30
 PERIOD_SAMPLE = 5000  # distinct period keys looked at to tell their kind
@@ -128,6 +129,7 @@ def preview_statistics(
     order = [targets.TOTAL] if targets.TOTAL in used else []
     order += sorted((t for t in used if t != targets.TOTAL), key=lambda t: labels.get(t, t))
     areas: dict[str, list[dict[str, Any]]] = {}
+    cells = more_rows = 0
     warnings: list[str] = []
     for (area, start), values in sorted(_all_keys(sums, suppressed), key=lambda item: item[0]):
         label = period_label(start, kind)
@@ -171,7 +173,10 @@ def preview_statistics(
                 }
             )
         periods_of_area = areas.setdefault(area, [])
-        if len(periods_of_area) < MAX_PERIODS:
+        if len(periods_of_area) >= MAX_PERIODS or cells + len(order) > MAX_CELLS:
+            more_rows += 1
+        else:
+            cells += len(order)
             periods_of_area.append(
                 {
                     "period": label,
@@ -222,6 +227,7 @@ def preview_statistics(
             for name, rows_ in list(areas.items())[:MAX_AREAS]
         ],
         "more_areas": max(len(areas) - MAX_AREAS, 0),
+        "more_rows": more_rows,  # periods of an area not shown, to keep the preview small
         "warnings": warnings,
         "blocking": blocking,
         "unmapped": sorted(unmapped, key=unmapped.__getitem__),

@@ -3,7 +3,8 @@
 The upload becomes a job whose preview the background worker computes
 (:func:`run_preview`, the whole file read as the import reads it, nothing stored);
 the job then waits for a person to look at it and confirm (:func:`confirm`) or cancel
-(:func:`cancel`). Only a confirmed job is imported (``tasks.run_import``); a preview
+(:func:`cancel`). A job with a preview is imported only once confirmed
+(``tasks.run_import``); a preview
 that found categories the mapping does not name, or a total made of several rows,
 cannot be confirmed.
 """
@@ -25,6 +26,8 @@ from samverka.sources.preview import preview_statistics
 
 logger = logging.getLogger(__name__)
 
+PENDING = {"pending": True}  # the preview of a job that waits for the worker to compute it
+
 
 def needs_preview(job: ImportJob) -> bool:
     """Whether ``job`` is previewed and confirmed before it is imported."""
@@ -36,6 +39,8 @@ def start(job: ImportJob) -> None:
     from samverka.sources.tasks import run_import
 
     if needs_preview(job):
+        job.preview = PENDING  # from now on imported only once confirmed
+        job.save(update_fields=["preview"])
         transaction.on_commit(lambda: run_preview.enqueue(job.pk))
     else:
         transaction.on_commit(lambda: run_import.enqueue(job.pk))
@@ -46,7 +51,7 @@ def run_preview(job_id: int) -> None:
     from samverka.sources.tasks import UNEXPECTED_MESSAGE, _end_failed
 
     job = ImportJob.objects.select_related("mapping__kommun").get(pk=job_id)
-    if job.status != JobStatus.QUEUED or job.confirmed_at is not None or job.mapping is None:
+    if job.status != JobStatus.QUEUED or job.preview != PENDING or job.mapping is None:
         return
     try:
         with translation.override(settings.LANGUAGE_CODE):

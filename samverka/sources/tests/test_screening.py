@@ -112,6 +112,12 @@ class UploadScreeningTest(PersonaTestCase):
                 },
             )
         job = ImportJob.objects.get()
+        # The preview names the rows to be rejected before anything is stored.
+        self.assertEqual(job.status, JobStatus.PREVIEW, job.message)
+        self.assertEqual([r[0] for r in job.preview["rejected"]], [3, 4, 5])  # type: ignore[index]
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(reverse("sources:job_confirm", args=[job.pk]), {"confirm": "1"})
+        job.refresh_from_db()
         self.assertEqual(job.status, JobStatus.DONE, job.message)
         dataset = job.dataset
         assert dataset is not None

@@ -200,5 +200,9 @@ class StatisticsEntryPointsTest(StatisticsTestBase):
                 },
             )
         job = ImportJob.objects.get()
+        self.assertEqual(job.status, JobStatus.PREVIEW)  # nothing stored before confirming
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(f"/kallor/import/{job.pk}/bekrafta/", {"confirm": "1"})
+        job.refresh_from_db()
         self.assertEqual(job.status, JobStatus.DONE)
         self.assertEqual(job.dataset.rows_imported, 90)  # type: ignore[union-attr]
