@@ -48,13 +48,19 @@ def start(job: ImportJob) -> None:
 
 @task()
 def run_preview(job_id: int) -> None:
-    from samverka.sources.tasks import UNEXPECTED_MESSAGE, _end_failed
+    from samverka.sources.tasks import UNEXPECTED_MESSAGE, Heartbeat, _end_failed
 
     job = ImportJob.objects.select_related("mapping__kommun").get(pk=job_id)
     if job.status != JobStatus.QUEUED or job.preview != PENDING or job.mapping is None:
         return
+    # Running, with a heartbeat: a worker that dies while it reads is noticed as for an import.
+    started = ImportJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+        status=JobStatus.RUNNING, heartbeat_at=timezone.now()
+    )
+    if not started:
+        return
     try:
-        with translation.override(settings.LANGUAGE_CODE):
+        with Heartbeat(job), translation.override(settings.LANGUAGE_CODE):
             data = Path(job.stored_path).read_bytes()
             table = services.statistics_table(data, job.file_name, job.mapping)
             result = preview_statistics(
@@ -69,8 +75,8 @@ def run_preview(job_id: int) -> None:
         with translation.override(settings.LANGUAGE_CODE):
             _end_failed(job, _(UNEXPECTED_MESSAGE))
         return
-    ImportJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-        status=JobStatus.PREVIEW, preview=result
+    ImportJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
+        status=JobStatus.PREVIEW, preview=result, heartbeat_at=timezone.now()
     )
 
 

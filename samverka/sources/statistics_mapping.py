@@ -33,6 +33,9 @@ def target_choices() -> list[tuple[str, Any]]:
     ]
 
 
+LEVEL_COLUMN_NAMES = ("nivå", "niva", "level", "brottsnivå", "kategorinivå")
+
+
 class StatisticsColumnsForm(MappingColumnsForm):
     def __init__(self, *args: Any, sample: list[dict[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, kind=SourceKind.CRIME_STATISTICS, **kwargs)
@@ -47,6 +50,9 @@ class StatisticsColumnsForm(MappingColumnsForm):
                 "one level only."
             ),
         )
+        lowered = {c.lower(): c for c in columns}
+        guess = next((lowered[n] for n in LEVEL_COLUMN_NAMES if n in lowered), "")
+        self.initial.setdefault("level_column", guess)
         # The kind of period: found in the data and confirmed, never assumed.
         period_column = self._chosen("period_column")
         self.detection = periods.detect(row.get(period_column, "") for row in sample)

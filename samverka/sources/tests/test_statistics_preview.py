@@ -316,6 +316,29 @@ class BraMonthlyThroughTheWebTest(BraMonthly):
         )
         self.assertEqual(august.aggregate(s=Sum("value"))["s"], 652)
 
+    def test_the_worker_does_not_import_a_table_whose_preview_is_not_confirmed(self) -> None:
+        from samverka.sources.preview_jobs import PENDING, run_preview
+        from samverka.sources.tasks import run_import
+
+        stored = Path(tempfile.mkdtemp(prefix="samverka-preview-")) / "x.upload"
+        stored.write_bytes(self.data)
+        job = ImportJob.objects.create(
+            kind=SourceKind.CRIME_STATISTICS,
+            owner=self.kommun,
+            mapping=self.mapping(),
+            file_name="oskarshamn.csv",
+            stored_path=str(stored),
+            created_by=self.coordinator,
+            preview=PENDING,
+        )
+        run_import.call(job.pk)  # as if enqueued by mistake before the confirmation
+        run_preview.call(job.pk)
+        run_import.call(job.pk)
+        job.refresh_from_db()
+        self.assertEqual(job.status, JobStatus.PREVIEW)
+        self.assertEqual(total_of(job.preview, self.area, "2026-08"), 652)
+        self.assertEqual((Dataset.objects.count(), Statistic.objects.count()), (0, 0))
+
     def test_a_preview_that_blocks_cannot_be_confirmed(self) -> None:
         targets = good_targets()
         del targets["Mened"]
@@ -382,4 +405,56 @@ class RealBraExportPreviewTest(PersonaTestCase):
             {a["name"] for a in shown["areas"] if a["new"]},
             {"Centrum", "Hisingen", "Nordost", "Sydväst"},
         )
+        self.assertFalse(Statistic.objects.exists())
+
+    def test_the_goteborg_export_is_detected_as_years_on_the_mapping_screen(self) -> None:
+        from samverka.organizations.models import Membership
+        from samverka.tenancy.access import Role
+
+        goteborg = make_kommun("Göteborg", "1480", County.objects.create(code="14", name="VG"))
+        Membership.objects.create(user=self.coordinator, organization=goteborg, role=Role.MEMBER)
+        self.login_as("coordinator")
+        data = (BRA / "bra_goteborg_stadsomraden_2023-2025.csv").read_bytes()
+        self.client.post(
+            reverse("sources:mapping_start"),
+            {
+                "name": "Brå SOL år",
+                "kind": SourceKind.CRIME_STATISTICS,
+                "owner": goteborg.pk,
+                "kommun": goteborg.pk,
+                "sample": SimpleUploadedFile("bra.csv", data, "text/csv"),
+            },
+        )
+        columns = {
+            "area_column": "area",
+            "period_column": "year",
+            "value_column": "count",
+            "category_column": "crime_type",
+            "level_column": "",
+        }
+        step = self.client.post(reverse("sources:mapping_columns"), {**columns, "show": "1"})
+        form = step.context["form"]
+        self.assertEqual(form.initial["period_kind"], PeriodKind.YEAR)
+        self.assertIn("2023", form.fields["period_kind"].help_text)
+        targets = {
+            "alla_brott": "total",
+            "misshandel": "person.assault",
+            "bilstold": "theft.vehicle",
+            "stold_ur_fordon": "theft.vehicle",
+            "bostadsinbrott_villa": "theft.residential",
+            "bostadsinbrott_lagenhet": "theft.residential",
+        }
+        chosen = {f"category_{i}": targets[c] for i, c in enumerate(form.source_categories)}
+        # Months for these yearly keys are refused on the field.
+        wrong = self.client.post(
+            reverse("sources:mapping_columns"),
+            {**columns, **chosen, "period_kind": "month", "preview": "1"},
+        )
+        self.assertIn("period_kind", wrong.context["form"].errors)
+        shown = self.client.post(
+            reverse("sources:mapping_columns"),
+            {**columns, **chosen, "period_kind": "year", "preview": "1"},
+        ).context["statistics_preview"]
+        self.assertEqual(total_of(shown, "Göteborg kommun", "2025"), 84816)
+        self.assertEqual((shown["rows_read"], shown["rows_rejected"]), (90, 0))
         self.assertFalse(Statistic.objects.exists())
