@@ -909,6 +909,10 @@ def _statistic_row(
     kommun_id = _kommun_of_area(area, kommuner)
     source_category = row[mapping.category_column].strip()
     _screen_cell(source_category, mapping, "category_column")
+    if not source_category:
+        raise _RowError(
+            mapping.category_column, reasons.column(mapping, "category_column", reasons.empty())
+        )
     if source_category not in mapping.categories:
         raise _Unmapped(
             mapping.category_column,

@@ -153,6 +153,28 @@ class BraMonthlyTest(BraMonthly):
         )
         self.assertFalse(RejectedRow.objects.filter(reason__contains="8.0").exists())
 
+    def test_months_saved_by_excel_as_dates_are_months(self) -> None:
+        import datetime as dt
+        import io
+
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        sheet = book.active
+        assert sheet is not None
+        sheet.append(["Region", "Månad", "Nivå", "Brott", "Antal"])
+        august = dt.datetime(2026, 8, 1)  # noqa: DTZ001 (a cell of Excel has no time zone)
+        for _p, level, name, count in bra_rows("2026-08"):
+            sheet.append([self.area, august, level, name, float(count)])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        table = read_table(buffer.getvalue(), "bra.xlsx")
+        rows = list(table.rows)
+        self.assertEqual(periods.detect(r["Månad"] for _n, r in rows).kind, PeriodKind.MONTH)
+        shown = preview_statistics(iter(rows), self.mapping(), file_name="bra.xlsx")
+        self.assertEqual(shown["rows_rejected"], 0, shown["rejected"])
+        self.assertEqual(total_of(shown, self.area, "2026-08"), 652)
+
     def test_the_preview_shows_652_and_the_import_stores_652(self) -> None:
         mapping = self.mapping()
         shown = self.preview(mapping)
