@@ -1,10 +1,9 @@
 """Periods of a statistics table as publishers write them, read as text.
 
-A period key is read by the patterns below, which are data: a new way of writing a
-month is a new line in :data:`PATTERNS` (or a new name in :data:`MONTH_NAMES`), not new
-code. The kind of period (year, quarter, month) is found from the values of the column
-(:func:`detect`) and shown to the person making the mapping to confirm: it is never
-assumed.
+A period key is read by patterns that are data (``data/periods.toml``): a new way of
+writing a month is a new line there (or a new name of a month), not new code. The kind
+of period (year, quarter, month) is found from the values of the column (:func:`detect`)
+and shown to the person making the mapping to confirm: it is never assumed.
 
 >>> parse_period("augusti 2026", "month"), parse_period("2026K3", "quarter")
 (datetime.date(2026, 8, 1), datetime.date(2026, 7, 1))
@@ -16,45 +15,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tomllib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from samverka.sources import reasons
 
 YEAR, QUARTER, MONTH = "year", "quarter", "month"
 KINDS = (YEAR, QUARTER, MONTH)
 
-# Month names and their usual abbreviations, Swedish and English, lower case.
-MONTH_NAMES: dict[str, int] = {
-    **{
-        name: number
-        for number, names in enumerate(
-            [
-                ("januari", "january", "jan"),
-                ("februari", "february", "feb"),
-                ("mars", "march", "mar"),
-                ("april", "apr"),
-                ("maj", "may"),
-                ("juni", "june", "jun"),
-                ("juli", "july", "jul"),
-                ("augusti", "august", "aug"),
-                ("september", "sept", "sep"),
-                ("oktober", "october", "okt", "oct"),
-                ("november", "nov"),
-                ("december", "dec"),
-            ],
-            start=1,
-        )
-        for name in names
-    }
-}
-
-_MONTH_WORD = "|".join(sorted(MONTH_NAMES, key=len, reverse=True))
-_Y = r"(?P<year>\d{4})"
-_Q = r"(?P<quarter>[1-4])"
-_M = r"(?P<month>0?[1-9]|1[0-2])"
-_NAME = rf"(?P<name>{_MONTH_WORD})\.?"
+DATA = Path(__file__).resolve().parent / "data" / "periods.toml"
 
 
 @dataclass(frozen=True)
@@ -64,27 +36,40 @@ class Pattern:
     example: str
 
 
-def _p(kind: str, pattern: str, example: str) -> Pattern:
-    return Pattern(kind, re.compile(rf"^\s*{pattern}\s*$", re.IGNORECASE), example)
+def _load(path: Path = DATA) -> tuple[dict[str, int], tuple[Pattern, ...]]:
+    """The month names and the patterns of ``periods.toml``."""
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    names: dict[str, int] = {}
+    for spelling in data["months"].values():
+        for number, name in enumerate(spelling, start=1):
+            if name:
+                names[name.lower()] = number
+    quarters = data["quarters"]
+    parts = {
+        "year": r"(?P<year>\d{4})",
+        "quarter": r"(?P<quarter>[1-4])",
+        "month": r"(?P<month>0?[1-9]|1[0-2])",
+        "month2": r"(?P<month2>0[1-9]|1[0-2])",
+        "day": r"(?P<day>0[1-9]|[12]\d|3[01])",
+        "name": "(?P<name>" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + ")",
+        "letter": "(?:" + "|".join(map(re.escape, quarters["letters"])) + ")",
+        "word": "(?:" + "|".join(map(re.escape, quarters["words"])) + ")",
+    }
+    patterns = tuple(
+        Pattern(
+            entry["kind"],
+            re.compile(r"^\s*" + entry["pattern"].format(**parts) + r"\s*$", re.IGNORECASE),
+            entry["example"],
+        )
+        for entry in data["patterns"]
+    )
+    return names, patterns
 
 
-# Every way of writing a period that samverka reads. Matched case-insensitively, whole.
-PATTERNS: tuple[Pattern, ...] = (
-    _p(YEAR, _Y, "2026"),
-    _p(QUARTER, rf"{_Y}\s*[-/ ]?\s*[KQ]{_Q}", "2026K3, 2026-Q3, 2026 Q3"),
-    _p(QUARTER, rf"[KQ]{_Q}\s*[-/ ]?\s*{_Y}", "Q3 2026, K3 2026"),
-    _p(QUARTER, rf"(?:kvartal|quarter)\s*{_Q}\s*[-/ ,]?\s*{_Y}", "kvartal 3 2026"),
-    _p(QUARTER, rf"{_Y}\s*(?:kvartal|quarter)\s*{_Q}", "2026 kvartal 3"),
-    _p(MONTH, rf"{_Y}\s*(?:-|/|M)\s*{_M}", "2026-08, 2026M08"),
-    _p(MONTH, rf"{_Y}(?P<month2>0[1-9]|1[0-2])", "202608"),
-    _p(MONTH, rf"{_NAME}\s*[-/ ,]?\s*{_Y}", "augusti 2026, aug 2026"),
-    _p(MONTH, rf"{_Y}\s*[-/ ,]?\s*{_NAME}", "2026 augusti"),
-    _p(
-        "date",
-        rf"{_Y}-(?P<dmonth>\d{{2}})-(?P<day>\d{{2}})(?:[ T]00:00(?::00)?)?",
-        "2026-08-01",
-    ),
-)
+# Month names (Swedish and English, with abbreviations) → number, and every way of
+# writing a period that samverka reads: data, in ``data/periods.toml``.
+MONTH_NAMES, PATTERNS = _load()
 
 # The length of each kind of period, in months.
 MONTHS = {YEAR: 12, QUARTER: 3, MONTH: 1}
@@ -115,7 +100,7 @@ def read(text: str) -> Reading | None:
                 month = groups.get("month") or groups.get("month2")
                 number = int(month) if month else MONTH_NAMES[groups["name"].lower()]
                 return Reading(MONTH, dt.date(year, number, 1))
-            return Reading("date", dt.date(year, int(groups["dmonth"]), int(groups["day"])))
+            return Reading("date", dt.date(year, int(groups["month2"]), int(groups["day"])))
         except ValueError:  # 2026-02-30
             return None
     return None
