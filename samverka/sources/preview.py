@@ -7,8 +7,9 @@ rows that would be rejected and why; the categories the mapping does not name (w
 stop the import); and a warning wherever the mapped rows of one level add up to more
 than the table's own total for that area and period (something counted twice).
 
-It is a plain JSON-able dict, so the background worker can compute it for a large
-file and keep it with the import job; the mapping screen computes it for its sample.
+It is a :class:`StatisticsPreview`, kept with the import job as JSON (versioned), so the
+background worker can compute it for a large file and the job page show it; the
+mapping screen computes it for its sample.
 What it holds is bounded (areas, periods, rejected rows, warnings), whatever the size
 of the file.
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -33,6 +35,79 @@ MAX_CELLS = 20_000  # figures shown in all, so the preview kept with a job stays
 MAX_REJECTED = 100
 MAX_WARNINGS = 30
 PERIOD_SAMPLE = 5000  # distinct period keys looked at to tell their kind
+
+
+@dataclass
+class PreviewRow:
+    """One period of an area: per column (the total, then each category) the value
+    that would be stored (None: none) and how it is shown."""
+
+    period: str
+    cells: list[tuple[float | None, str]]
+
+
+@dataclass
+class PreviewArea:
+    name: str
+    new: bool  # a sub-area the import would create
+    periods: list[PreviewRow]
+
+
+@dataclass
+class StatisticsPreview:
+    """What importing a statistics table would store, and what not (nothing is stored)."""
+
+    VERSION = 1
+
+    file_name: str
+    mapping: str
+    period_kind: str
+    period_kind_name: str
+    detected_kind: str  # "" when the values do not tell
+    detected_kind_name: str
+    detected_examples: list[str]
+    rows_read: int
+    rows_stored: int
+    rows_skipped: int
+    rows_rejected: int
+    has_total: bool
+    columns: list[str]  # the total (when mapped), then each category's name
+    areas: list[PreviewArea]
+    more_areas: int  # areas not shown, to keep the preview small
+    more_rows: int  # periods of an area not shown
+    warnings: list[str]  # to be read before confirming (double counting, period kind)
+    blocking: list[str]  # why the table cannot be imported with this mapping
+    unmapped: list[str]  # the table's categories the mapping does not name
+    rejected: list[tuple[int, str, str]] = field(default_factory=list)  # (row, field, reason)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"version": self.VERSION, **asdict(self)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> StatisticsPreview | None:
+        """The preview kept with a job; None while it is computed, or of another version."""
+        if not data or data.get("version") != cls.VERSION:
+            return None
+        values = {k: v for k, v in data.items() if k != "version"}
+        values["areas"] = [
+            PreviewArea(
+                area["name"],
+                area["new"],
+                [PreviewRow(r["period"], [tuple(c) for c in r["cells"]]) for r in area["periods"]],
+            )
+            for area in data["areas"]
+        ]
+        values["rejected"] = [tuple(r) for r in data["rejected"]]
+        return cls(**values)
+
+    def total(self, area: str, period: str) -> float | None:
+        """The total that would be stored for ``area`` and ``period`` (as labelled)."""
+        for entry in self.areas:
+            if entry.name == area:
+                for row in entry.periods:
+                    if row.period == period and self.has_total:
+                        return row.cells[0][0]
+        return None
 
 
 def period_label(start: dt.date, kind: str) -> str:
@@ -52,7 +127,7 @@ def _text(value: float | None) -> str:
 
 def preview_statistics(
     rows: Iterable[tuple[int, dict[str, str]]], mapping: ColumnMapping, *, file_name: str = ""
-) -> dict[str, Any]:
+) -> StatisticsPreview:
     """The preview of importing ``rows`` through ``mapping`` (see the module's doc)."""
     from samverka.sources import services
 
@@ -63,7 +138,7 @@ def preview_statistics(
     checks = targets.LevelCheck(labels)
 
     read = stored = skipped = rejected_count = 0
-    rejected: list[list[Any]] = []
+    rejected: list[tuple[int, str, str]] = []
     unmapped: dict[str, int] = {}
     new_areas: set[str] = set()
     period_values: set[str] = set()
@@ -79,7 +154,7 @@ def preview_statistics(
         nonlocal rejected_count
         rejected_count += 1
         if len(rejected) < MAX_REJECTED:
-            rejected.append([number_, field, reason])
+            rejected.append((number_, field, reason))
 
     for number_, row in rows:
         read += 1
@@ -128,7 +203,7 @@ def preview_statistics(
     detection = periods.detect(period_values)
     order = [targets.TOTAL] if targets.TOTAL in used else []
     order += sorted((t for t in used if t != targets.TOTAL), key=lambda t: labels.get(t, t))
-    areas: dict[str, list[dict[str, Any]]] = {}
+    areas: dict[str, list[PreviewRow]] = {}
     cells = more_rows = 0
     warnings: list[str] = []
     for (area, start), values in sorted(_all_keys(sums, suppressed), key=lambda item: item[0]):
@@ -178,18 +253,18 @@ def preview_statistics(
         else:
             cells += len(order)
             periods_of_area.append(
-                {
-                    "period": label,
-                    "cells": [
-                        [
+                PreviewRow(
+                    label,
+                    [
+                        (
                             values.get(t),
                             _("suppressed")
                             if t in suppressed.get((area, start), set()) and t not in values
                             else _text(values.get(t)),
-                        ]
+                        )
                         for t in order
                     ],
-                }
+                )
             )
     if detection.kind and kind and detection.kind != kind:
         warnings.insert(
@@ -208,31 +283,31 @@ def preview_statistics(
     blocking = checks.problems()
     if unmapped:
         blocking.insert(0, services.unmapped_message(file_name, mapping, unmapped))
-    return {
-        "file_name": file_name,
-        "mapping": str(mapping),
-        "period_kind": kind,
-        "period_kind_name": kind_name(kind) if kind else "",
-        "detected_kind": detection.kind or "",
-        "detected_kind_name": kind_name(detection.kind) if detection.kind else "",
-        "detected_examples": detection.examples,
-        "rows_read": read,
-        "rows_stored": stored,
-        "rows_skipped": skipped,
-        "rows_rejected": rejected_count,
-        "has_total": targets.TOTAL in used,
-        "columns": [labels.get(t, t) if t != targets.TOTAL else _("Total") for t in order],
-        "areas": [
-            {"name": name, "new": name in new_areas, "periods": rows_}
+    return StatisticsPreview(
+        file_name=file_name,
+        mapping=str(mapping),
+        period_kind=kind,
+        period_kind_name=kind_name(kind) if kind else "",
+        detected_kind=detection.kind or "",
+        detected_kind_name=kind_name(detection.kind) if detection.kind else "",
+        detected_examples=detection.examples,
+        rows_read=read,
+        rows_stored=stored,
+        rows_skipped=skipped,
+        rows_rejected=rejected_count,
+        has_total=targets.TOTAL in used,
+        columns=[labels.get(t, t) if t != targets.TOTAL else _("Total") for t in order],
+        areas=[
+            PreviewArea(name, name in new_areas, rows_)
             for name, rows_ in list(areas.items())[:MAX_AREAS]
         ],
-        "more_areas": max(len(areas) - MAX_AREAS, 0),
-        "more_rows": more_rows,  # periods of an area not shown, to keep the preview small
-        "warnings": warnings,
-        "blocking": blocking,
-        "unmapped": sorted(unmapped, key=unmapped.__getitem__),
-        "rejected": rejected,
-    }
+        more_areas=max(len(areas) - MAX_AREAS, 0),
+        more_rows=more_rows,
+        warnings=warnings,
+        blocking=blocking,
+        unmapped=sorted(unmapped, key=unmapped.__getitem__),
+        rejected=rejected,
+    )
 
 
 def _all_keys(
@@ -245,13 +320,3 @@ def _all_keys(
 def kind_name(kind: str) -> str:
     names = {periods.YEAR: _("years"), periods.QUARTER: _("quarters"), periods.MONTH: _("months")}
     return str(names.get(kind, kind))
-
-
-def total_of(preview: dict[str, Any], area: str, period: str) -> float | None:
-    """The total the preview would store for ``area`` and ``period`` (as labelled)."""
-    for entry in preview["areas"]:
-        if entry["name"] == area:
-            for row in entry["periods"]:
-                if row["period"] == period:
-                    return row["cells"][0][0] if preview["has_total"] else None
-    return None

@@ -22,7 +22,7 @@ from django_tasks import task
 
 from samverka.sources import services
 from samverka.sources.models import ImportJob, JobStatus, SourceKind
-from samverka.sources.preview import preview_statistics
+from samverka.sources.preview import StatisticsPreview, preview_statistics
 
 logger = logging.getLogger(__name__)
 
@@ -76,12 +76,18 @@ def run_preview(job_id: int) -> None:
             _end_failed(job, _(UNEXPECTED_MESSAGE))
         return
     ImportJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
-        status=JobStatus.PREVIEW, preview=result, heartbeat_at=timezone.now()
+        status=JobStatus.PREVIEW, preview=result.as_json(), heartbeat_at=timezone.now()
     )
 
 
+def preview_of(job: ImportJob) -> StatisticsPreview | None:
+    """The preview computed for ``job``, or None (none yet, or none asked for)."""
+    return StatisticsPreview.from_json(job.preview)
+
+
 def can_confirm(job: ImportJob) -> bool:
-    return job.status == JobStatus.PREVIEW and not (job.preview or {}).get("blocking")
+    preview = preview_of(job)
+    return job.status == JobStatus.PREVIEW and preview is not None and not preview.blocking
 
 
 def confirm(job: ImportJob) -> bool:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from samverka.sources import periods, targets
 from samverka.sources.forms import MappingColumnsForm
 from samverka.sources.models import ColumnMapping, SourceKind
+from samverka.sources.preview import StatisticsPreview, preview_statistics
 from samverka.taxonomy.models import Category
 
 
@@ -178,10 +179,8 @@ class StatisticsColumnsForm(MappingColumnsForm):
             categories=self.categories(),
         )
 
-    def preview(self, draft: dict[str, Any]) -> dict[str, Any]:
+    def preview(self, draft: dict[str, Any]) -> StatisticsPreview:
         """What the sample would store through this mapping (nothing is stored)."""
-        from samverka.sources.preview import preview_statistics
-
         return preview_statistics(
             enumerate(self.sample, start=2), self.mapping(draft), file_name=_("the sample")
         )

@@ -27,7 +27,7 @@ from samverka.sources.models import (
     SourceKind,
     Statistic,
 )
-from samverka.sources.preview import preview_statistics, total_of
+from samverka.sources.preview import StatisticsPreview, preview_statistics
 from samverka.sources.tabular import read_table
 from samverka.tenancy.access import Visibility
 from samverka.testing import PersonaTestCase, make_kommun
@@ -116,7 +116,7 @@ class BraMonthly(PersonaTestCase):
         }
         return ColumnMapping.objects.create(**(fields | extra))
 
-    def preview(self, mapping: ColumnMapping) -> dict[str, object]:
+    def preview(self, mapping: ColumnMapping) -> StatisticsPreview:
         table = read_table(self.data, "bra.csv")
         return preview_statistics(table.rows, mapping, file_name="bra.csv")
 
@@ -172,16 +172,16 @@ class BraMonthlyTest(BraMonthly):
         rows = list(table.rows)
         self.assertEqual(periods.detect(r["Månad"] for _n, r in rows).kind, PeriodKind.MONTH)
         shown = preview_statistics(iter(rows), self.mapping(), file_name="bra.xlsx")
-        self.assertEqual(shown["rows_rejected"], 0, shown["rejected"])
-        self.assertEqual(total_of(shown, self.area, "2026-08"), 652)
+        self.assertEqual(shown.rows_rejected, 0, shown.rejected)
+        self.assertEqual(shown.total(self.area, "2026-08"), 652)
 
     def test_the_preview_shows_652_and_the_import_stores_652(self) -> None:
         mapping = self.mapping()
         shown = self.preview(mapping)
-        self.assertEqual(total_of(shown, self.area, "2026-08"), 652)
-        self.assertEqual(shown["blocking"], [])
-        self.assertEqual(shown["warnings"], [])
-        self.assertEqual((shown["rows_read"], shown["rows_rejected"]), (82, 0))
+        self.assertEqual(shown.total(self.area, "2026-08"), 652)
+        self.assertEqual(shown.blocking, [])
+        self.assertEqual(shown.warnings, [])
+        self.assertEqual((shown.rows_read, shown.rows_rejected), (82, 0))
         self.assertFalse(Statistic.objects.exists())  # a preview stores nothing
 
         services.import_statistics(
@@ -197,8 +197,8 @@ class BraMonthlyTest(BraMonthly):
         del targets["Knivlagen"], targets["Mened"]
         mapping = self.mapping(categories=targets)
         shown = self.preview(mapping)
-        self.assertEqual(shown["unmapped"], ["Knivlagen", "Mened"])
-        self.assertIn("Knivlagen", shown["blocking"][0])
+        self.assertEqual(shown.unmapped, ["Knivlagen", "Mened"])
+        self.assertIn("Knivlagen", shown.blocking[0])
         with self.assertRaises(services.ImportError_) as raised:
             services.import_statistics(
                 self.data, file_name="bra.csv", mapping=mapping, owner=self.kommun
@@ -217,16 +217,16 @@ class BraMonthlyTest(BraMonthly):
             "Misshandel": "person.assault",
         }
         shown = self.preview(self.mapping(categories=targets))
-        warnings = " ".join(shown["warnings"])
+        warnings = " ".join(shown.warnings)
         self.assertIn("2026-08", warnings)
         self.assertIn("652", warnings)
-        self.assertEqual(shown["blocking"], [])
+        self.assertEqual(shown.blocking, [])
 
     def test_one_level_mapped_to_one_category_twice_is_refused(self) -> None:
         # Burglary from the main level and from the sub level both: counted twice.
         targets = good_targets() | {"Stöld- och tillgreppsbrott": "theft.residential"}
         mapping = self.mapping(categories=targets)
-        self.assertIn("Bostadsinbrott", " ".join(self.preview(mapping)["blocking"]))
+        self.assertIn("Bostadsinbrott", " ".join(self.preview(mapping).blocking))
         with self.assertRaises(services.ImportError_):
             services.import_statistics(
                 self.data, file_name="bra.csv", mapping=mapping, owner=self.kommun
@@ -237,7 +237,7 @@ class BraMonthlyTest(BraMonthly):
         everything_total = dict.fromkeys(good_targets(), "total")
         mapping = self.mapping(categories=everything_total, level_column="")
         shown = self.preview(mapping)
-        self.assertIn("41", " ".join(shown["blocking"]))
+        self.assertIn("41", " ".join(shown.blocking))
         with self.assertRaises(services.ImportError_):
             services.import_statistics(
                 self.data, file_name="bra.csv", mapping=mapping, owner=self.kommun
@@ -294,9 +294,7 @@ class BraMonthlyThroughTheWebTest(BraMonthly):
             reverse("sources:mapping_columns"),
             {**columns, **chosen, "period_kind": "month", "preview": "1"},
         )
-        self.assertEqual(
-            total_of(previewed.context["statistics_preview"], self.area, "2026-08"), 652
-        )
+        self.assertEqual(previewed.context["statistics_preview"].total(self.area, "2026-08"), 652)
         self.assertContains(previewed, "<caption>")
         saved = self.client.post(
             reverse("sources:mapping_columns"),
@@ -358,7 +356,7 @@ class BraMonthlyThroughTheWebTest(BraMonthly):
         run_import.call(job.pk)
         job.refresh_from_db()
         self.assertEqual(job.status, JobStatus.PREVIEW)
-        self.assertEqual(total_of(job.preview, self.area, "2026-08"), 652)
+        self.assertEqual(StatisticsPreview.from_json(job.preview).total(self.area, "2026-08"), 652)
         self.assertEqual((Dataset.objects.count(), Statistic.objects.count()), (0, 0))
 
     def test_a_preview_that_blocks_cannot_be_confirmed(self) -> None:
@@ -419,12 +417,12 @@ class RealBraExportPreviewTest(PersonaTestCase):
             },
         )
         shown = preview_statistics(iter(rows), mapping, file_name="bra.csv")
-        self.assertEqual(shown["detected_kind"], PeriodKind.YEAR)
-        self.assertEqual((shown["rows_read"], shown["rows_rejected"]), (90, 0))
-        self.assertEqual(shown["blocking"], [])
-        self.assertEqual(total_of(shown, "Göteborg kommun", "2023"), 90659)
+        self.assertEqual(shown.detected_kind, PeriodKind.YEAR)
+        self.assertEqual((shown.rows_read, shown.rows_rejected), (90, 0))
+        self.assertEqual(shown.blocking, [])
+        self.assertEqual(shown.total("Göteborg kommun", "2023"), 90659)
         self.assertEqual(
-            {a["name"] for a in shown["areas"] if a["new"]},
+            {a.name for a in shown.areas if a.new},
             {"Centrum", "Hisingen", "Nordost", "Sydväst"},
         )
         self.assertFalse(Statistic.objects.exists())
@@ -477,6 +475,6 @@ class RealBraExportPreviewTest(PersonaTestCase):
             reverse("sources:mapping_columns"),
             {**columns, **chosen, "period_kind": "year", "preview": "1"},
         ).context["statistics_preview"]
-        self.assertEqual(total_of(shown, "Göteborg kommun", "2025"), 84816)
-        self.assertEqual((shown["rows_read"], shown["rows_rejected"]), (90, 0))
+        self.assertEqual(shown.total("Göteborg kommun", "2025"), 84816)
+        self.assertEqual((shown.rows_read, shown.rows_rejected), (90, 0))
         self.assertFalse(Statistic.objects.exists())
