@@ -25,6 +25,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from samverka.lib.numbers import number
+from samverka.lib.privacy import redact
 from samverka.sources import periods, targets
 from samverka.sources.models import ColumnMapping
 from samverka.taxonomy.models import Category
@@ -154,7 +155,8 @@ def preview_statistics(
         nonlocal rejected_count
         rejected_count += 1
         if len(rejected) < MAX_REJECTED:
-            rejected.append((number_, field, reason))
+            # As the import writes them: personal data a reason quotes is blanked out.
+            rejected.append((number_, redact(field), redact(reason)))
 
     for number_, row in rows:
         read += 1
@@ -303,8 +305,8 @@ def preview_statistics(
         ],
         more_areas=max(len(areas) - MAX_AREAS, 0),
         more_rows=more_rows,
-        warnings=warnings,
-        blocking=blocking,
+        warnings=[redact(w) for w in warnings],
+        blocking=[redact(b) for b in blocking],
         unmapped=sorted(unmapped, key=unmapped.__getitem__),
         rejected=rejected,
     )

@@ -766,9 +766,9 @@ def import_statistics(
                 objects = []
         # Nothing is stored (the transaction rolls back) when the mapping would lie.
         if unmapped:
-            raise ImportError_(unmapped_message(file_name, mapping, unmapped))
+            raise ImportError_(redact(unmapped_message(file_name, mapping, unmapped)))
         if problems := checks.problems():
-            raise ImportError_(f"{file_name}: " + " ".join(problems))
+            raise ImportError_(redact(f"{file_name}: " + " ".join(problems)))
         Statistic.objects.bulk_create(objects, batch_size=STATISTICS_BATCH)
         imported += len(objects)
         _finish(

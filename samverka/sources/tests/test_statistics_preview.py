@@ -192,6 +192,17 @@ class BraMonthlyTest(BraMonthly):
         self.assertEqual(august.count(), 8)  # the total and 7 categories; 33 rows skipped
         self.assertEqual(Dataset.objects.get().rows_skipped, 2 * 33)
 
+    def test_the_rejected_rows_are_named_by_row_and_field_without_personal_data(self) -> None:
+        self.data += f"{self.area};2026-08;Totalt;Samtliga brott;ring 070-123 45 67\r\n".encode()
+        self.data += f"{self.area};8.0;Totalt;Samtliga brott;3\r\n".encode()
+        shown = self.preview(self.mapping())
+        self.assertEqual(shown.rows_rejected, 2)
+        (row, field, reason), (row2, field2, reason2) = shown.rejected
+        self.assertEqual((row, field, row2, field2), (84, "Antal", 85, "Månad"))
+        self.assertTrue(reason.startswith("Kolumn med värdet ”Antal”: inte ett tal"), reason)
+        self.assertNotIn("070-123 45 67", reason)
+        self.assertEqual(reason2, "Kolumn med perioden ”Månad”: inte en månad: ”8.0”")
+
     def test_an_unmapped_category_blocks_the_import_and_names_it(self) -> None:
         targets = good_targets()
         del targets["Knivlagen"], targets["Mened"]
