@@ -174,6 +174,7 @@ def preview_statistics(
         except services._RowError as exc:
             reject(number_, exc.field, exc.reason)
             continue
+        checks.note(item["level"], item["source_category"])
         if item["skip"]:
             skipped += 1
             continue

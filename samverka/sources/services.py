@@ -721,6 +721,7 @@ def import_statistics(
             except _RowError as exc:
                 rejected.add(number, exc.field, exc.reason)
                 continue
+            checks.note(item["level"], item["source_category"])
             if item["skip"]:
                 skipped += 1
                 continue

@@ -154,6 +154,8 @@ class StatisticsColumnsForm(MappingColumnsForm):
 
             check = targets.LevelCheck(category_labels())
             for value, target in self.categories().items():
+                for level in self.levels.get(value, ()):
+                    check.note(level, value)
                 if not targets.is_skip(target):
                     for level in self.levels.get(value) or {""}:
                         check.add(target, level, value)

@@ -30,6 +30,13 @@ class LevelCheck:
         self.labels = labels  # category code → its name
         self.levels: dict[str, dict[str, str]] = {}  # target → level → a source category
         self.totals: list[str] = []  # the source categories mapped to the total
+        self.seen: dict[str, set[str]] = {}  # level → its source categories (a few)
+
+    def note(self, level: str, source_category: str) -> None:
+        """A row of the table on ``level``, whatever its category is mapped to."""
+        names = self.seen.setdefault(level, set())
+        if len(names) < 2:
+            names.add(source_category)
 
     def add(self, target: str, level: str, source_category: str) -> None:
         key = TOTAL if is_total(target) else target
@@ -49,6 +56,17 @@ class LevelCheck:
                     "the others to a category or to skip."
                 )
                 % {"count": len(self.totals), "names": quoted(self.totals)}
+            )
+        total_levels = list(self.levels.get(TOTAL, {}))
+        single = sorted(level for level, names in self.seen.items() if len(names) == 1)
+        if len(total_levels) == 1 and total_levels[0] and single and total_levels[0] not in single:
+            found.append(
+                _(
+                    "The total is taken from the level “%(level)s”, which holds several "
+                    "categories; the table's total row is on the level “%(total)s”. Map that row "
+                    "to the total."
+                )
+                % {"level": total_levels[0], "total": single[0]}
             )
         for target, levels in sorted(self.levels.items()):
             if len(levels) > 1:

@@ -244,6 +244,12 @@ class BraMonthlyTest(BraMonthly):
             )
         self.assertFalse(Statistic.objects.exists())
 
+    def test_a_main_category_taken_for_the_total_is_refused(self) -> None:
+        targets = good_targets() | {"Samtliga brott": "skip", "Brott mot person": "total"}
+        blocking = " ".join(self.preview(self.mapping(categories=targets)).blocking)
+        self.assertIn("Huvudkategori", blocking)
+        self.assertIn("Totalt", blocking)
+
     def test_41_rows_mapped_as_the_total_are_refused_not_stored_as_2697(self) -> None:
         everything_total = dict.fromkeys(good_targets(), "total")
         mapping = self.mapping(categories=everything_total, level_column="")
