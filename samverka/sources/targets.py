@@ -79,7 +79,8 @@ class LevelCheck:
                     % {
                         "target": self.label(target),
                         "levels": "; ".join(
-                            f"{level or '–'}: “{name}”" for level, name in sorted(levels.items())
+                            f"{level or '–'}: {quote(name)}"
+                            for level, name in sorted(levels.items())
                         ),
                     }
                 )
@@ -91,6 +92,14 @@ class LevelCheck:
         return _("the total") if target == TOTAL else self.labels.get(target, target)
 
 
+def quote(name: str) -> str:
+    """``name`` in the quotation marks of the active language (”…” in Swedish)."""
+    from django.utils.translation import gettext as _
+
+    return _("“%(quoted)s”") % {"quoted": name[:80]}
+
+
 def quoted(names: list[str], limit: int = 10) -> str:
-    shown = ", ".join(f"“{n[:80]}”" for n in names[:limit])
+    """The first ``limit`` names, each quoted, and how many more."""
+    shown = ", ".join(quote(n) for n in names[:limit])
     return shown + (f" … (+{len(names) - limit})" if len(names) > limit else "")

@@ -214,8 +214,8 @@ class BraMonthlyTest(BraMonthly):
             services.import_statistics(
                 self.data, file_name="bra.csv", mapping=mapping, owner=self.kommun
             )
-        self.assertIn("“Knivlagen", str(raised.exception))
-        self.assertIn("“Mened", str(raised.exception))
+        self.assertIn("”Knivlagen", str(raised.exception))
+        self.assertIn("”Mened", str(raised.exception))
         self.assertEqual((Dataset.objects.count(), Statistic.objects.count()), (0, 0))
 
     def test_a_main_category_and_its_sub_categories_mapped_together_warn(self) -> None:
