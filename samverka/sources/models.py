@@ -451,6 +451,12 @@ class ColumnMapping(VisibleContent):
     period_kind = models.CharField(
         _("kind of period"), max_length=8, choices=PeriodKind.choices, blank=True
     )
+    year_column = models.CharField(
+        _("column with the year"),
+        max_length=100,
+        blank=True,
+        help_text=_("When the year and the month (or quarter) are in columns of their own."),
+    )
     # Tables of events: one row per event.
     id_column = models.CharField(_("column with the event's id"), max_length=100, blank=True)
     date_column = models.CharField(_("column with the date"), max_length=100, blank=True)

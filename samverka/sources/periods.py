@@ -130,6 +130,29 @@ def parse_period(text: str, kind: str) -> dt.date:
     return start.replace(month=start.month - (start.month - 1) % MONTHS[kind], day=1)
 
 
+_WHOLE = re.compile(r"^\s*(\d+)(?:[.,]0+)?\s*$")  # "8", "08", "8.0" (a number some tool wrote)
+
+
+def combine(year: str, part: str, kind: str | None = None) -> str:
+    """One period key from a year column and a month (or quarter) column, as text:
+    ("2026", "8") → "2026-08"; ("2026", "8.0") → "2026-08"; ("2026", "augusti") →
+    "augusti 2026"; ("2026", "K3") → "2026 K3"; ("2026", "3", "quarter") → "2026 K3".
+    A part that is a whole number is a month unless ``kind`` says quarter."""
+    year_match = _WHOLE.match(year or "")
+    year_text = year_match[1] if year_match else (year or "").strip()
+    part = (part or "").strip()
+    if not part:
+        return year_text
+    whole = _WHOLE.match(part)
+    if whole and kind == QUARTER:
+        return f"{year_text} K{int(whole[1])}"
+    if whole:
+        return f"{year_text}-{int(whole[1]):02d}"
+    if re.fullmatch(r"[KQ]\s*[1-4]", part, re.IGNORECASE):
+        return f"{year_text} {part.replace(' ', '')}"
+    return f"{part} {year_text}"
+
+
 @dataclass
 class Detection:
     """What the values of a period column are.

@@ -161,7 +161,7 @@ def preview_statistics(
     for number_, row in rows:
         read += 1
         if len(period_values) < PERIOD_SAMPLE and mapping.period_column in row:
-            period_values.add(row[mapping.period_column].strip())
+            period_values.add(services.period_text(row, mapping).strip())
         if field := services._nul_field(row):
             reject(number_, field, services.reasons.nul())
             continue

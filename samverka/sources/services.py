@@ -656,6 +656,15 @@ def map_type(
         return changed
 
 
+def period_text(row: dict[str, str], mapping: ColumnMapping) -> str:
+    """The period key of a row: its period column, or its year and period columns."""
+    if mapping.year_column:
+        return periods.combine(
+            row[mapping.year_column], row[mapping.period_column], mapping.period_kind
+        )
+    return row[mapping.period_column]
+
+
 def _period_start(text: str, kind: str) -> dt.date:
     """The first day of the period ``text`` names (see :mod:`samverka.sources.periods`)."""
     return periods.parse_period(text, kind)
@@ -794,7 +803,7 @@ def statistics_table(data: bytes, file_name: str, mapping: ColumnMapping) -> Tab
         data,
         file_name,
         [mapping.area_column, mapping.period_column, mapping.category_column, mapping.value_column],
-        [mapping.preliminary_column, mapping.level_column],
+        [mapping.preliminary_column, mapping.level_column, mapping.year_column],
     )
 
 
@@ -925,7 +934,7 @@ def _statistic_row(
     if targets.is_skip(code):
         return {"skip": True, "source_category": source_category, "level": level}
     try:
-        period_start = _period_start(row[mapping.period_column], mapping.period_kind)
+        period_start = _period_start(period_text(row, mapping), mapping.period_kind)
     except ValueError as exc:
         raise _RowError(
             mapping.period_column, reasons.column(mapping, "period_column", str(exc))

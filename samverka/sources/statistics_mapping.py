@@ -35,6 +35,8 @@ def target_choices() -> list[tuple[str, Any]]:
 
 
 LEVEL_COLUMN_NAMES = ("nivå", "niva", "level", "brottsnivå", "kategorinivå")
+YEAR_COLUMN_NAMES = ("år", "ar", "year")
+PART_COLUMN_NAMES = ("månad", "manad", "month", "kvartal", "quarter")
 
 
 class StatisticsColumnsForm(MappingColumnsForm):
@@ -51,19 +53,36 @@ class StatisticsColumnsForm(MappingColumnsForm):
                 "one level only."
             ),
         )
+        self.fields["year_column"] = forms.ChoiceField(
+            label=_("Column with the year"),
+            choices=[("", _("(none)")), *((c, c) for c in columns)],
+            required=False,
+            help_text=_(
+                "Only when the year and the month (or quarter) are in columns of their own: "
+                "the period column then holds the month or the quarter."
+            ),
+        )
         lowered = {c.lower(): c for c in columns}
         guess = next((lowered[n] for n in LEVEL_COLUMN_NAMES if n in lowered), "")
         self.initial.setdefault("level_column", guess)
+        # A year column beside a month or quarter column: the period is read from both.
+        year = next((lowered[n] for n in YEAR_COLUMN_NAMES if n in lowered), "")
+        part = next((lowered[n] for n in PART_COLUMN_NAMES if n in lowered), "")
+        if year and part and not self.initial.get("year_column"):
+            self.initial["year_column"], self.initial["period_column"] = year, part
         # The kind of period: found in the data and confirmed, never assumed.
         period_column = self._chosen("period_column")
-        self.detection = periods.detect(row.get(period_column, "") for row in sample)
+        self.detection = periods.detect(
+            self._period_text(row, period_column, self._chosen("year_column"), None)
+            for row in sample
+        )
         help_text = _("Not found in the data: choose what the periods are.")
         if self.detection.kind:
             help_text = _(
                 "Found in the column “%(column)s”: %(kind)s (e.g. %(examples)s). Confirm, or "
                 "choose what the periods are."
             ) % {
-                "column": period_column,
+                "column": " + ".join(filter(None, [self._chosen("year_column"), period_column])),
                 "kind": kind_name(self.detection.kind),
                 "examples": targets.quoted(self.detection.examples, 3),
             }
@@ -87,6 +106,7 @@ class StatisticsColumnsForm(MappingColumnsForm):
         self.order_fields(
             [
                 "area_column",
+                "year_column",
                 "period_column",
                 "period_kind",
                 "value_column",
@@ -95,6 +115,12 @@ class StatisticsColumnsForm(MappingColumnsForm):
                 "preliminary_column",
             ]
         )
+
+    @staticmethod
+    def _period_text(row: dict[str, str], column: str, year_column: str, kind: str | None) -> str:
+        if year_column:
+            return periods.combine(row.get(year_column, ""), row.get(column, ""), kind)
+        return row.get(column, "")
 
     def _chosen(self, name: str) -> str:
         value = self.data.get(name) if self.is_bound else None
@@ -115,12 +141,10 @@ class StatisticsColumnsForm(MappingColumnsForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         kind, column = data.get("period_kind"), data.get("period_column")
+        year_column = data.get("year_column", "")
         if kind and column:
-            wrong = [
-                row.get(column, "")
-                for row in self.sample
-                if not _is_period(row.get(column, ""), kind)
-            ]
+            texts = (self._period_text(row, column, year_column, kind) for row in self.sample)
+            wrong = [text for text in texts if not _is_period(text, kind)]
             if wrong:
                 self.add_error(
                     "period_kind",
@@ -130,7 +154,7 @@ class StatisticsColumnsForm(MappingColumnsForm):
                     )
                     % {
                         "count": len(wrong),
-                        "column": column,
+                        "column": " + ".join(filter(None, [year_column, column])),
                         "kind": kind_name(kind),
                         "examples": targets.quoted(list(dict.fromkeys(wrong)), 3),
                     },
@@ -173,6 +197,7 @@ class StatisticsColumnsForm(MappingColumnsForm):
             kommun_id=draft["kommun"],
             area_column=data["area_column"],
             period_column=data["period_column"],
+            year_column=data.get("year_column", ""),
             period_kind=data["period_kind"],
             value_column=data["value_column"],
             category_column=data.get("category_column", ""),

@@ -262,6 +262,7 @@ def mapping_columns(request: HttpRequest) -> HttpResponse:
             category_column=data.get("category_column", ""),
             preliminary_column=data.get("preliminary_column", ""),
             level_column=data.get("level_column", ""),
+            year_column=data.get("year_column", ""),
             question_column=data.get("question_column", ""),
             respondents_column=data.get("respondents_column", ""),
             value_is_index=data.get("value_is_index", False),

@@ -175,6 +175,24 @@ class BraMonthlyTest(BraMonthly):
         self.assertEqual(shown.rows_rejected, 0, shown.rejected)
         self.assertEqual(shown.total(self.area, "2026-08"), 652)
 
+    def test_a_year_column_and_a_month_column_make_the_month(self) -> None:
+        # As some exports write them: the year and the month apart, the month a number a
+        # tool wrote as "8.0", or a name.
+        for month in ("8", "08", "8.0", "augusti", "aug"):
+            with self.subTest(month=month):
+                lines = ["År;Månad;Region;Nivå;Brott;Antal"] + [
+                    f"2026;{month};{self.area};{level};{name};{n}"
+                    for _p, level, name, n in bra_rows("2026-08")
+                ]
+                rows = read_table("\n".join(lines).encode(), "bra.csv").rows
+                mapping = self.mapping(year_column="År")
+                shown = preview_statistics(rows, mapping, file_name="bra.csv")
+                self.assertEqual(shown.detected_kind, PeriodKind.MONTH)
+                self.assertEqual(shown.rows_rejected, 0, shown.rejected)
+                self.assertEqual(shown.total(self.area, "2026-08"), 652)
+        self.assertEqual(periods.combine("2026", "3", PeriodKind.QUARTER), "2026 K3")
+        self.assertEqual(str(periods.parse_period("2026 K3", PeriodKind.QUARTER)), "2026-07-01")
+
     def test_the_preview_shows_652_and_the_import_stores_652(self) -> None:
         mapping = self.mapping()
         shown = self.preview(mapping)
@@ -319,6 +337,28 @@ class BraMonthlyThroughTheWebTest(BraMonthly):
         )
         self.assertRedirects(saved, reverse("sources:mappings"))
         return ColumnMapping.objects.get(name="Brå SOL månad")
+
+    def test_a_year_and_a_month_column_are_found_on_the_mapping_screen(self) -> None:
+        lines = ["År;Månad;Region;Nivå;Brott;Antal"] + [
+            f"2026;8.0;{self.area};{level};{name};{n}" for _p, level, name, n in bra_rows("x")
+        ]
+        self.login_as("coordinator")
+        self.client.post(
+            reverse("sources:mapping_start"),
+            {
+                "name": "Brå år och månad",
+                "kind": SourceKind.CRIME_STATISTICS,
+                "owner": self.kommun.pk,
+                "kommun": self.kommun.pk,
+                "sample": SimpleUploadedFile("bra.csv", "\n".join(lines).encode(), "text/csv"),
+            },
+        )
+        form = self.client.get(reverse("sources:mapping_columns")).context["form"]
+        self.assertEqual(
+            (form.initial["year_column"], form.initial["period_column"]), ("År", "Månad")
+        )
+        self.assertEqual(form.initial["period_kind"], PeriodKind.MONTH)
+        self.assertEqual(form.initial["level_column"], "Nivå")
 
     def test_upload_preview_confirm_stores_652_and_nothing_before(self) -> None:
         mapping = self.make_mapping_in_the_browser()
