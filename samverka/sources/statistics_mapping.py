@@ -14,6 +14,9 @@ from collections import defaultdict
 from typing import Any
 
 from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -225,3 +228,43 @@ def kind_name(kind: str) -> str:
     from samverka.sources.preview import kind_name as name
 
     return name(kind)
+
+
+def mapping_columns(request: HttpRequest, draft: dict[str, Any], session_key: str) -> HttpResponse:
+    """Step 2 for a statistics table: which column is which, where each category goes,
+    the kind of period confirmed, and the sample previewed as it would be stored."""
+    from samverka.sources.views import _guess_columns
+
+    category_column = request.POST.get("category_column") or request.GET.get("category_column")
+    source_categories = sorted(
+        {row.get(category_column, "") for row in draft["sample"]} - {""}
+        if category_column in draft["columns"]
+        else set()
+    )
+    form = StatisticsColumnsForm(
+        request.POST or None,
+        columns=draft["columns"],
+        source_categories=source_categories,
+        initial=_guess_columns(draft["columns"]),
+        sample=draft["sample"],
+    )
+    valid = request.method == "POST" and form.is_valid()
+    if valid and "save" in request.POST:
+        mapping = form.mapping(draft)
+        mapping.full_clean()
+        mapping.save()
+        del request.session[session_key]
+        messages.success(request, _("The mapping is saved: tables in this layout import with it."))
+        return redirect("sources:mappings")
+    return render(
+        request,
+        "sources/mapping_columns.html",
+        {
+            "form": form,
+            "draft": draft,
+            "preview": draft["sample"][:5],
+            "needs_categories": not source_categories,
+            # What the sample would store through the mapping as it stands (nothing is stored).
+            "statistics_preview": form.preview(draft) if valid else None,
+        },
+    )

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from samverka.lib.spreadsheet import csv_attachment
 from samverka.organizations.models import Organization
-from samverka.sources import preview_jobs, services
+from samverka.sources import preview_jobs, services, statistics_mapping
 from samverka.sources.forms import (
     MappingColumnsForm,
     MappingStartForm,
@@ -26,7 +26,6 @@ from samverka.sources.forms import (
     WithdrawForm,
 )
 from samverka.sources.models import ColumnMapping, Dataset, ImportJob, JobStatus, SourceKind
-from samverka.sources.statistics_mapping import StatisticsColumnsForm
 from samverka.sources.tabular import TableError, read_table
 from samverka.sources.tasks import fail_stalled_jobs
 from samverka.tenancy.access import VIEW, get_or_404
@@ -224,30 +223,21 @@ def mapping_columns(request: HttpRequest) -> HttpResponse:
     draft = request.session.get(MAPPING_SESSION_KEY)
     if draft is None:
         return redirect("sources:mapping_start")
+    if draft["kind"] == SourceKind.CRIME_STATISTICS:
+        return statistics_mapping.mapping_columns(request, draft, MAPPING_SESSION_KEY)
     category_column = request.POST.get("category_column") or request.GET.get("category_column")
     source_categories = sorted(
         {row.get(category_column, "") for row in draft["sample"]} - {""}
         if category_column in draft["columns"]
         else set()
     )
-    statistics = draft["kind"] == SourceKind.CRIME_STATISTICS
-    form: MappingColumnsForm
-    if statistics:  # every category mapped explicitly, the period kind confirmed
-        form = StatisticsColumnsForm(
-            request.POST or None,
-            columns=draft["columns"],
-            source_categories=source_categories,
-            initial=_guess_columns(draft["columns"]),
-            sample=draft["sample"],
-        )
-    else:
-        form = MappingColumnsForm(
-            request.POST or None,
-            columns=draft["columns"],
-            kind=draft["kind"],
-            source_categories=source_categories,
-            initial=_guess_columns(draft["columns"]),
-        )
+    form = MappingColumnsForm(
+        request.POST or None,
+        columns=draft["columns"],
+        kind=draft["kind"],
+        source_categories=source_categories,
+        initial=_guess_columns(draft["columns"]),
+    )
     if request.method == "POST" and form.is_valid() and "save" in request.POST:
         data = form.cleaned_data
         mapping = ColumnMapping(
@@ -261,8 +251,6 @@ def mapping_columns(request: HttpRequest) -> HttpResponse:
             value_column=data["value_column"],
             category_column=data.get("category_column", ""),
             preliminary_column=data.get("preliminary_column", ""),
-            level_column=data.get("level_column", ""),
-            year_column=data.get("year_column", ""),
             question_column=data.get("question_column", ""),
             respondents_column=data.get("respondents_column", ""),
             value_is_index=data.get("value_is_index", False),
@@ -281,10 +269,6 @@ def mapping_columns(request: HttpRequest) -> HttpResponse:
             "draft": draft,
             "preview": draft["sample"][:5],
             "needs_categories": draft["kind"] != SourceKind.SURVEY and not source_categories,
-            # What the sample would store through the mapping as it stands (nothing is stored).
-            "statistics_preview": form.preview(draft)
-            if isinstance(form, StatisticsColumnsForm) and form.is_bound and form.is_valid()
-            else None,
         },
     )
 
