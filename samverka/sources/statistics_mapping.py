@@ -57,7 +57,7 @@ class StatisticsColumnsForm(MappingColumnsForm):
             ),
         )
         self.fields["year_column"] = forms.ChoiceField(
-            label=_("Column with the year"),
+            label=_("Column with the year, when apart from the month"),
             choices=[("", _("(none)")), *((c, c) for c in columns)],
             required=False,
             help_text=_(
