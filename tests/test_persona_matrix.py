@@ -329,6 +329,12 @@ MATRIX: dict[str, Line] = {
     "sources:mapping_start": Line(None, UPLOADERS, UPLOADERS),
     "sources:mapping_columns": Line(None, UPLOADERS_ON, UPLOADERS_ON),
     "sources:job": Line(pk("job_a"), READ_KOMMUN_A_OPEN, READ_KOMMUN_A_OPEN),
+    # Confirming a previewed import: its owner's writers; job_a is not waiting, so nothing changes.
+    "sources:job_confirm": Line(
+        pk("job_a"),
+        DOWNLOAD,
+        S(404, (KOMMUN_A_READERS, 403), (KOMMUN_A_WRITERS, 302), anonymous=LOGIN),
+    ),
     "sources:dataset": Line(pk("internal_data_a"), READ_KOMMUN_A_OPEN, READ_KOMMUN_A_OPEN),
     "sources:dataset[shared]": Line(pk("police_data_a"), READ_A_OPEN, READ_A_OPEN),
     "sources:dataset[public]": Line(pk("public_data_a"), EVERYONE_200, EVERYONE_200),

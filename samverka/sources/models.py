@@ -337,6 +337,7 @@ class TypeMapping(models.Model):
 
 class JobStatus(models.TextChoices):
     QUEUED = "queued", _("Waiting")
+    PREVIEW = "preview", _("Waiting for confirmation")
     RUNNING = "running", _("Importing")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
@@ -377,6 +378,10 @@ class ImportJob(VisibleContent):
     # kommun whose sub-areas a GeoJSON file draws.
     parameters = models.JSONField(_("import settings"), default=dict, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # A statistics table is checked first (samverka.sources.preview): what would be
+    # stored, and what rejected; nothing is stored until a person confirms it.
+    preview = models.JSONField(_("preview"), null=True, blank=True, editable=False)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     # The worker's last sign of life where it could write the row (see ``tasks``).
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 
@@ -482,9 +487,10 @@ class SurveyScale(models.TextChoices):
 class ColumnMapping(VisibleContent):
     """How the columns of a table map to samverka, saved so the same layout imports again.
 
-    ``categories`` maps a value of the category column to a category code ("" for a
-    total of all crime); rows whose category is not in the map are rejected with that
-    reason, so a new category in next year's export is noticed, not lost.
+    ``categories`` maps a value of the category column to a category code, to "total"
+    (the total of all crime; "" in mappings saved before) or to "skip"; a table with a
+    category not in the map is not imported and says which, so a new category in next
+    year's export is noticed, not lost.
     """
 
     name = models.CharField(_("name"), max_length=200)
@@ -503,6 +509,12 @@ class ColumnMapping(VisibleContent):
     period_column = models.CharField(_("column with the period"), max_length=100, blank=True)
     period_kind = models.CharField(
         _("kind of period"), max_length=8, choices=PeriodKind.choices, blank=True
+    )
+    year_column = models.CharField(
+        _("column with the year"),
+        max_length=100,
+        blank=True,
+        help_text=_("When the year and the month (or quarter) are in columns of their own."),
     )
     # Tables of events: one row per event.
     id_column = models.CharField(_("column with the event's id"), max_length=100, blank=True)
@@ -565,6 +577,12 @@ class ColumnMapping(VisibleContent):
     value_column = models.CharField(_("column with the value"), max_length=100, blank=True)
     preliminary_column = models.CharField(
         _("column saying a value is preliminary"), max_length=100, blank=True
+    )
+    level_column = models.CharField(
+        _("column with the level of the category"),
+        max_length=100,
+        blank=True,
+        help_text=_("E.g. total, main and sub-category: each category is taken from one level."),
     )
     kommun = models.ForeignKey(
         "organizations.Organization",

@@ -30,7 +30,7 @@ from samverka.lib.numbers import rounded
 from samverka.lib.privacy import find_personal_data, redact
 from samverka.lib.unpacking import UnpackError, gunzip
 from samverka.organizations.models import County, Organization, OrganizationKind, SubArea
-from samverka.sources import dataversion, police, reasons
+from samverka.sources import dataversion, periods, police, reasons, targets
 from samverka.sources.event_table import CheckedChunk, ChunkChecker
 from samverka.sources.models import (
     ColumnMapping,
@@ -725,20 +725,18 @@ def map_type(
         return changed
 
 
+def period_text(row: dict[str, str], mapping: ColumnMapping) -> str:
+    """The period key of a row: its period column, or its year and period columns."""
+    if mapping.year_column:
+        return periods.combine(
+            row[mapping.year_column], row[mapping.period_column], mapping.period_kind
+        )
+    return row[mapping.period_column]
+
+
 def _period_start(text: str, kind: str) -> dt.date:
-    """'2024' (year), '2024K2' / '2024 Q2' / '2024-Q2' (quarter), '2024-03' / '2024M03' (month)."""
-    raw = text.strip().upper().replace(" ", "")
-    if kind == PeriodKind.YEAR and re.fullmatch(r"\d{4}", raw):
-        return dt.date(int(raw), 1, 1)
-    if kind == PeriodKind.QUARTER:
-        match = re.fullmatch(r"(\d{4})-?[KQ]([1-4])", raw)
-        if match:
-            return dt.date(int(match[1]), 3 * int(match[2]) - 2, 1)
-    if kind == PeriodKind.MONTH:
-        match = re.fullmatch(r"(\d{4})[-M]?(\d{2})", raw)
-        if match and 1 <= int(match[2]) <= 12:
-            return dt.date(int(match[1]), int(match[2]), 1)
-    raise ValueError(reasons.not_a(kind, text))
+    """The first day of the period ``text`` names (see :mod:`samverka.sources.periods`)."""
+    return periods.parse_period(text, kind)
 
 
 def import_statistics(
@@ -760,14 +758,12 @@ def import_statistics(
     if (earlier := _earlier(SourceKind.CRIME_STATISTICS, owner, digest, mapping)) is not None:
         return earlier
     _check_mapping_area(mapping, owner, file_name)
-    table = _open_table(
-        data,
-        file_name,
-        [mapping.area_column, mapping.period_column, mapping.category_column, mapping.value_column],
-        [mapping.preliminary_column],
-    )
+    table = statistics_table(data, file_name, mapping)
     kommuner, _counties = places()
     categories = dict(Category.objects.current().values_list("code", "pk"))
+    checks = targets.LevelCheck(category_labels())
+    unmapped: dict[str, int] = {}  # category → the first row it is on
+    skipped = 0
     sub_areas = {
         name.lower(): pk for name, pk in mapping.kommun.sub_areas.values_list("name", "pk")
     }
@@ -797,9 +793,18 @@ def import_statistics(
                 continue
             try:
                 item = _statistic_row(row, mapping, kommuner=kommuner, categories=categories)
+            except _Unmapped as exc:
+                if len(unmapped) < 1000:
+                    unmapped.setdefault(exc.category, number)
+                continue
             except _RowError as exc:
                 rejected.add(number, exc.field, exc.reason)
                 continue
+            checks.note(item["level"], item["source_category"])
+            if item["skip"]:
+                skipped += 1
+                continue
+            checks.add(item["target"], item["level"], item["source_category"])
             is_kommun = item["kommun_id"] is not None
             sub_area_id = None
             if not is_kommun:
@@ -839,6 +844,11 @@ def import_statistics(
                 Statistic.objects.bulk_create(objects)
                 imported += len(objects)
                 objects = []
+        # Nothing is stored (the transaction rolls back) when the mapping would lie.
+        if unmapped:
+            raise ImportError_(redact(unmapped_message(file_name, mapping, unmapped)))
+        if problems := checks.problems():
+            raise ImportError_(redact(f"{file_name}: " + " ".join(problems)))
         Statistic.objects.bulk_create(objects, batch_size=STATISTICS_BATCH)
         imported += len(objects)
         _finish(
@@ -850,10 +860,21 @@ def import_statistics(
             if first and last
             else (None, None),
             rejected_before=rejected.written,
+            skipped=skipped,
         )
     if progress:
         progress(total, total)
     return ImportResult(dataset, replaced=replaced)
+
+
+def statistics_table(data: bytes, file_name: str, mapping: ColumnMapping) -> Table:
+    """The table of a statistics file, with the columns its mapping names checked."""
+    return _open_table(
+        data,
+        file_name,
+        [mapping.area_column, mapping.period_column, mapping.category_column, mapping.value_column],
+        [mapping.preliminary_column, mapping.level_column, mapping.year_column],
+    )
 
 
 STATISTICS_BATCH = 2000
@@ -904,6 +925,38 @@ class _RowError(ValueError):
         self.field, self.reason = field, reason
 
 
+class _Unmapped(_RowError):
+    """A category the mapping does not say where to put: it stops the import."""
+
+    def __init__(self, field: str, reason: str, category: str) -> None:
+        super().__init__(field, reason)
+        self.category = category
+
+
+def category_labels() -> dict[str, str]:
+    """Category code → its name, as the mapping form shows it."""
+    return {c.code: str(c) for c in Category.objects.current().select_related("parent")}
+
+
+def unmapped_message(file_name: str, mapping: ColumnMapping, unmapped: dict[str, int]) -> str:
+    """Why a table with categories its mapping does not name is not imported."""
+    return _(
+        "%(file)s: nothing was imported. The mapping “%(mapping)s” does not say where "
+        "%(count)s of the table's categories go: %(names)s. Make a mapping that maps each of "
+        "them to a category, to the total or to skip."
+    ) % {
+        "file": file_name,
+        "mapping": mapping,
+        "count": len(unmapped),
+        "names": targets.quoted(
+            [
+                f"{name} ({_('row')} {row})"
+                for name, row in sorted(unmapped.items(), key=lambda i: i[1])
+            ]
+        ),
+    }
+
+
 @functools.lru_cache(maxsize=4096)
 def _personal_data_in(text: str) -> tuple[str, ...]:
     """find_personal_data for cells, which repeat (area names, categories, questions)."""
@@ -934,22 +987,30 @@ def _statistic_row(
         )
     _screen_cell(area, mapping, "area_column")  # it may become the name of a new sub-area
     kommun_id = _kommun_of_area(area, kommuner)
+    source_category = row[mapping.category_column].strip()
+    _screen_cell(source_category, mapping, "category_column")
+    if not source_category:
+        raise _RowError(
+            mapping.category_column, reasons.column(mapping, "category_column", reasons.empty())
+        )
+    if source_category not in mapping.categories:
+        raise _Unmapped(
+            mapping.category_column,
+            reasons.column(mapping, "category_column", reasons.not_mapped(source_category)),
+            source_category,
+        )
+    code = mapping.categories[source_category]
+    level = row[mapping.level_column].strip() if mapping.level_column else ""
+    if targets.is_skip(code):
+        return {"skip": True, "source_category": source_category, "level": level}
     try:
-        period_start = _period_start(row[mapping.period_column], mapping.period_kind)
+        period_start = _period_start(period_text(row, mapping), mapping.period_kind)
     except ValueError as exc:
         raise _RowError(
             mapping.period_column, reasons.column(mapping, "period_column", str(exc))
         ) from None
-    source_category = row[mapping.category_column].strip()
-    _screen_cell(source_category, mapping, "category_column")
-    if source_category not in mapping.categories:
-        raise _RowError(
-            mapping.category_column,
-            reasons.column(mapping, "category_column", reasons.not_mapped(source_category)),
-        )
-    code = mapping.categories[source_category]
     category_id = None
-    if code:
+    if not targets.is_total(code):
         category_id = categories.get(code)
         if category_id is None:
             raise _RowError(
@@ -980,6 +1041,9 @@ def _statistic_row(
             "preliminary",
         }
     return {
+        "skip": False,
+        "target": code,
+        "level": level,
         "area": area,
         "kommun_id": kommun_id,
         "period_start": period_start,

@@ -150,6 +150,8 @@ def run_import(job_id: int) -> None:
     job = ImportJob.objects.select_related("owner", "created_by", "mapping__kommun").get(pk=job_id)
     if job.status != JobStatus.QUEUED:
         return  # ended already (failed as stalled, or run by another worker)
+    if job.preview is not None and job.confirmed_at is None:
+        return  # a previewed table is imported only once its preview is confirmed
     ImportJob.objects.filter(pk=job_id).update(
         status=JobStatus.RUNNING, heartbeat_at=timezone.now()
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samverka.sources import views
+from samverka.sources import preview_views, views
 
 app_name = "sources"
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path("mappningar/ny/", views.mapping_start, name="mapping_start"),
     path("mappningar/ny/kolumner/", views.mapping_columns, name="mapping_columns"),
     path("import/<int:pk>/", views.job_detail, name="job"),
+    path("import/<int:pk>/bekrafta/", preview_views.job_confirm, name="job_confirm"),
     path("<int:pk>/", views.dataset_detail, name="dataset"),
     path("<int:pk>/avvisade.csv", views.rejected_csv, name="rejected_csv"),
     path("<int:pk>/dra-tillbaka/", views.withdraw, name="withdraw"),

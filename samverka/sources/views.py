@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from samverka.lib.spreadsheet import csv_attachment
 from samverka.organizations.models import Organization, SubArea
-from samverka.sources import services, sharing, survey_mapping
+from samverka.sources import preview_jobs, services, sharing, statistics_mapping, survey_mapping
 from samverka.sources.forms import (
     AreasUploadForm,
     MappingColumnsForm,
@@ -89,7 +89,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             stored_path=str(stored),
             created_by=request.user,  # type: ignore[misc]
         )
-        transaction.on_commit(lambda: run_import.enqueue(job.pk))
+        preview_jobs.start(job)  # a statistics table is previewed first, then confirmed
         return redirect(job)
     return render(request, "sources/upload.html", {"form": form})
 
@@ -302,6 +302,8 @@ def mapping_columns(request: HttpRequest) -> HttpResponse:
         return redirect("sources:mapping_start")
     if draft["kind"] == SourceKind.SURVEY:
         return survey_mapping.mapping_columns(request, draft, MAPPING_SESSION_KEY)
+    if draft["kind"] == SourceKind.CRIME_STATISTICS:
+        return statistics_mapping.mapping_columns(request, draft, MAPPING_SESSION_KEY)
     category_column = request.POST.get("category_column") or request.GET.get("category_column")
     source_categories = sorted(
         {row.get(category_column, "") for row in draft["sample"]} - {""}

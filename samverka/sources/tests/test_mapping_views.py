@@ -67,7 +67,7 @@ class MappingViewsTest(PersonaTestCase):
             f"category_{i}": code
             for i, code in enumerate(
                 [
-                    "",
+                    "total",
                     "theft.vehicle",
                     "theft.residential",
                     "theft.residential",
@@ -81,7 +81,7 @@ class MappingViewsTest(PersonaTestCase):
         )
         self.assertRedirects(saved, reverse("sources:mappings"))
         mapping = ColumnMapping.objects.get(name="Brå SOL")
-        self.assertEqual(mapping.categories["alla_brott"], "")
+        self.assertEqual(mapping.categories["alla_brott"], "total")
         self.assertEqual(mapping.categories["misshandel"], "person.assault")
         self.assertEqual(mapping.owner, goteborg)
         self.assertContains(self.client.get(reverse("sources:mappings")), "Brå SOL")

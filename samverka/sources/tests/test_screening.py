@@ -21,6 +21,7 @@ from samverka.sources.models import (
     Statistic,
     SurveyResult,
 )
+from samverka.sources.preview import StatisticsPreview
 from samverka.sources.tests.test_views import police_file, rec
 from samverka.tenancy.access import Visibility
 from samverka.testing import PersonaTestCase
@@ -112,6 +113,14 @@ class UploadScreeningTest(PersonaTestCase):
                 },
             )
         job = ImportJob.objects.get()
+        # The preview names the rows to be rejected before anything is stored.
+        self.assertEqual(job.status, JobStatus.PREVIEW, job.message)
+        preview = StatisticsPreview.from_json(job.preview)
+        assert preview is not None
+        self.assertEqual([r[0] for r in preview.rejected], [3, 4, 5])
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(reverse("sources:job_confirm", args=[job.pk]), {"confirm": "1"})
+        job.refresh_from_db()
         self.assertEqual(job.status, JobStatus.DONE, job.message)
         dataset = job.dataset
         assert dataset is not None
