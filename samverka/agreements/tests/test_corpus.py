@@ -67,6 +67,8 @@ def actual(agreement: ParsedAgreement, name: str) -> Any:
     if name in ("starts_on", "ends_on", "signed_on"):
         value = getattr(agreement, name, None)
         return value.isoformat() if value else None
+    if name == "sources":
+        return agreement.situation_picture_sources
     if name == "priority_areas":
         return [a.title for a in agreement.priority_areas]
     if name == "activities":
