@@ -65,12 +65,37 @@ def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
+def open_ended_end(data: dict[str, Any]) -> dt.date | None:
+    """The end date of an agreement in force "tills vidare" that is revised every n
+    years: the day before its first revision, so the cycle of duties has an end."""
+    starts_on = _date(data["starts_on"])
+    years = data.get("revision_years")
+    if not data.get("until_further_notice") or data["ends_on"] or not starts_on or not years:
+        return None
+    try:
+        return starts_on.replace(year=starts_on.year + years) - dt.timedelta(days=1)
+    except ValueError:  # 29 February
+        return starts_on.replace(year=starts_on.year + years, day=28)
+
+
+def _area_description(item: dict[str, Any]) -> str:
+    """The area's description, then its activities as a list."""
+    description = item["description"]
+    missing = [a for a in item.get("activities", []) if a not in description]
+    if missing:
+        lines = "\n".join(f"- {activity}" for activity in missing)
+        description = f"{description}\n\n{lines}".strip()
+    return description
+
+
 def initial_for_form(data: dict[str, Any]) -> dict[str, Any]:
     parties = match_parties(data["parties"]).matched
     return {
         "title": data["title"],
         "starts_on": _date(data["starts_on"]),
-        "ends_on": _date(data["ends_on"]),
+        "ends_on": _date(data["ends_on"]) or open_ended_end(data),
+        "follow_up": data.get("follow_up", ""),
+        "communication": data.get("communication", ""),
         "extension_years": data["extension_years"],
         "consultation_months": data["consultation_months"],
         "purpose": data["purpose"],
@@ -98,11 +123,12 @@ def create_draft(
     categories = {c.code: c for c in Category.objects.current()}
     for position, index in enumerate(areas, start=1):
         item = data["priority_areas"][index]
-        suggestion = suggest_for_area(item["title"], item["description"])
+        description = _area_description(item)
+        suggestion = suggest_for_area(item["title"], description)
         area = PriorityArea(
             agreement=agreement,
             title=item["title"][:300],
-            description=item["description"],
+            description=description,
             target_groups=suggestion.target_groups,
             position=position,
         )
