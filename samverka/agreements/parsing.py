@@ -466,11 +466,13 @@ class _Document:
         for line in self.lines:
             if line.number >= start and key in _normal(line.text):
                 return line.number
-        # A needle joined from several lines: its opening words.
-        head = " ".join(key.split()[:3])
-        for line in self.lines:
-            if line.number >= start and head and head in _normal(line.text):
-                return line.number
+        # A needle joined from several lines: the first three of its words together.
+        words = _normal(needle).split()
+        for i in range(max(len(words) - 2, 1)):
+            window = " ".join(words[i : i + 3])
+            for line in self.lines:
+                if line.number >= start and window in _normal(line.text):
+                    return line.number
         return 0
 
 
@@ -528,6 +530,18 @@ def _names_a_section(text: str) -> bool:
         _is_heading_candidate(text)
         and len(text.split()) <= 6
         and any(pattern.search(text) for pattern in _V.sections.values())
+    )
+
+
+def _is_label_heading(line: _Line, after: _Line | None) -> bool:
+    """ "Syfte:" or "Avtalstid:" on a line of its own above its text: a heading."""
+    text = line.text[:-1].strip() if line.text.endswith(":") else ""
+    return (
+        bool(text)
+        and after is not None
+        and after.kind == "text"
+        and _names_a_section(text)
+        and not _V.sections["activities"].search(text)
     )
 
 
@@ -595,10 +609,13 @@ def _infer_headings(lines: list[_Line]) -> list[_Line]:
     """Mark a short line as a heading: one standing alone above a paragraph or a list,
     one naming a known section, or one directly above prose or a list."""
     for i, line in enumerate(lines):
+        after = lines[i + 1] if i + 1 < len(lines) else None
+        if line.kind == "text" and _is_label_heading(line, after):
+            line.kind, line.text = "heading", line.text[:-1].strip()
+            continue
         if line.kind != "text" or not _is_heading_candidate(line.text):
             continue
         previous = lines[i - 1] if i > 0 else None
-        after = lines[i + 1] if i + 1 < len(lines) else None
         following = next((n for n in lines[i + 1 :] if n.kind != "blank"), None)
         if following is None:
             continue
@@ -959,7 +976,7 @@ def _find_period(doc: _Document, title: str) -> _Period:
 def _find_extension_years(doc: _Document) -> tuple[int | None, int]:
     """ "Avtalet kan förlängas med fyra år i taget" -> 4 (and the line it is on)."""
     for _, sentence in doc.sentences():
-        years = re.search(rf"(?<!\w){_NUMBER}\s+års?(?!\w)", sentence, re.IGNORECASE)
+        years = re.search(rf"(?<!\w){_NUMBER}(?:\s*\(\d{{1,2}}\))?\s+års?(?!\w)", sentence, re.I)
         if "förläng" in sentence.lower() and years:
             return _number(years[1]), doc.line_of(sentence)
     return None, 0
@@ -968,7 +985,9 @@ def _find_extension_years(doc: _Document) -> tuple[int | None, int]:
 def _find_consultation_months(doc: _Document) -> tuple[int | None, int]:
     """ "Samråd ska ha skett senast sex månader före avtalstidens utgång" -> 6."""
     for _, sentence in doc.sentences():
-        months = re.search(rf"(?<!\w){_NUMBER}\s+månad(?:er)?(?!\w)", sentence, re.IGNORECASE)
+        months = re.search(
+            rf"(?<!\w){_NUMBER}(?:\s*\(\d{{1,2}}\))?\s+månad(?:er)?(?!\w)", sentence, re.I
+        )
         if "samråd" in sentence.lower() and months:
             return _number(months[1]), doc.line_of(sentence)
     return None, 0
@@ -1305,6 +1324,13 @@ def _forum_units(doc: _Document) -> Iterator[tuple[str, bool]]:
                     yield sentence, under
 
 
+_FORUM_ADJECTIVE = re.compile(
+    r"(?<![\w-])((?:[Oo]perativ|[Ss]trategisk|[Gg]emensam|[Ll]okal|[Kk]ommunövergripande|"
+    r"[Rr]egional|[Tt]aktisk)[a]?)\s+$"
+)
+_ABBREVIATION_AFTER = re.compile(r"\s*(\([A-ZÅÄÖ]{2,8}\))")
+
+
 def _other_forums(doc: _Document, known: str) -> list[tuple[int, ParsedForum]]:
     """Forums of no known kind, kept as "other" with their own name: a compound ending
     in a forum word ("samordningsgruppen", "trygghetsteam") where the text says it
@@ -1328,12 +1354,19 @@ def _other_forums(doc: _Document, known: str) -> list[tuple[int, ParsedForum]]:
             continue
         for match in _V.other_compound.finditer(sentence):
             word = match[1]
+            start, end = match.span(1)
             if word.casefold().startswith(_V.not_forums) or any(
                 _forum_matches(rule, word) for rule in _V.forum_rules
             ):
                 continue
             if any(m.start() <= match.start() < m.end() for m in _V.other_named.finditer(sentence)):
                 continue
+            # "Operativ samverkansgrupp (OSG)": with the adjective before it and the
+            # abbreviation after it.
+            if adjective := _FORUM_ADJECTIVE.search(sentence[:start]):
+                word = f"{adjective[1]} {word}"
+            if abbreviation := _ABBREVIATION_AFTER.match(sentence[end:]):
+                word = f"{word} {abbreviation[1]}"
             add(word, sentence)
     return [pair for pair in found.values() if pair[0] >= 0]
 
@@ -1394,7 +1427,7 @@ def _find_sources(doc: _Document) -> tuple[list[str], int]:
                 and following.kind == "bullets"
                 and lead_in(section.heading, block.text)
             ):
-                return _unique(following.items), following.line
+                return _unique(_capitalise(i) for i in following.items), following.line
     sentences = [
         s for heading, s in doc.sentences() if _V.picture.search(s) or _V.picture.search(heading)
     ]
@@ -1424,6 +1457,8 @@ _FORM_NAME = re.compile(r"^(?:namnförtydligande|namn)\s*:\s*(.+)$", re.IGNORECA
 _FORM_TITLE = re.compile(r"^(?:titel|befattning)\s*:\s*(.+)$", re.IGNORECASE)
 _FORM_PREFIX = re.compile(r"^(?:ort\s+och\s+datum|ort,?\s+datum|datum)\s*:\s*", re.IGNORECASE)
 _ON_BEHALF = re.compile(r"^(?:för|på uppdrag av)\s+(.+)$", re.IGNORECASE)
+# "För Växjö kommun: Anna Ek, kommunstyrelsens ordförande"
+_ON_BEHALF_NAMED = re.compile(r"^(?:för|på uppdrag av)\s+([^:]{3,60}):\s*(.+)$", re.IGNORECASE)
 # "X (S), kommunstyrelsens vice ordförande, och Y, lokalpolisområdeschef, skrev på …"
 _PROSE_SIGNATURES = re.compile(
     rf"({_NAME}){_POLITICAL_PARTY},\s*([^,]{{3,80}}?),\s*och\s+({_NAME}){_POLITICAL_PARTY},"
@@ -1446,17 +1481,27 @@ class _SignatureLine:
     number: int  # line number in the original text
 
 
+def _columns(raw: str) -> list[str]:
+    """The cells of a line set in columns (two or more spaces apart, each short), else
+    the line as one cell."""
+    text = raw.strip()
+    cells = re.split(r"\s{2,}", text)
+    if len(cells) >= 2 and all(len(c) <= 60 for c in cells) and not text.endswith("."):
+        return cells
+    return [text]
+
+
 def _signature_lines(doc: _Document, raw_lines: list[str]) -> list[_SignatureLine]:
     """The document's lines, with signatures set side by side in columns ("Kerstin Malm
     <spaces> Niklas Ek") read one column after the other."""
     result: list[_SignatureLine] = []
     i = 0
     while i < len(doc.lines):
-        columns = re.split(r"\s{3,}", raw_lines[i].strip())
+        columns = _columns(raw_lines[i])
         if doc.lines[i].kind != "blank" and len(columns) >= 2:
             run = []
             while i < len(doc.lines):
-                cells = re.split(r"\s{3,}", raw_lines[i].strip())
+                cells = _columns(raw_lines[i])
                 if len(cells) != len(columns) or doc.lines[i].kind == "blank":
                     break
                 run.append((cells, doc.lines[i].number))
@@ -1548,7 +1593,9 @@ def _signatories_after(
             people[-1].title = _capitalise(match[1].strip())
             people[-1].organization = _organization(people[-1].title, person_on_behalf)
             continue
-        if (match := _ON_BEHALF.match(text)) and len(text) <= 80:
+        if match := _ON_BEHALF_NAMED.match(text):
+            on_behalf, text = match[1], match[2]
+        elif (match := _ON_BEHALF.match(text)) and len(text) <= 80:
             on_behalf = match[1]  # "För Västerviks kommun" above the signature
             continue
         if (match := _NAME_PARTY_LINE.match(text)) and _person(match[1]):
