@@ -448,6 +448,7 @@ class _Document:
     sections: list[_Section]
     text: str  # all cleaned lines joined, for phrase searches
     raw_lines: list[str] = field(default_factory=list)  # as written, one per line
+    normal_lines: list[tuple[int, str]] = field(default_factory=list)  # for line_of
 
     def sentences(self) -> Iterator[tuple[str, str]]:
         """Yield ``(section heading, sentence)`` for every paragraph and bullet."""
@@ -463,16 +464,18 @@ class _Document:
         key = _normal(needle)[:60]
         if not key:
             return 0
-        for line in self.lines:
-            if line.number >= start and key in _normal(line.text):
-                return line.number
+        if not self.normal_lines:
+            self.normal_lines = [(line.number, _normal(line.text)) for line in self.lines]
+        for number, text in self.normal_lines:
+            if number >= start and key in text:
+                return number
         # A needle joined from several lines: the first three of its words together.
         words = _normal(needle).split()
         for i in range(max(len(words) - 2, 1)):
             window = " ".join(words[i : i + 3])
-            for line in self.lines:
-                if line.number >= start and window in _normal(line.text):
-                    return line.number
+            for number, text in self.normal_lines:
+                if number >= start and window in text:
+                    return number
         return 0
 
 
@@ -831,8 +834,7 @@ def _base_name(name: str, text: str) -> str:
     return stem
 
 
-def _scoped(names_in_scope: list[str], names_anywhere: list[str]) -> list[str]:
-    return names_in_scope or names_anywhere
+_KOMMUN_OR_REGION = re.compile(f"{_V.kommun.pattern}|{_V.region_kommun.pattern}")
 
 
 def _find_parties(doc: _Document, title: str) -> list[ParsedParty]:
@@ -847,19 +849,26 @@ def _find_parties(doc: _Document, title: str) -> list[ParsedParty]:
     party_text += [s for _, s in doc.sentences() if re.match(r"Parter(?:na)?\b", s)]
     scope = "\n".join([title, doc.text[:1500], *party_text])
 
+    base_names: dict[str, str] = {}
+
+    def base(name: str) -> str:
+        if name not in base_names:
+            base_names[name] = _base_name(name, doc.text)
+        return base_names[name]
+
     def kommuner(text: str) -> list[str]:
         names = []
-        for match in re.finditer(f"{_V.kommun.pattern}|{_V.region_kommun.pattern}", text):
+        for match in _KOMMUN_OR_REGION.finditer(text):
             found = match[1] or match[2]
             if found.casefold() not in _V.not_names:
-                names.append(_base_name(found, doc.text))
+                names.append(base(found))
         return _unique(names)
 
     def lpos(text: str) -> list[str]:
-        return _unique(f"LPO {_base_name(m[1], doc.text)}" for m in _V.lpo.finditer(text))
+        return _unique(f"LPO {base(m[1])}" for m in _V.lpo.finditer(text))
 
-    parties = [ParsedParty(name, "kommun") for name in _scoped(kommuner(scope), kommuner(doc.text))]
-    parties += [ParsedParty(name, "lpo") for name in _scoped(lpos(scope), lpos(doc.text))]
+    parties = [ParsedParty(name, "kommun") for name in kommuner(scope) or kommuner(doc.text)]
+    parties += [ParsedParty(name, "lpo") for name in lpos(scope) or lpos(doc.text)]
     if not any(p.kind == "lpo" for p in parties) and _V.police.search(doc.text):
         parties.append(ParsedParty("Polismyndigheten", "police"))
     # Other actors only where the text says who the parties are.
@@ -1271,14 +1280,11 @@ def _sentence_around(text: str, match: re.Match[str]) -> str:
 
 def _forum_name(rules: list[_ForumRule], text: str) -> str:
     for rule in rules:
-        if rule.canonical and _forum_matches(rule, text):
+        allowed = {m.span() for m in _forum_matches(rule, text)}
+        if rule.canonical and allowed:
             return rule.canonical
         for pattern in rule.patterns:
-            matches = [
-                m
-                for m in pattern.finditer(text)
-                if any(m.span() == n.span() for n in _forum_matches(rule, text))
-            ]
+            matches = [m for m in pattern.finditer(text) if m.span() in allowed]
             if matches:
                 # Prefer a full name with its abbreviation, written as a proper name.
                 best = max(matches, key=lambda m: ("(" in m[0], m[0][:1].isupper()))
@@ -1810,18 +1816,22 @@ def _decode_text(data: bytes, filename: str) -> str:
     raise ValueError(f"{filename!r} is not a readable text file")
 
 
-def _docx_paragraph_line(paragraph: DocxParagraph) -> str:
-    """One Word paragraph as a line, with headings and list items marked as Markdown."""
+def _docx_paragraph_line(paragraph: DocxParagraph, styles: dict[str, str]) -> str:
+    """One Word paragraph as a line, with headings and list items marked as Markdown.
+
+    ``styles`` maps style ids to names: looking each paragraph's style up through
+    python-docx reads the whole style sheet every time (seconds for a long document).
+    """
     text = paragraph.text.strip()
     if not text:
         return ""
-    style = paragraph.style.name if paragraph.style is not None else ""
-    style = style or ""
+    p_pr = paragraph._p.pPr
+    style_id = p_pr.style if p_pr is not None else None
+    style = styles.get(style_id or "", "") if style_id else ""
     if style == "Title":
         return f"# {text}"
     if heading := re.match(r"(?:Heading|Rubrik)\s*(\d)", style):
         return f"{'#' * min(int(heading[1]) + 1, 6)} {text}"
-    p_pr = paragraph._p.pPr
     if "List" in style or "Lista" in style or (p_pr is not None and p_pr.numPr is not None):
         return f"- {text}"
     runs = [run for run in paragraph.runs if run.text.strip()]
@@ -1830,7 +1840,7 @@ def _docx_paragraph_line(paragraph: DocxParagraph) -> str:
     return text
 
 
-def _docx_lines(container: DocxDocument | _Cell) -> Iterator[str]:
+def _docx_lines(container: DocxDocument | _Cell, styles: dict[str, str]) -> Iterator[str]:
     """Paragraphs and table cells in document order, each followed by a blank line."""
     from docx.table import Table as DocxTable
 
@@ -1842,9 +1852,9 @@ def _docx_lines(container: DocxDocument | _Cell) -> Iterator[str]:
                     if id(cell._tc) in seen:  # merged cells repeat
                         continue
                     seen.add(id(cell._tc))
-                    yield from _docx_lines(cell)
+                    yield from _docx_lines(cell, styles)
         else:
-            yield _docx_paragraph_line(item)
+            yield _docx_paragraph_line(item, styles)
             yield ""
 
 
@@ -1875,7 +1885,8 @@ def _docx_text(data: bytes, filename: str) -> str:
         document = Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise ValueError(f"{filename!r} is not a readable Word (.docx) document") from exc
-    return "\n".join(_docx_lines(document))
+    styles = {style.style_id: style.name or "" for style in document.styles}
+    return "\n".join(_docx_lines(document, styles))
 
 
 def _pdf_text(data: bytes, filename: str) -> str:
