@@ -17,11 +17,19 @@ from django.db import transaction
 from samverka.agreements import services
 from samverka.agreements.models import Agreement, Forum, ForumKind, PriorityArea, Signatory
 from samverka.agreements.parsing import ParsedAgreement
-from samverka.organizations.models import Organization, OrganizationKind
+from samverka.organizations.models import ACTOR_KINDS, Organization, OrganizationKind
 from samverka.taxonomy.models import Category
 from samverka.taxonomy.suggest import suggest_for_area
 
 _KINDS = {"kommun": OrganizationKind.KOMMUN, "lpo": OrganizationKind.LOCAL_POLICE_AREA}
+# Where each kind of parsed party is looked for: the Police as a whole is the national
+# authority; another actor is any organization users add ("Länsstyrelsen Dalarna").
+_MATCH_KINDS: dict[str, tuple[str, ...]] = {
+    "kommun": (OrganizationKind.KOMMUN,),
+    "lpo": (OrganizationKind.LOCAL_POLICE_AREA,),
+    "police": (OrganizationKind.NATIONAL,),
+    "other": (*ACTOR_KINDS, OrganizationKind.NATIONAL),
+}
 
 
 @dataclass
@@ -33,12 +41,8 @@ class PartyMatch:
 def match_parties(parties: list[dict[str, str]]) -> PartyMatch:
     result = PartyMatch()
     for party in parties:
-        kind = _KINDS.get(party["kind"])
-        found = (
-            Organization.objects.filter(kind=kind, name__iexact=party["name"]).first()
-            if kind
-            else None
-        )
+        kinds = _MATCH_KINDS.get(party["kind"], ())
+        found = Organization.objects.filter(kind__in=kinds, name__iexact=party["name"]).first()
         if found is None:
             result.unmatched.append(party["name"])
         elif found not in result.matched:
@@ -105,6 +109,7 @@ def initial_for_form(data: dict[str, Any]) -> dict[str, Any]:
         "situation_picture": "\n".join(data["situation_picture_sources"]),
         "kommuner": [p for p in parties if p.kind == OrganizationKind.KOMMUN],
         "police": next((p for p in parties if p.kind == OrganizationKind.LOCAL_POLICE_AREA), None),
+        "other_parties": [p for p in parties if p.kind in ACTOR_KINDS],
     }
 
 

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from samverka.agreements.models import Agreement, AgreementReading, AgreementStatus
+from samverka.organizations.models import Organization, OrganizationKind
 from samverka.testing import PERSONAS, PersonaTestCase
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -193,3 +194,25 @@ class ImportScopeTest(PersonaTestCase):
         response = self.client.get(REVIEW)
         self.assertContains(response, "helgvandringar i centrum")  # the medborgarlöfte
         self.assertContains(response, "<li>SSPF-möten varannan vecka</li>", html=True)
+
+    def test_the_police_as_a_whole_and_other_actors_are_matched_by_name(self) -> None:
+        police = Organization.objects.create(
+            name="Polismyndigheten", slug="polismyndigheten", kind=OrganizationKind.NATIONAL
+        )
+        county = Organization.objects.create(
+            name="Länsstyrelsen Kalmar", slug="lst-kalmar", kind=OrganizationKind.OTHER
+        )
+        text = (
+            "Samverkansöverenskommelse\n\n"
+            "Parter\n"
+            "Parter är Oskarshamns kommun, Polismyndigheten och Länsstyrelsen Kalmar.\n\n"
+            "Period\nÖverenskommelsen gäller för 2025–2027.\n"
+        )
+        self.login_as("coordinator")
+        self.client.post(UPLOAD, {"text": text})
+        response = self.client.get(REVIEW)
+        self.assertEqual(response.context["unmatched"], [])
+        form = response.context["form"]
+        self.assertEqual(form.initial["kommuner"], [self.kommun])
+        self.assertEqual(form.initial["other_parties"], [county])
+        self.assertNotIn(police, form.initial["other_parties"])
