@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
+    from docx.table import Table as DocxTable
     from docx.table import _Cell
     from docx.text.paragraph import Paragraph as DocxParagraph
 
@@ -1840,12 +1841,33 @@ def _docx_paragraph_line(paragraph: DocxParagraph, styles: dict[str, str]) -> st
     return text
 
 
+def _docx_table_rows(table: DocxTable) -> list[list[str]]:
+    """The rows of a table of two or more columns whose cells each hold at most one
+    short line, else [] (a table laying out signatures, or paragraphs of text)."""
+    rows = []
+    for row in table.rows:
+        cells = []
+        for cell in row.cells:
+            lines = [p.text.strip() for p in cell.paragraphs if p.text.strip()]
+            if len(lines) > 1 or (lines and (len(lines[0]) > 120 or "|" in lines[0])):
+                return []
+            cells.append(lines[0] if lines else "")
+        rows.append(cells)
+    if len(rows) < 2 or max(len(r) for r in rows) < 2:
+        return []
+    return rows
+
+
 def _docx_lines(container: DocxDocument | _Cell, styles: dict[str, str]) -> Iterator[str]:
     """Paragraphs and table cells in document order, each followed by a blank line."""
     from docx.table import Table as DocxTable
 
     for item in container.iter_inner_content():
-        if isinstance(item, DocxTable):
+        if isinstance(item, DocxTable) and (rows := _docx_table_rows(item)):
+            # A grid of one-line cells ("Område | Aktivitet | Ansvarig") stays a table.
+            yield from (" | ".join(row) for row in rows)
+            yield ""
+        elif isinstance(item, DocxTable):
             seen: set[int] = set()
             for row in item.rows:
                 for cell in row.cells:

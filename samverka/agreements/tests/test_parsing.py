@@ -595,6 +595,31 @@ def test_docx_signatures_in_a_table() -> None:
     ]
 
 
+def test_docx_table_of_areas_and_activities() -> None:
+    document = Document()
+    document.add_heading("Samverkansöverenskommelse Kiruna kommun och LPO Kiruna", 0)
+    document.add_heading("Prioriteringar", 1)
+    rows = [
+        ("Område", "Aktivitet", "Ansvarig"),
+        ("Trygghet i nya centrum", "Trygghetsvandringar varje höst", "Kommunen"),
+        ("Unga vuxna", "Uppsökande arbete helgkvällar", "Polisen"),
+    ]
+    table = document.add_table(rows=3, cols=3)
+    for row, values in zip(table.rows, rows, strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.paragraphs[0].text = value
+    document.add_heading("Uppföljning", 1)
+    document.add_paragraph("Arbetet följs upp varje år.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    agreement = parse_file(buffer.getvalue(), "kiruna.docx")
+    assert [(a.title, a.activities) for a in agreement.priority_areas] == [
+        ("Trygghet i nya centrum", ["Trygghetsvandringar varje höst"]),
+        ("Unga vuxna", ["Uppsökande arbete helgkvällar"]),
+    ]
+    assert agreement.follow_up == "Arbetet följs upp varje år."
+
+
 def minimal_pdf(lines: list[str]) -> bytes:
     """A one-page PDF with one line of Helvetica text per entry (blank entries leave a gap).
 
