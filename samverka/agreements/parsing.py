@@ -1215,6 +1215,15 @@ def _priority_areas(doc: _Document) -> tuple[list[_Area], str]:
         if areas := _priority_areas_in(doc, section):
             return areas, section.heading
     priorities = _V.sections["priorities"]
+    # "Parterna har enats om att fokusera på tre områden: A, B och C."
+    for section in doc.sections:
+        for block in section.blocks:
+            if block.kind != "paragraph":
+                continue
+            for sentence in _split_sentences(block.text):
+                about = priorities.search(sentence) or re.search(r"\bområdena?\s*:", sentence)
+                if about and (items := _inline_list(sentence)):
+                    return [_Area(item, doc.line_of(sentence)) for item in items], ""
     for section in doc.sections:
         for block, following in pairwise(section.blocks):
             if (
@@ -1471,6 +1480,14 @@ _PROSE_SIGNATURES = re.compile(
     rf"({_NAME}){_POLITICAL_PARTY},\s*([^,]{{3,80}}?),\s*och\s+({_NAME}){_POLITICAL_PARTY},"
     rf"\s*([^,]{{3,80}}?),?\s+(?:{_V.signing_verbs})"
 )
+# "Överenskommelsen undertecknades i Örebro den 18 december 2024 av X (S), kommunstyrelsens
+# ordförande, och Y, lokalpolisområdeschef."
+_PROSE_SIGNED_BY = re.compile(
+    rf"(?:undertecknades|skrevs\s+under|signerades)(?:\s+i\s+({_CAP_WORD}))?"
+    rf"(?:\s+(?:den\s+)?(?:{_ISO_DATE}|{_TEXT_DATE}))?\s+av\s+"
+    rf"({_NAME}){_POLITICAL_PARTY},\s*([^,]{{3,80}}?),\s*och\s+({_NAME}){_POLITICAL_PARTY},"
+    rf"\s*([^,.]{{3,80}})"
+)
 _COLUMNS = re.compile(r"\S(?:\s\S|\S)*")
 
 
@@ -1637,6 +1654,21 @@ def _prose_signatories(
     """ "X (S), kommunstyrelsens ordförande, och Y, lokalpolisområdeschef, skrev på …",
     with the place and date of the nearest place-and-date line above."""
     people = []
+    for line in lines:
+        for match in _PROSE_SIGNED_BY.finditer(line.text):
+            signed_on = _date_from_match(match, 1)
+            for name, title in ((match[8], match[9]), (match[10], match[11])):
+                title = _capitalise(title.strip())
+                people.append(
+                    ParsedSignatory(
+                        name,
+                        title,
+                        match[1] or "",
+                        signed_on,
+                        _organization(title, ""),
+                        line.number,
+                    )
+                )
     for index, line in enumerate(lines):
         for match in _PROSE_SIGNATURES.finditer(line.text):
             anchor = next((a for a in reversed(anchors) if a.first < index), None)
