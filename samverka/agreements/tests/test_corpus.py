@@ -147,6 +147,18 @@ def test_table_of_fields_found_missed_and_wrong() -> None:
     assert total["missed"] * 10 <= cells
 
 
+def test_no_field_the_text_lacks_is_filled_in() -> None:
+    """A value read where the text holds none is a wrong value too."""
+    filled = {
+        (case, name): actual(parsed(case), name)
+        for case in CASES
+        for name in FIELDS
+        if name not in expected(case)
+        and actual(parsed(case), name) not in (None, "", [], {}, False)
+    }
+    assert not filled, filled
+
+
 def test_every_found_field_says_where_in_the_text_it_is() -> None:
     for case in CASES:
         agreement = parsed(case)
@@ -157,3 +169,20 @@ def test_every_found_field_says_where_in_the_text_it_is() -> None:
             line = agreement.lines.get(name)
             assert line, f"{case}: {name} has no line"
             assert lines[line - 1].strip(), f"{case}: {name} points at an empty line {line}"
+
+
+def test_the_vocabulary_is_data_loaded_once_and_names_known_forum_kinds() -> None:
+    from samverka.agreements.models import ForumKind
+    from samverka.agreements.parsing import vocabulary
+
+    assert vocabulary() is vocabulary()
+    kinds = {rule.kind for rule in vocabulary().forum_rules}
+    assert kinds <= set(ForumKind.values) - {ForumKind.OTHER}
+    vocabulary_dir = Path(__file__).resolve().parents[1] / "vocabulary"
+    assert {p.stem for p in vocabulary_dir.glob("*.toml")} == {
+        "headings",
+        "parties",
+        "forums",
+        "roles",
+        "sources",
+    }
