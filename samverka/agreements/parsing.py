@@ -388,6 +388,12 @@ _NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)(?:\.|(?=\s+[A-ZÅÄÖ]))\s+(.*
 _SECTION_MARK = re.compile(
     r"^(?:§\s*(\d{1,2})\s*\.?\s+(.+)|((?:Del|Avsnitt|Kapitel|Bilaga)\s+(?:\d{1,2}|ett|två|tre)\b.*))$"
 )
+# "Område 1: Trygghet i Fisksätra", "Fokusområde 2 – Unga i riskzon": an area's heading.
+_AREA_HEADING = re.compile(
+    r"^(?:prioriterat\s+|gemensamt\s+)?(?:samverkans|fokus|insats|satsnings)?område\s+"
+    r"\d{1,2}\s*[:.–-]\s*(\S.{1,98})$",
+    re.IGNORECASE,
+)
 _TABLE_ROW = re.compile(r"^[^|]+(?:\s\|\s[^|]*)+$")
 _RULE_LINE = re.compile(r"^[\s_.·…=*-]+$")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
@@ -597,6 +603,9 @@ def _classify(raw_lines: list[str]) -> list[_Line]:
                 lines.append(_Line(rest, "heading", depth + 1, number, numbering=match[1]))
                 continue
             stripped = match[2]
+        if _AREA_HEADING.match(stripped) and not stripped.endswith("."):
+            lines.append(_Line(_strip_emphasis(stripped), "heading", 0, number))
+            continue
         if _TABLE_ROW.match(stripped):
             lines.append(_Line(_strip_emphasis(stripped), "row", number=number))
             continue
@@ -1209,8 +1218,27 @@ def _priority_areas_in(doc: _Document, section: _Section) -> list[_Area]:
     return areas
 
 
+def _numbered_areas(doc: _Document) -> list[_Area]:
+    """Areas under headings of their own: "Område 1: Trygghet i Fisksätra"."""
+    areas: list[_Area] = []
+    by_key: dict[str, _Area] = {}
+    for section in doc.sections:
+        if not (match := _AREA_HEADING.match(section.heading)):
+            continue
+        key = _normal(match[1])
+        if key not in by_key:
+            by_key[key] = _Area(match[1].strip(), section.line)
+            areas.append(by_key[key])
+        by_key[key].activities += section.bullets()
+        if text := _section_text(section):
+            by_key[key].descriptions.append(text)
+    return areas
+
+
 def _priority_areas(doc: _Document) -> tuple[list[_Area], str]:
     """The areas and the heading they were found under ("" if none)."""
+    if areas := _numbered_areas(doc):
+        return areas, ""
     for section in _find_sections(doc, "priorities"):
         if areas := _priority_areas_in(doc, section):
             return areas, section.heading
