@@ -192,6 +192,7 @@ class ParsedAgreement:
     signed_place: str = ""
     signed_on: date | None = None
     lines: dict[str, int] = field(default_factory=dict)
+    source_lines: list[str] = field(default_factory=list)  # the text as read, line by line
 
 
 # Fields reported in ``missing`` when empty, in the order of the dataclass.
@@ -456,6 +457,7 @@ class _Document:
     text: str  # all cleaned lines joined, for phrase searches
     raw_lines: list[str] = field(default_factory=list)  # as written, one per line
     normal_lines: list[tuple[int, str]] = field(default_factory=list)  # for line_of
+    signing_line: int = 0  # where the signatures begin, once known
 
     def sentences(self) -> Iterator[tuple[str, str]]:
         """Yield ``(section heading, sentence)`` for every paragraph and bullet."""
@@ -1026,9 +1028,12 @@ def _section_text(section: _Section, stop: int = 0) -> str:
 
 
 def _section_field(doc: _Document, name: str) -> tuple[str, int]:
-    """The text of the first section named ``name`` that has text, and its line."""
+    """The text of the first section named ``name`` that has text, and its line; the
+    text stops at the signatures (``doc.signing_line``)."""
     for section in _find_sections(doc, name):
-        if text := _section_text(section):
+        if doc.signing_line and section.line >= doc.signing_line:
+            continue
+        if text := _section_text(section, doc.signing_line):
             return text, section.first_line()
     return "", 0
 
@@ -1782,6 +1787,7 @@ def parse_text(text: str) -> ParsedAgreement:
     title = _find_title(doc)
     signatories = _find_signatories(doc, doc.raw_lines)
     signing = _signing(doc, doc.raw_lines, signatories)
+    doc.signing_line = signing.first
     period = _find_period(doc, title)
     starts_on = period.starts_on
     if starts_on is None and period.from_signing:
@@ -1850,6 +1856,7 @@ def parse_text(text: str) -> ParsedAgreement:
         "signed_on": signing.first if signing.signed_on else 0,
     }
     agreement.lines = {name: line for name, line in found_on.items() if line}
+    agreement.source_lines = [line.rstrip() for line in doc.raw_lines]
     return agreement
 
 

@@ -159,6 +159,17 @@ def test_no_field_the_text_lacks_is_filled_in() -> None:
     assert not filled, filled
 
 
+def test_no_text_field_runs_on_into_the_signatures() -> None:
+    for case in CASES:
+        agreement = parsed(case)
+        names = [s.name for s in agreement.signatories]
+        for name in PREFIX_FIELDS:
+            text = getattr(agreement, name)
+            assert not any(person in text for person in names), (case, name, text)
+        for promise in agreement.citizen_promises:
+            assert not any(person in promise.text for person in names), (case, promise)
+
+
 def test_every_found_field_says_where_in_the_text_it_is() -> None:
     for case in CASES:
         agreement = parsed(case)

@@ -186,8 +186,18 @@ class ImportScopeTest(PersonaTestCase):
         # Signed 2024-03-05, in force until further notice, revised every third year.
         self.assertEqual(str(form.initial["starts_on"]), "2024-03-05")
         self.assertEqual(str(form.initial["ends_on"]), "2027-03-04")
-        self.assertTrue(form.initial["follow_up"].startswith("Parterna följer gemensamt upp"))
+        follow_up = "Parterna följer gemensamt upp överenskommelsen en gång per år."
+        self.assertEqual(form.initial["follow_up"], follow_up)
         self.assertContains(response, "revideras vart 3:e år")
+        # The text beside the fields, with the line each was read from marked.
+        self.assertContains(
+            response,
+            '<li id="line-7"><mark>Överenskommelsen gäller tills vidare från den dag den '
+            "undertecknas och revideras vart tredje år i samband med att en ny lägesbild tas "
+            'fram.</mark> <small class="source-fields">I kraft från, Gäller tills vidare, '
+            "Revideras vart (år)</small></li>",
+            html=True,
+        )
 
         text = (corpus / "14_eslov.txt").read_text("utf-8")
         self.client.post(UPLOAD, {"text": text})
