@@ -21,6 +21,7 @@ from samverka.organizations.models import ACTOR_KINDS, Organization, Organizatio
 from samverka.taxonomy.models import Category
 from samverka.taxonomy.suggest import suggest_for_area
 
+SOURCE_LINES_KEPT = 6000
 _KINDS = {"kommun": OrganizationKind.KOMMUN, "lpo": OrganizationKind.LOCAL_POLICE_AREA}
 # Where each kind of parsed party is looked for: the Police as a whole is the national
 # authority; another actor is any organization users add ("Länsstyrelsen Dalarna").
@@ -62,7 +63,11 @@ def to_session(parsed: ParsedAgreement) -> dict[str, Any]:
             return {k: plain(v) for k, v in value.items()}
         return value
 
-    return plain(dataclasses.asdict(parsed))
+    data: dict[str, Any] = plain(dataclasses.asdict(parsed))
+    # The text is kept for the review to show beside the fields; a very long document
+    # is shown as far as a session holds comfortably.
+    data["source_lines"] = data["source_lines"][:SOURCE_LINES_KEPT]
+    return data
 
 
 def _date(value: str | None) -> dt.date | None:
