@@ -4,7 +4,9 @@ The document is built from the parser's test corpus and the five seeds, one Word
 paragraph a line, with headings and lists as Word styles, until it holds about 20,000
 words (40 pages of an agreement). Run `python bench/bench_parse.py` from the project
 root (a few seconds). Prints `BENCH <name> <measured> <goal> ok|short` lines; the time
-is the best of three runs after a warm-up, reading the file and parsing it.
+is the best of three runs after a warm-up, reading the file and parsing it, as CPU time
+of this process (the parser is single-threaded; on a shared machine the wall-clock time,
+printed too, mostly measures the other processes).
 """
 
 from __future__ import annotations
@@ -59,13 +61,17 @@ def forty_pages() -> bytes:
 def main() -> int:
     data = forty_pages()
     parse_file(data, "overenskommelse.docx")  # warm-up
-    times = []
+    times, walls = [], []
     for _ in range(3):
-        started = time.perf_counter()
+        started, wall = time.process_time(), time.perf_counter()
         parsed = parse_file(data, "overenskommelse.docx")
-        times.append(time.perf_counter() - started)
+        times.append(time.process_time() - started)
+        walls.append(time.perf_counter() - wall)
     best = min(times)
-    print(f"{len(data) // 1024} kB, {len(parsed.signatories)} signatories read")
+    print(
+        f"{len(data) // 1024} kB, {len(parsed.signatories)} signatories read; "
+        f"wall-clock best {min(walls):.3f} s"
+    )
     verdict = "ok" if best <= GOAL_SECONDS else "short"
     print(f"BENCH parse_docx_40_pages {best:.3f}s {GOAL_SECONDS:.1f}s {verdict}")
     return 0

@@ -458,6 +458,7 @@ class _Document:
     raw_lines: list[str] = field(default_factory=list)  # as written, one per line
     normal_lines: list[tuple[int, str]] = field(default_factory=list)  # for line_of
     signing_line: int = 0  # where the signatures begin, once known
+    signature_lines: list[Any] = field(default_factory=list)  # see _signature_lines
 
     def sentences(self) -> Iterator[tuple[str, str]]:
         """Yield ``(section heading, sentence)`` for every paragraph and bullet."""
@@ -488,14 +489,22 @@ class _Document:
         return 0
 
 
+_EMPHASIS = (
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),
+    (re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])"), r"\1"),
+    (re.compile(r"(?<!\w)_(?!\s)(.+?)(?<!\s)_(?!\w)"), r"\1"),
+    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!])"), r"\1"),
+)
+_SPACES = re.compile(r"\s+")
+
+
 def _strip_emphasis(text: str) -> str:
     """Remove Markdown emphasis, links and escapes: ``**a**``, ``*a*``, ``[a](b)``."""
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
-    text = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"\1", text)
-    text = re.sub(r"(?<!\w)_(?!\s)(.+?)(?<!\s)_(?!\w)", r"\1", text)
-    text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!])", r"\1", text)
-    return re.sub(r"\s+", " ", text).strip()
+    if any(c in text for c in "*_[\\"):
+        for pattern, replacement in _EMPHASIS:
+            text = pattern.sub(replacement, text)
+    return _SPACES.sub(" ", text).strip()
 
 
 # Abbreviations whose full stops end no sentence: "fr.o.m. 2023-03-01 t.o.m. 2025-02-28".
@@ -764,9 +773,12 @@ def _dates_in(text: str) -> list[tuple[re.Match[str], date]]:
     return found
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
 def _normal(text: str) -> str:
     """Comparison key: case-folded letters and digits only."""
-    return re.sub(r"[\W_]+", " ", text.casefold()).strip()
+    return _NOT_WORD.sub(" ", text.casefold()).strip()
 
 
 def _capitalise(text: str) -> str:
@@ -1305,6 +1317,8 @@ def _split_area(item: str) -> tuple[str, str]:
 
 
 def _forum_matches(rule: _ForumRule, text: str) -> list[re.Match[str]]:
+    if not any(pattern.search(text) for pattern in rule.patterns):
+        return []
     matches = [m for pattern in rule.patterns for m in pattern.finditer(text)]
     if rule.context is not None:
         context = rule.context
@@ -1347,7 +1361,8 @@ def _forum_description(rules: list[_ForumRule], doc: _Document) -> str:
             return section.paragraphs()[0]
     paragraphs = [b.text for s in doc.sections for b in s.blocks if b.kind == "paragraph"]
     for paragraph in paragraphs:
-        if any(m.start() <= 40 for rule in rules for m in _forum_matches(rule, paragraph)):
+        opening = paragraph[:120]  # a name opening the paragraph starts in its first 40
+        if any(m.start() <= 40 for rule in rules for m in _forum_matches(rule, opening)):
             return paragraph
     for _, sentence in doc.sentences():
         if matches(sentence):
@@ -1551,7 +1566,9 @@ def _columns(raw: str) -> list[str]:
 def _signature_lines(doc: _Document, raw_lines: list[str]) -> list[_SignatureLine]:
     """The document's lines, with signatures set side by side in columns ("Kerstin Malm
     <spaces> Niklas Ek") read one column after the other."""
-    result: list[_SignatureLine] = []
+    if doc.signature_lines:
+        return doc.signature_lines
+    result = doc.signature_lines
     i = 0
     while i < len(doc.lines):
         columns = _columns(raw_lines[i])
