@@ -871,7 +871,14 @@ def _find_parties(doc: _Document, title: str) -> list[ParsedParty]:
     party_sections = _find_sections(doc, "parties")
     party_text = [p for s in party_sections for p in s.paragraphs() + s.bullets()]
     party_text += [s for _, s in doc.sentences() if re.match(r"Parter(?:na)?\b", s)]
-    scope = "\n".join([title, doc.text[:1500], *party_text])
+    # Where a text names its parties: the title, the lines under it and the text about
+    # the parties; failing those, its first page; failing that, anywhere.
+    opening = []
+    for line in [line for line in doc.lines if line.kind != "blank"][:4]:
+        if opening and line.kind == "heading":
+            break
+        opening.append(line.text)
+    scopes = ["\n".join([title, *opening, *party_text]), doc.text[:1500], doc.text]
 
     base_names: dict[str, str] = {}
 
@@ -891,8 +898,10 @@ def _find_parties(doc: _Document, title: str) -> list[ParsedParty]:
     def lpos(text: str) -> list[str]:
         return _unique(f"LPO {base(m[1])}" for m in _V.lpo.finditer(text))
 
-    parties = [ParsedParty(name, "kommun") for name in kommuner(scope) or kommuner(doc.text)]
-    parties += [ParsedParty(name, "lpo") for name in lpos(scope) or lpos(doc.text)]
+    found_kommuner = next((names for scope in scopes if (names := kommuner(scope))), [])
+    found_lpos = next((names for scope in scopes if (names := lpos(scope))), [])
+    parties = [ParsedParty(name, "kommun") for name in found_kommuner]
+    parties += [ParsedParty(name, "lpo") for name in found_lpos]
     if not any(p.kind == "lpo" for p in parties) and _V.police.search(doc.text):
         parties.append(ParsedParty("Polismyndigheten", "police"))
     # Other actors only where the text says who the parties are.
