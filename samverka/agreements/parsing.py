@@ -873,7 +873,7 @@ def _find_parties(doc: _Document, title: str) -> list[ParsedParty]:
     party_text += [s for _, s in doc.sentences() if re.match(r"Parter(?:na)?\b", s)]
     # Where a text names its parties: the title, the lines under it and the text about
     # the parties; failing those, its first page; failing that, anywhere.
-    opening = []
+    opening: list[str] = []
     for line in [line for line in doc.lines if line.kind != "blank"][:4]:
         if opening and line.kind == "heading":
             break
