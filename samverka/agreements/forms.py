@@ -282,6 +282,27 @@ class ImportUploadForm(forms.Form):
         return data
 
 
+# Review form fields and the parsed field each is read from.
+FOUND_ON = {
+    "title": "title",
+    "kommuner": "parties",
+    "police": "parties",
+    "starts_on": "starts_on",
+    "ends_on": "ends_on",
+    "extension_years": "extension_years",
+    "consultation_months": "consultation_months",
+    "purpose": "purpose",
+    "vision": "vision",
+    "overall_goals": "overall_goals",
+    "situation_picture": "situation_picture_sources",
+    "follow_up": "follow_up",
+    "communication": "communication",
+    "areas": "priority_areas",
+    "forums": "forums",
+    "signatories": "signatories",
+}
+
+
 class ImportReviewForm(AgreementForm):
     """The agreement's fields as read, and which of its parts to keep."""
 
@@ -326,6 +347,13 @@ class ImportReviewForm(AgreementForm):
         for name in ("areas", "forums", "signatories"):
             self.initial.setdefault(name, [c for c, _ in self.fields[name].choices])  # type: ignore[attr-defined]
         self.parsed = parsed
+        # Where in the document each field was read, so the reviewer can check it there.
+        lines = parsed.get("lines", {})
+        for name, source in FOUND_ON.items():
+            if name in self.fields and lines.get(source):
+                found = _("Read from line %(line)s of the document.") % {"line": lines[source]}
+                help_text = self.fields[name].help_text
+                self.fields[name].help_text = f"{help_text} {found}".strip()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -337,7 +365,9 @@ class ImportReviewForm(AgreementForm):
         ):
             labels = dict(self.fields[name].choices)  # type: ignore[attr-defined]
             for index in data.get(name) or []:
-                texts = [v for v in self.parsed[key][index].values() if isinstance(v, str)]
+                values = self.parsed[key][index].values()
+                texts = [v for v in values if isinstance(v, str)]
+                texts += [t for v in values if isinstance(v, list) for t in v if isinstance(t, str)]
                 found = next(filter(None, map(find_personal_data, texts)), None)
                 if found:
                     self.add_error(

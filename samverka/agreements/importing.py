@@ -18,7 +18,7 @@ from django.db import transaction
 from samverka.agreements import services
 from samverka.agreements.models import Agreement, Forum, ForumKind, PriorityArea, Signatory
 from samverka.agreements.parsing import ParsedAgreement
-from samverka.organizations.models import Organization, OrganizationKind
+from samverka.organizations.models import ACTOR_KINDS, Organization, OrganizationKind
 from samverka.taxonomy.models import Category
 from samverka.taxonomy.suggest import suggest_for_area
 
@@ -54,7 +54,16 @@ def elsewhere(text: str) -> Elsewhere | None:
     return None
 
 
+SOURCE_LINES_KEPT = 6000
 _KINDS = {"kommun": OrganizationKind.KOMMUN, "lpo": OrganizationKind.LOCAL_POLICE_AREA}
+# Where each kind of parsed party is looked for: the Police as a whole is the national
+# authority; another actor is any organization users add ("Länsstyrelsen Dalarna").
+_MATCH_KINDS: dict[str, tuple[str, ...]] = {
+    "kommun": (OrganizationKind.KOMMUN,),
+    "lpo": (OrganizationKind.LOCAL_POLICE_AREA,),
+    "police": (OrganizationKind.NATIONAL,),
+    "other": (*ACTOR_KINDS, OrganizationKind.NATIONAL),
+}
 
 
 @dataclass
@@ -66,12 +75,8 @@ class PartyMatch:
 def match_parties(parties: list[dict[str, str]]) -> PartyMatch:
     result = PartyMatch()
     for party in parties:
-        kind = _KINDS.get(party["kind"])
-        found = (
-            Organization.objects.filter(kind=kind, name__iexact=party["name"]).first()
-            if kind
-            else None
-        )
+        kinds = _MATCH_KINDS.get(party["kind"], ())
+        found = Organization.objects.filter(kind__in=kinds, name__iexact=party["name"]).first()
         if found is None:
             result.unmatched.append(party["name"])
         elif found not in result.matched:
@@ -91,11 +96,38 @@ def to_session(parsed: ParsedAgreement) -> dict[str, Any]:
             return {k: plain(v) for k, v in value.items()}
         return value
 
-    return plain(dataclasses.asdict(parsed))
+    data: dict[str, Any] = plain(dataclasses.asdict(parsed))
+    # The text is kept for the review to show beside the fields; a very long document
+    # is shown as far as a session holds comfortably.
+    data["source_lines"] = data["source_lines"][:SOURCE_LINES_KEPT]
+    return data
 
 
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
+
+
+def open_ended_end(data: dict[str, Any]) -> dt.date | None:
+    """The end date of an agreement in force "tills vidare" that is revised every n
+    years: the day before its first revision, so the cycle of duties has an end."""
+    starts_on = _date(data["starts_on"])
+    years = data.get("revision_years")
+    if not data.get("until_further_notice") or data["ends_on"] or not starts_on or not years:
+        return None
+    try:
+        return starts_on.replace(year=starts_on.year + years) - dt.timedelta(days=1)
+    except ValueError:  # 29 February
+        return starts_on.replace(year=starts_on.year + years, day=28)
+
+
+def _area_description(item: dict[str, Any]) -> str:
+    """The area's description, then its activities as a list."""
+    description = item["description"]
+    missing = [a for a in item.get("activities", []) if a not in description]
+    if missing:
+        lines = "\n".join(f"- {activity}" for activity in missing)
+        description = f"{description}\n\n{lines}".strip()
+    return description
 
 
 def initial_for_form(data: dict[str, Any]) -> dict[str, Any]:
@@ -103,7 +135,9 @@ def initial_for_form(data: dict[str, Any]) -> dict[str, Any]:
     return {
         "title": data["title"],
         "starts_on": _date(data["starts_on"]),
-        "ends_on": _date(data["ends_on"]),
+        "ends_on": _date(data["ends_on"]) or open_ended_end(data),
+        "follow_up": data.get("follow_up", ""),
+        "communication": data.get("communication", ""),
         "extension_years": data["extension_years"],
         "consultation_months": data["consultation_months"],
         "purpose": data["purpose"],
@@ -113,6 +147,7 @@ def initial_for_form(data: dict[str, Any]) -> dict[str, Any]:
         "situation_picture": "\n".join(data["situation_picture_sources"]),
         "kommuner": [p for p in parties if p.kind == OrganizationKind.KOMMUN],
         "police": next((p for p in parties if p.kind == OrganizationKind.LOCAL_POLICE_AREA), None),
+        "other_parties": [p for p in parties if p.kind in ACTOR_KINDS],
     }
 
 
@@ -131,11 +166,12 @@ def create_draft(
     categories = {c.code: c for c in Category.objects.current()}
     for position, index in enumerate(areas, start=1):
         item = data["priority_areas"][index]
-        suggestion = suggest_for_area(item["title"], item["description"])
+        description = _area_description(item)
+        suggestion = suggest_for_area(item["title"], description)
         area = PriorityArea(
             agreement=agreement,
             title=item["title"][:300],
-            description=item["description"],
+            description=description,
             target_groups=suggestion.target_groups,
             position=position,
         )

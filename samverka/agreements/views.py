@@ -647,6 +647,36 @@ MISSING_LABELS = {
 }
 
 
+# Fields the review shows beside the text but never lists as missing.
+FOUND_LABELS = {
+    **MISSING_LABELS,
+    "until_further_notice": gettext_lazy("In force until further notice"),
+    "revision_years": gettext_lazy("Revised every (years)"),
+    "activities": gettext_lazy("Activities"),
+    "follow_up": gettext_lazy("Follow-up"),
+    "communication": gettext_lazy("Communication"),
+    "citizen_promises": gettext_lazy("Medborgarlöfte"),
+    "signed_place": gettext_lazy("Place of signing"),
+    "signed_on": gettext_lazy("Date of signing"),
+}
+
+
+def source_with_fields(parsed: dict[str, Any]) -> list[tuple[int, str, list[str]]]:
+    """The text as read, line by line, each with the fields read from it."""
+    found: dict[int, list[str]] = {}
+    for name, line in parsed.get("lines", {}).items():
+        if name in FOUND_LABELS:
+            found.setdefault(line, []).append(str(FOUND_LABELS[name]))
+    for key in ("priority_areas", "forums", "signatories"):
+        for item in parsed.get(key, []):
+            if item.get("line") and str(FOUND_LABELS[key]) not in found.get(item["line"], []):
+                found.setdefault(item["line"], []).append(str(FOUND_LABELS[key]))
+    return [
+        (number, text, found.get(number, []))
+        for number, text in enumerate(parsed.get("source_lines", []), start=1)
+    ]
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_import_review(request: HttpRequest) -> HttpResponse:
@@ -687,6 +717,7 @@ def agreement_import_review(request: HttpRequest) -> HttpResponse:
             "parsed": parsed,
             "missing": missing,
             "unmatched": unmatched,
+            "source": source_with_fields(parsed),
         },
     )
 

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from samverka.agreements.models import Agreement, AgreementReading, AgreementStatus
+from samverka.organizations.models import Organization, OrganizationKind
 from samverka.testing import PERSONAS, PersonaTestCase
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -40,8 +41,11 @@ class ImportTest(PersonaTestCase):
         self.assertEqual(form.initial["consultation_months"], 6)
         self.assertContains(response, "Statistik från polisens anmälningssystem")
         self.assertContains(response, "Undertecknare")  # listed as not found
+        # Two areas, each repeated in the text as the head of its activities.
         areas = [label for _, label in form.fields["areas"].choices]
-        self.assertIn("Information till nyanlända", areas)
+        self.assertEqual(len(areas), 2)
+        self.assertContains(response, "<li>Information till nyanlända</li>", html=True)
+        self.assertIn("line 38", form.fields["areas"].help_text.replace("rad", "line"))
 
         data = {
             "title": form.initial["title"],
@@ -63,6 +67,7 @@ class ImportTest(PersonaTestCase):
         titles = list(agreement.priority_areas.values_list("title", flat=True))
         self.assertEqual(len(titles), 2)
         speed = agreement.priority_areas.get(title__startswith="Trafiksäkerhetsarbete")
+        self.assertIn("- Arbeta aktivt med trafikkontroller", speed.description)
         self.assertIn("traffic.speeding", [c.code for c in speed.categories.all()])
         self.assertIn("steering_group", list(agreement.forums.values_list("kind", flat=True)))
         self.assertNotIn("agreement_import", self.client.session)
@@ -168,3 +173,56 @@ class ImportScopeTest(PersonaTestCase):
         response = self.post_review(form, title="Oskarshamn och Nybro", kommuner=[self.kommun.pk])
         self.assertContains(response, "endast för en kommun du tillhör")
         self.assertFalse(Agreement.objects.filter(title="Oskarshamn och Nybro").exists())
+
+    def test_an_open_ended_agreement_gets_its_first_revision_as_end_and_promises_are_shown(
+        self,
+    ) -> None:
+        corpus = Path(__file__).resolve().parent / "corpus"
+        self.login_as("coordinator")
+        text = (corpus / "03_gotland.txt").read_text("utf-8")
+        self.client.post(UPLOAD, {"text": text})
+        response = self.client.get(REVIEW)
+        form = response.context["form"]
+        # Signed 2024-03-05, in force until further notice, revised every third year.
+        self.assertEqual(str(form.initial["starts_on"]), "2024-03-05")
+        self.assertEqual(str(form.initial["ends_on"]), "2027-03-04")
+        follow_up = "Parterna följer gemensamt upp överenskommelsen en gång per år."
+        self.assertEqual(form.initial["follow_up"], follow_up)
+        self.assertContains(response, "revideras vart 3:e år")
+        # The text beside the fields, with the line each was read from marked.
+        self.assertContains(
+            response,
+            '<li id="line-7"><mark>Överenskommelsen gäller tills vidare från den dag den '
+            "undertecknas och revideras vart tredje år i samband med att en ny lägesbild tas "
+            'fram.</mark> <small class="source-fields">I kraft från, Gäller tills vidare, '
+            "Revideras vart (år)</small></li>",
+            html=True,
+        )
+
+        text = (corpus / "14_eslov.txt").read_text("utf-8")
+        self.client.post(UPLOAD, {"text": text})
+        response = self.client.get(REVIEW)
+        self.assertContains(response, "helgvandringar i centrum")  # the medborgarlöfte
+        self.assertContains(response, "<li>SSPF-möten varannan vecka</li>", html=True)
+
+    def test_the_police_as_a_whole_and_other_actors_are_matched_by_name(self) -> None:
+        police = Organization.objects.create(
+            name="Polismyndigheten", slug="polismyndigheten", kind=OrganizationKind.NATIONAL
+        )
+        county = Organization.objects.create(
+            name="Länsstyrelsen Kalmar", slug="lst-kalmar", kind=OrganizationKind.OTHER
+        )
+        text = (
+            "Samverkansöverenskommelse\n\n"
+            "Parter\n"
+            "Parter är Oskarshamns kommun, Polismyndigheten och Länsstyrelsen Kalmar.\n\n"
+            "Period\nÖverenskommelsen gäller för 2025–2027.\n"
+        )
+        self.login_as("coordinator")
+        self.client.post(UPLOAD, {"text": text})
+        response = self.client.get(REVIEW)
+        self.assertEqual(response.context["unmatched"], [])
+        form = response.context["form"]
+        self.assertEqual(form.initial["kommuner"], [self.kommun])
+        self.assertEqual(form.initial["other_parties"], [county])
+        self.assertNotIn(police, form.initial["other_parties"])

@@ -56,7 +56,7 @@ def test_a_third_level_is_refused() -> None:
         ).full_clean()
 
 
-# Every priority area of the five seeds, and where it should land.
+# Every priority area (or activity) of the five seeds, and where it should land.
 EXPECTED = {
     "Trafiksäkerhetsarbete med fokus på hastighet och beteendeövervakning": ["traffic.speeding"],
     "Underhålla och jobba enligt grannsamverkansmetoden": ["theft.residential"],
@@ -86,15 +86,20 @@ THEMES = {  # across categories: a target group instead
 def test_every_seed_priority_area_maps_somewhere_sensible() -> None:
     seen = set()
     for path in sorted(SEEDS.glob("*.txt")):
-        for area in parse_text(path.read_text("utf-8")).priority_areas:
-            suggestion = suggest_for_area(area.title, area.description)
-            if area.title in EXPECTED:
-                assert suggestion.categories == EXPECTED[area.title], area.title
-                seen.add(area.title)
-            if area.title in THEMES:
-                assert suggestion.categories == [], area.title
-                assert suggestion.target_groups == THEMES[area.title], area.title
-                seen.add(area.title)
+        areas = parse_text(path.read_text("utf-8")).priority_areas
+        # An area's activities (Oskarshamn lists them under a repeat of the area) map
+        # on their own too.
+        parts = [(a.title, a.description) for a in areas]
+        parts += [(activity, "") for a in areas for activity in a.activities]
+        for title, description in parts:
+            suggestion = suggest_for_area(title, description)
+            if title in EXPECTED:
+                assert suggestion.categories == EXPECTED[title], title
+                seen.add(title)
+            if title in THEMES:
+                assert suggestion.categories == [], title
+                assert suggestion.target_groups == THEMES[title], title
+                seen.add(title)
             codes = set(Category.objects.current().values_list("code", flat=True))
             assert set(suggestion.categories) <= codes
     assert seen == set(EXPECTED) | set(THEMES)
