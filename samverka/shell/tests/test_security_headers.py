@@ -52,7 +52,7 @@ class CacheControlTest(PersonaTestCase):
 
 
 # Templates rendered only into PDF by WeasyPrint, never served as a page.
-PDF_ONLY = {"document.html", "follow_up_document.html"}
+PDF_ONLY = {"document.html", "follow_up_document.html", "promise_document.html"}
 INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle=|\son[a-z]+\s*=", re.IGNORECASE)
 
 
