@@ -7,12 +7,12 @@ from django.utils.translation import gettext as _
 
 from samverka.lib.attention import AttentionItem, provider
 from samverka.organizations.models import Organization
-from samverka.tenancy.access import Role
+from samverka.tenancy.access import Role, memberships_of
 
 
 @provider
 def memberships(user: Any) -> Iterator[AttentionItem]:
-    if user.memberships.exists():
+    if memberships_of(user):
         return
     if user.is_superuser:
         yield AttentionItem(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from samverka.accounts.models import User
 from samverka.agreements.models import Agreement
+from samverka.lib import memo
 from samverka.organizations.models import Organization
 from samverka.situation import overview
 from samverka.situation.models import (
@@ -184,8 +185,13 @@ def data_stamp(dataset_ids: list[int]) -> str:
     """What cached figures from ``dataset_ids`` are valid for: the version of the data
     (bumped by every write of an input: events and their categories, statistics,
     surveys, population, sub-areas, taxonomy, mappings) and the sources' last change."""
-    stamp = Dataset.objects.filter(pk__in=dataset_ids).aggregate(last=Max("updated_at"))["last"]
-    return f"{dataversion.current()}/{stamp.isoformat() if stamp else '-'}"
+
+    def read() -> str:
+        stamp = Dataset.objects.filter(pk__in=dataset_ids).aggregate(last=Max("updated_at"))
+        last = stamp["last"]
+        return f"{dataversion.current()}/{last.isoformat() if last else '-'}"
+
+    return memo.remember(("data_stamp", tuple(dataset_ids)), read)
 
 
 def _cache_key(picture: SituationPicture, dataset_ids: list[int], filters: overview.Filters) -> str:
