@@ -156,12 +156,13 @@ def picture_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.GET.get("partial") == "overview":
         return render(request, "situation/overview.html", context)
     can_coordinate = SituationPicture.objects.coordinated_by(request.user).filter(pk=pk).exists()
-    choices = {c.dataset_id: c for c in picture.source_choices.all() if c.dataset_id}
-    eligible = list(services.eligible_datasets(picture))
+    all_choices = list(picture.source_choices.all())
+    choices = {c.dataset_id: c for c in all_choices if c.dataset_id}
+    eligible = services.eligible_list(picture)
     context.update(
         summary_form=SummaryForm(initial={"summary": picture.summary}),
         eligible=[(dataset, choices.get(dataset.pk)) for dataset in eligible],
-        other_sources=picture.source_choices.filter(dataset__isnull=True),
+        other_sources=[c for c in all_choices if c.dataset_id is None],
         inputs=picture.inputs.visible_to(request.user).select_related("owner"),
         can_coordinate=can_coordinate,
         adopt_form=AdoptForm(),

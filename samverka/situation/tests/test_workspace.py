@@ -770,7 +770,7 @@ class QueryCountTest(WorkspaceTestCase):
         self.assertEqual(response.status_code, 200)
 
 
-QUERIES = 25
+QUERIES = 20
 
 
 class HonestFiguresTest(WorkspaceTestCase):
