@@ -37,6 +37,8 @@ def memberships(user: Any) -> Iterator[AttentionItem]:
 
 @provider
 def lonely_coordinators(user: Any) -> Iterator[AttentionItem]:
+    if not any(m.role == Role.COORDINATOR for m in memberships_of(user)):
+        return
     organizations = (
         Organization.objects.of_user(user, (Role.COORDINATOR,))
         .annotate(members=Count("memberships"))

@@ -29,7 +29,7 @@ import math
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Max
+from django.db.models import Max, Prefetch
 from django.utils import timezone
 
 from samverka.analysis import evaluation, rates, surveys
@@ -485,9 +485,9 @@ def evaluate(measure: Measure, as_of: dt.date, dataset_ids: list[int]) -> dict[s
 def plan_goals(plan: ActionPlan) -> list[Goal]:
     """The plan's goals with what the follow-up and the plan's page read of them."""
     goals = list(
-        plan.goals.select_related("sub_area", "owner", "problem", "priority_area").defer(
-            "sub_area__geometry", "owner__geometry"
-        )
+        plan.goals.select_related("sub_area", "owner", "problem", "priority_area")
+        .defer("sub_area__geometry", "owner__geometry")
+        .order_by("position", "pk")  # the model's order, within one plan
     )
     for goal in goals:
         goal.plan = plan
@@ -495,11 +495,12 @@ def plan_goals(plan: ActionPlan) -> list[Goal]:
 
 
 def plan_measures(plan: ActionPlan) -> list[Measure]:
-    """The plan's measures with their reports, goals and participants."""
+    """The plan's measures with their reports and the ids of their goals."""
     measures = list(
         plan.measures.select_related("responsible", "responsible_person")
         .defer("responsible__geometry")
-        .prefetch_related("reports", "goals", "participants")
+        .order_by("starts_on", "pk")  # the model's order, within one plan
+        .prefetch_related("reports", Prefetch("goals", queryset=Goal.objects.only("pk")))
     )
     for measure in measures:
         measure.plan = plan

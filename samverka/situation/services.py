@@ -128,13 +128,14 @@ def default_owner_ids(picture: SituationPicture) -> set[int]:
     )
 
 
+def source_choices(picture: SituationPicture) -> list[SourceChoice]:
+    """The picture's choices of sources (read once per request that only reads)."""
+    return memo.remember(("source_choices", picture.pk), lambda: list(picture.source_choices.all()))
+
+
 def used_dataset_ids(picture: SituationPicture) -> list[int]:
     """The chosen datasets that are still in use (a withdrawn one drops out)."""
-    included = set(
-        picture.source_choices.filter(included=True, dataset__isnull=False).values_list(
-            "dataset_id", flat=True
-        )
-    )
+    included = {c.dataset_id for c in source_choices(picture) if c.included and c.dataset_id}
     return sorted(pk for pk, _kind, _owner in eligible_rows(picture) if pk in included)
 
 

@@ -7,12 +7,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -37,11 +41,14 @@ from samverka.situation.models import (
     QualitativeInput,
     SituationPicture,
 )
+from samverka.sources import dataversion
 from samverka.tenancy.access import CHANGE, COORDINATE, VIEW, Visibility, get_or_404
 
 
 def _pictures() -> QuerySet[SituationPicture]:
-    return SituationPicture.objects.select_related("kommun", "kommun__county", "agreement", "owner")
+    return SituationPicture.objects.select_related(
+        "kommun", "kommun__county", "agreement", "owner"
+    ).defer("kommun__geometry", "kommun__county__geometry", "owner__geometry")
 
 
 def _draft(request: HttpRequest, picture: SituationPicture) -> SituationPicture:
@@ -126,6 +133,30 @@ def _filters(
     return form, default
 
 
+def _filter_fields(form: FilterForm, picture: SituationPicture) -> SafeString:
+    """The overview filter's fields as HTML. Unfilled (the picture's period), they are the
+    same for every reader of the pictures of a kommun and period, and rendering the
+    category choices is dear: cached until the taxonomy or the areas change (the version
+    of the data is in the key, as in the choices' own)."""
+    if form.is_bound:
+        return mark_safe(render_to_string("situation/filter_fields.html", {"filter_form": form}))  # noqa: S308
+    key = ":".join(
+        [
+            "overview-filter-html",
+            str(dataversion.current()),
+            get_language() or "",
+            str(picture.kommun_id),
+            picture.period_start.isoformat(),
+            picture.period_end.isoformat(),
+        ]
+    )
+    html: str | None = cache.get(key)
+    if html is None:
+        html = render_to_string("situation/filter_fields.html", {"filter_form": form})
+        cache.set(key, html, 60 * 60)
+    return mark_safe(html)  # noqa: S308 - a rendered template
+
+
 def _context(request: HttpRequest, picture: SituationPicture) -> dict[str, Any]:
     filter_form, filters = _filters(request, picture)
     default = overview.Filters(picture.period_start, picture.period_end)
@@ -139,6 +170,7 @@ def _context(request: HttpRequest, picture: SituationPicture) -> dict[str, Any]:
         if filter_form.is_bound
         else [],
         "filter_form": filter_form,
+        "filter_fields": _filter_fields(filter_form, picture),
         "filters": filters,
         "figures": figures,
         "figures_key": key,
@@ -156,14 +188,16 @@ def picture_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.GET.get("partial") == "overview":
         return render(request, "situation/overview.html", context)
     can_coordinate = SituationPicture.objects.coordinated_by(request.user).filter(pk=pk).exists()
-    all_choices = list(picture.source_choices.all())
+    all_choices = services.source_choices(picture)
     choices = {c.dataset_id: c for c in all_choices if c.dataset_id}
     eligible = services.eligible_list(picture)
     context.update(
         summary_form=SummaryForm(initial={"summary": picture.summary}),
         eligible=[(dataset, choices.get(dataset.pk)) for dataset in eligible],
         other_sources=[c for c in all_choices if c.dataset_id is None],
-        inputs=picture.inputs.visible_to(request.user).select_related("owner"),
+        inputs=picture.inputs.visible_to(request.user)
+        .select_related("owner")
+        .defer("owner__geometry"),
         can_coordinate=can_coordinate,
         adopt_form=AdoptForm(),
         versions=services.versions_of(picture)
@@ -430,13 +464,27 @@ def public_list(request: HttpRequest) -> HttpResponse:
 
 def public_summary(request: HttpRequest, pk: int) -> HttpResponse:
     summary = get_or_404(
-        PublishedSummary.objects.select_related("picture", "picture__kommun"),
+        PublishedSummary.objects.select_related("picture", "picture__kommun").defer(
+            "figures", "picture__snapshot", "picture__kommun__geometry"
+        ),
         request.user,
         VIEW,
         pk=pk,
         visibility=Visibility.PUBLIC,
     )
-    return render(request, "situation/public_summary.html", {"summary": summary})
+    # The figures' HTML is cached (figures_block) under what identifies them: every
+    # publishing replaces them and sets a new publishing time.
+    published = summary.published_at.isoformat() if summary.published_at else ""
+    key = f"published:{summary.pk}:{published}"
+    return render(
+        request,
+        "situation/public_summary.html",
+        {
+            "summary": summary,
+            "figures": SimpleLazyObject(lambda: summary.figures),
+            "figures_key": key,
+        },
+    )
 
 
 @login_required
