@@ -205,7 +205,10 @@ def picture_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .exclude(pk=picture.pk)
         .order_by("-version"),
         frozen_sources=services.source_list(picture, request.user) if picture.is_adopted else None,
-        published=PublishedSummary.objects.filter(picture=picture).first(),
+        # Only an adopted picture is published.
+        published=PublishedSummary.objects.filter(picture=picture).first()
+        if picture.is_adopted
+        else None,
         input_kinds=InputKind,
     )
     return render(request, "situation/picture_detail.html", context)
