@@ -770,7 +770,7 @@ class QueryCountTest(WorkspaceTestCase):
         self.assertEqual(response.status_code, 200)
 
 
-QUERIES = 19
+QUERIES = 17
 
 
 class HonestFiguresTest(WorkspaceTestCase):
