@@ -203,6 +203,7 @@ def picture_detail(request: HttpRequest, pk: int) -> HttpResponse:
         versions=services.versions_of(picture)
         .visible_to(request.user)
         .exclude(pk=picture.pk)
+        .defer("snapshot", "summary")  # only named and linked
         .order_by("-version"),
         frozen_sources=services.source_list(picture, request.user) if picture.is_adopted else None,
         # Only an adopted picture is published.
