@@ -8,12 +8,20 @@ from django.utils.translation import gettext as _
 from samverka.agreements.models import Agreement, ChangeProposal, Duty, Lifecycle, ProposalStatus
 from samverka.lib.attention import AttentionItem, provider
 from samverka.organizations.models import Organization, OrganizationKind
-from samverka.tenancy.access import Role
+from samverka.tenancy.access import Role, memberships_of
+
+
+def _coordinates(user: Any) -> bool:
+    """Whether ``user`` coordinates an organization (without one, the questions below
+    have no answer: asked once per page from the user's memberships)."""
+    return any(m.role == Role.COORDINATOR for m in memberships_of(user))
 
 
 @provider
 def agreements_in_force(user: Any) -> Iterator[AttentionItem]:
     """Coordinators of a kommun or LPO: no agreement in force, or one about to end."""
+    if not _coordinates(user):
+        return
     today = timezone.localdate()
     parties = Organization.objects.of_user(user, (Role.COORDINATOR,)).filter(
         kind__in=(OrganizationKind.KOMMUN, OrganizationKind.LOCAL_POLICE_AREA)
@@ -69,6 +77,8 @@ def overdue_duties(user: Any) -> Iterator[AttentionItem]:
 @provider
 def proposals_to_answer(user: Any) -> Iterator[AttentionItem]:
     """A coordinator of a party asked about a proposed change that it has not answered."""
+    if not _coordinates(user):
+        return
     coordinated = Organization.objects.of_user(user, (Role.COORDINATOR,))
     pending = (
         ChangeProposal.objects.filter(status=ProposalStatus.PENDING, asked__in=coordinated)

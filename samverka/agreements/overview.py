@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from samverka.agreements.models import Agreement, Lifecycle, PriorityArea
 from samverka.organizations.models import County, Organization, OrganizationKind
-from samverka.tenancy.access import READ_ROLES, AnyUser
+from samverka.tenancy.access import READ_ROLES, AnyUser, memberships_of
 
 IN_FORCE, EXPIRING, NONE = "in_force", "expiring", "none"
 MAP_WIDTH = 360.0
@@ -31,7 +31,7 @@ def overview_scope(user: AnyUser) -> QuerySet[County] | None:
         return None
     if user.is_superuser:
         return County.objects.all()
-    memberships = user.memberships.filter(role__in=READ_ROLES).select_related("organization")
+    memberships = [m for m in memberships_of(user) if m.role in READ_ROLES]
     kinds = {m.organization.kind for m in memberships}
     if OrganizationKind.NATIONAL in kinds:
         return County.objects.all()

@@ -7,12 +7,12 @@ from django.utils.translation import gettext as _
 
 from samverka.lib.attention import AttentionItem, provider
 from samverka.organizations.models import Organization
-from samverka.tenancy.access import Role
+from samverka.tenancy.access import Role, memberships_of
 
 
 @provider
 def memberships(user: Any) -> Iterator[AttentionItem]:
-    if user.memberships.exists():
+    if memberships_of(user):
         return
     if user.is_superuser:
         yield AttentionItem(
@@ -37,6 +37,8 @@ def memberships(user: Any) -> Iterator[AttentionItem]:
 
 @provider
 def lonely_coordinators(user: Any) -> Iterator[AttentionItem]:
+    if not any(m.role == Role.COORDINATOR for m in memberships_of(user)):
+        return
     organizations = (
         Organization.objects.of_user(user, (Role.COORDINATOR,))
         .annotate(members=Count("memberships"))

@@ -6,7 +6,7 @@ from typing import Any
 
 import rules
 
-from samverka.tenancy.access import READ_ROLES, Role
+from samverka.tenancy.access import READ_ROLES, Role, memberships_of
 
 
 @rules.predicate
@@ -17,7 +17,9 @@ def is_platform_admin(user: Any) -> bool:
 def _has_role(user: Any, organization: Any, roles: tuple[str, ...]) -> bool:
     if not user.is_authenticated or not user.is_active or organization is None:
         return False
-    return user.memberships.filter(organization=organization, role__in=roles).exists()
+    return any(
+        m.organization_id == organization.pk and m.role in roles for m in memberships_of(user)
+    )
 
 
 @rules.predicate
@@ -34,7 +36,7 @@ def is_reader_of(user: Any, organization: Any) -> bool:
 def is_coordinator_anywhere(user: Any) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.memberships.filter(role=Role.COORDINATOR).exists()
+    return any(m.role == Role.COORDINATOR for m in memberships_of(user))
 
 
 rules.add_perm("organizations.view_members", is_platform_admin | is_reader_of)
@@ -48,9 +50,10 @@ def coordinates_a_party_kind(user: Any) -> bool:
     """Coordinators of a kommun or a local police area may record agreements."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.memberships.filter(
-        role=Role.COORDINATOR, organization__kind__in=("kommun", "lpo")
-    ).exists()
+    return any(
+        m.role == Role.COORDINATOR and m.organization.kind in ("kommun", "lpo")
+        for m in memberships_of(user)
+    )
 
 
 rules.add_perm("agreements.add_agreement", coordinates_a_party_kind)
@@ -60,7 +63,7 @@ rules.add_perm("agreements.add_agreement", coordinates_a_party_kind)
 def has_a_writing_role(user: Any) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.memberships.filter(role__in=(Role.COORDINATOR, Role.MEMBER)).exists()
+    return any(m.role in (Role.COORDINATOR, Role.MEMBER) for m in memberships_of(user))
 
 
 rules.add_perm("sources.upload", has_a_writing_role)

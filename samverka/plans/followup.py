@@ -33,7 +33,7 @@ import math
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Max
+from django.db.models import Max, Prefetch
 from django.utils import timezone
 
 from samverka.analysis import evaluation, rates, surveys
@@ -49,6 +49,7 @@ from samverka.plans.models import (
 from samverka.situation import coverage, overview, statistics
 from samverka.situation import services as situation
 from samverka.situation.survey_figures import yes_count
+from samverka.sources import dataversion
 from samverka.sources.models import Dataset, Event, SourceKind, SurveyResult
 
 REACHED = "reached"
@@ -70,18 +71,24 @@ def plan_datasets(plan: ActionPlan) -> list[int]:
     """The sources of the plan: those its lägesbild is built on, and those of its
     parties that arrived since (new imports of the evidence), but none the lägesbild
     left out; another organization's dataset only when a party chose it."""
-    from django.db.models import Q
-
     picture = plan.situation_picture
-    left_out = picture.source_choices.filter(included=False, dataset__isnull=False)
-    chosen = picture.source_choices.filter(included=True, dataset__isnull=False)
-    return sorted(
-        situation.eligible_datasets(picture)
-        .filter(kind__in=situation.FIGURE_KINDS)
-        .filter(Q(pk__in=chosen.values("dataset_id")) | situation.taken_by_default(picture))
-        .exclude(pk__in=left_out.values("dataset_id"))
-        .values_list("pk", flat=True)
+    choices = picture.source_choices.filter(dataset__isnull=False).values_list(
+        "dataset_id", "included"
     )
+    chosen = {pk for pk, included in choices if included}
+    left_out = {pk for pk, included in choices if not included}
+    candidates = [
+        (pk, owner)
+        for pk, kind, owner in situation.eligible_rows(picture)
+        if kind in situation.FIGURE_KINDS and pk not in left_out
+    ]
+    # Taken without a choice: see situation.taken_by_default.
+    by_default = (
+        situation.default_owner_ids(picture)
+        if any(pk not in chosen for pk, _owner in candidates)
+        else set()
+    )
+    return sorted(pk for pk, owner in candidates if pk in chosen or owner in by_default)
 
 
 def count_events(kommun: Any, dataset_ids: list[int], filters: overview.Filters) -> int:
@@ -227,14 +234,40 @@ def _finite(value: float | None) -> float | None:
 
 
 def _category_labels(code: str) -> dict[str, str]:
-    from samverka.taxonomy.models import Category
-
-    found = Category.objects.current().filter(code=code).values_list("label_sv", "label_en")
-    label = found.first() if code else None
+    label = _all_category_labels().get(code) if code else None
     return {
         "category_label_sv": label[0] if label else "",
         "category_label_en": label[1] if label else "",
     }
+
+
+def _all_category_labels() -> dict[str, tuple[str, str]]:
+    """Every category of the current taxonomy by its code, (Swedish, English): cached
+    until the taxonomy changes (it bumps the version of the data, in the key)."""
+    from samverka.taxonomy.models import Category
+
+    key = f"plan-category-labels:{dataversion.current()}"
+    found: dict[str, tuple[str, str]] | None = cache.get(key)
+    if found is None:
+        found = {
+            code: (label_sv, label_en)
+            for code, label_sv, label_en in Category.objects.current()
+            .order_by("position", "pk")
+            .values_list("code", "label_sv", "label_en")
+        }
+        cache.set(key, found, 60 * 60)
+    return found
+
+
+def _dataset_summary(dataset_ids: list[int]) -> list[dict[str, Any]]:
+    """:func:`overview.dataset_summary`, cached until one of the datasets or the data
+    changes (a dataset's owner renamed bumps the version of the data)."""
+    key = f"plan-sources:{','.join(map(str, dataset_ids))}:{situation.data_stamp(dataset_ids)}"
+    found: list[dict[str, Any]] | None = cache.get(key)
+    if found is None:
+        found = overview.dataset_summary(dataset_ids)
+        cache.set(key, found, 60 * 60)
+    return found
 
 
 def data_end(plan: ActionPlan, dataset_ids: list[int]) -> dt.date | None:
@@ -558,32 +591,62 @@ def evaluate(measure: Measure, as_of: dt.date, dataset_ids: list[int]) -> dict[s
     }
 
 
-def follow_up(plan: ActionPlan, as_of: dt.date) -> dict[str, Any]:
-    """The whole follow-up on ``as_of``, as JSON-safe data (what a report freezes)."""
+def plan_goals(plan: ActionPlan) -> list[Goal]:
+    """The plan's goals with what the follow-up and the plan's page read of them."""
+    goals = list(
+        plan.goals.select_related("sub_area", "owner", "problem", "priority_area")
+        .defer("sub_area__geometry", "owner__geometry")
+        .order_by("position", "pk")  # the model's order, within one plan
+    )
+    for goal in goals:
+        goal.plan = plan
+    return goals
+
+
+def plan_measures(plan: ActionPlan) -> list[Measure]:
+    """The plan's measures with their reports and the ids of their goals."""
+    measures = list(
+        plan.measures.select_related("responsible", "responsible_person")
+        .defer("responsible__geometry")
+        .order_by("starts_on", "pk")  # the model's order, within one plan
+        .prefetch_related("reports", Prefetch("goals", queryset=Goal.objects.only("pk")))
+    )
+    for measure in measures:
+        measure.plan = plan
+    return measures
+
+
+def follow_up(
+    plan: ActionPlan,
+    as_of: dt.date,
+    goals: list[Goal] | None = None,
+    measures: list[Measure] | None = None,
+) -> dict[str, Any]:
+    """The whole follow-up on ``as_of``, as JSON-safe data (what a report freezes);
+    ``goals`` and ``measures``: :func:`plan_goals` and :func:`plan_measures`, when the
+    caller has them already."""
     dataset_ids = plan_datasets(plan)
     last_day = data_end(plan, dataset_ids)
-    goals = [
+    goal_statuses = [
         goal_status(goal, as_of, dataset_ids, last_day)
-        for goal in plan.goals.select_related("sub_area", "owner", "plan", "plan__kommun")
+        for goal in (plan_goals(plan) if goals is None else goals)
     ]
-    measures = [
+    measure_statuses = [
         measure_status(measure, as_of)
-        for measure in plan.measures.select_related(
-            "responsible", "responsible_person"
-        ).prefetch_related("reports")
+        for measure in (plan_measures(plan) if measures is None else measures)
     ]
     counts: dict[str, int] = {}
-    for goal in goals:
+    for goal in goal_statuses:
         counts[goal["verdict"]] = counts.get(goal["verdict"], 0) + 1
     colours: dict[str, int] = {}
-    for measure in measures:
+    for measure in measure_statuses:
         colours[measure["colour"]] = colours.get(measure["colour"], 0) + 1
     return {
         "as_of": as_of.isoformat(),
-        "goals": goals,
-        "measures": measures,
+        "goals": goal_statuses,
+        "measures": measure_statuses,
         "verdicts": counts,
         "colours": colours,
-        "sources": overview.dataset_summary(dataset_ids),
+        "sources": _dataset_summary(dataset_ids),
         "data_end": last_day.isoformat() if last_day else None,
     }

@@ -34,7 +34,9 @@ from samverka.tenancy.access import CHANGE, VIEW, get_or_404
 
 
 def _plans() -> QuerySet[ActionPlan]:
-    return ActionPlan.objects.select_related("kommun", "agreement", "situation_picture")
+    return ActionPlan.objects.select_related("kommun", "agreement", "situation_picture").defer(
+        "kommun__geometry", "situation_picture__snapshot"
+    )
 
 
 def _as_of(request: HttpRequest) -> dt.date:
@@ -76,14 +78,11 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/plan_form.html", {"form": form})
 
 
-def _tree(plan: ActionPlan, statuses: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
-    """Priority areas → problems → goals → measures, in the agreement's order."""
-    goals = list(plan.goals.select_related("problem", "priority_area", "owner", "sub_area"))
-    measures = list(
-        plan.measures.select_related("responsible", "responsible_person").prefetch_related(
-            "goals", "participants"
-        )
-    )
+def _tree(
+    statuses: dict[int, dict[str, Any]], goals: list[Goal], measures: list[Measure]
+) -> list[dict[str, Any]]:
+    """Priority areas → problems → goals → measures, in the agreement's order (the goals
+    and measures as the follow-up read them)."""
     by_goal: dict[int, list[Measure]] = {}
     unlinked = []
     for measure in measures:
@@ -125,7 +124,8 @@ def _plan_page(
     """The plan's page; with a refused follow-up form, that form with what was written."""
     pk = plan.pk
     as_of = _as_of(request)
-    data = followup.follow_up(plan, as_of)
+    goals, measures = followup.plan_goals(plan), followup.plan_measures(plan)
+    data = followup.follow_up(plan, as_of, goals, measures)
     statuses = {g["id"]: g for g in data["goals"]}
     measure_statuses = {m["id"]: m for m in data["measures"]}
     return render(
@@ -135,7 +135,7 @@ def _plan_page(
             "plan": plan,
             "as_of": as_of,
             "data": data,
-            "tree": _tree(plan, statuses),
+            "tree": _tree(statuses, goals, measures),
             "measure_statuses": measure_statuses,
             "can_edit": ActionPlan.objects.editable_by(request.user).filter(pk=pk).exists(),
             "own_measures": set(

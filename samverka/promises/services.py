@@ -142,7 +142,11 @@ def save_commitment(
     promise = commitment.promise
     _ensure_open(promise)
     parties = giving_parties(commitment)
-    own = set(organizations_of(by, WRITE_ROLES).values_list("organization", flat=True))
+    own = set(
+        Organization.objects.filter(pk__in=organizations_of(by, WRITE_ROLES)).values_list(
+            "pk", flat=True
+        )
+    )
     if not own & {p.pk for p in parties}:
         raise ValidationError(
             {"giver": _("You can only write the commitments your organization gives.")}

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from samverka.lib import memo
 from samverka.lib.sqlite.base import reading_request
 
 
@@ -61,7 +62,9 @@ class PrivateCacheMiddleware:
 
 class ReadingRequestMiddleware:
     """Marks a GET, HEAD or OPTIONS request as one that reads, so that on SQLite its
-    transaction does not wait for the write lock (see samverka.lib.sqlite)."""
+    transaction does not wait for the write lock (see samverka.lib.sqlite), and lets it
+    answer the questions it asks more than once (the user's memberships, the version of
+    the data) once (see samverka.lib.memo)."""
 
     SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -69,8 +72,12 @@ class ReadingRequestMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = reading_request.set(request.method in self.SAFE)
+        reading = request.method in self.SAFE
+        token = reading_request.set(reading)
         try:
+            if reading:
+                with memo.scope():
+                    return self.get_response(request)
             return self.get_response(request)
         finally:
             reading_request.reset(token)

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from samverka.agreements.models import Agreement, Duty
 from samverka.lib.attention import items_for
+from samverka.tenancy.access import memberships_of
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -11,7 +12,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "core/welcome.html")
     user = request.user
-    memberships = user.memberships.select_related("organization").order_by("organization__name")
+    memberships = memberships_of(user)
     agreements = Agreement.objects.of_user(user).prefetch_related("parties")
     return render(
         request,

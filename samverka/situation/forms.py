@@ -4,13 +4,16 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from samverka.agreements.models import Agreement, PriorityArea
 from samverka.lib.privacy import NoPersonalData, validate_no_personal_data
 from samverka.organizations.models import Organization, OrganizationKind, SubArea
 from samverka.situation.models import FigureKind, InputKind, Problem, QualitativeInput
+from samverka.sources import dataversion
 from samverka.taxonomy.choices import category_choices
 from samverka.tenancy.access import Visibility, writing_party
 
@@ -74,6 +77,19 @@ class SummaryForm(forms.Form):
     )
 
 
+def filter_choices(kommun: Organization) -> tuple[list[tuple[str, str]], list[tuple[int, str]]]:
+    """The overview filter's categories (the current taxonomy) and ``kommun``'s areas,
+    cached until one of them changes: a change of the taxonomy or of a sub-area bumps the
+    version of the data (:mod:`samverka.sources.dataversion`), which is in the key."""
+    key = f"overview-filter-choices:{dataversion.current()}:{get_language()}:{kommun.pk}"
+    found: tuple[list[tuple[str, str]], list[tuple[int, str]]] | None = cache.get(key)
+    if found is None:
+        areas = SubArea.objects.filter(kommun=kommun).values_list("pk", "name")
+        found = (category_choices(), list(areas))
+        cache.set(key, found, 60 * 60)
+    return found
+
+
 class FilterForm(forms.Form):
     start = forms.DateField(label=_("From"), widget=DATE)
     end = forms.DateField(label=_("Until"), widget=DATE)
@@ -82,10 +98,9 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args: Any, kommun: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = category_choices()  # type: ignore[attr-defined]
-        self.fields["sub_area"].choices = [("", _("The whole municipality"))] + [  # type: ignore[attr-defined]
-            (area.pk, area.name) for area in SubArea.objects.filter(kommun=kommun)
-        ]
+        categories, areas = filter_choices(kommun)
+        self.fields["category"].choices = categories  # type: ignore[attr-defined]
+        self.fields["sub_area"].choices = [("", _("The whole municipality")), *areas]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

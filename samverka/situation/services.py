@@ -8,12 +8,13 @@ from typing import Any
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverka.accounts.models import User
 from samverka.agreements.models import Agreement
+from samverka.lib import memo
 from samverka.organizations.models import Organization
 from samverka.situation import coverage, overview
 from samverka.situation.models import (
@@ -90,13 +91,68 @@ def taken_by_default(picture: SituationPicture) -> Q:
     )
 
 
+def sources_stamp() -> str:
+    """What decides which datasets may be a source of a picture, as one stamp: the
+    version of the data (the rows about each kommun: every import and deletion bumps it),
+    the last change of any dataset (its state, visibility, agreement or withdrawal: every
+    change saves its ``updated_at``) and their number (a deletion). Read once per request
+    that only reads."""
+
+    def read() -> str:
+        found = Dataset.objects.aggregate(last=Max("updated_at"), number=Count("pk"))
+        last = found["last"].isoformat() if found["last"] else "-"
+        return f"{dataversion.current()}/{found['number']}/{last}"
+
+    return memo.remember("sources_stamp", read)
+
+
+def eligible_rows(picture: SituationPicture) -> list[tuple[int, str, int]]:
+    """(pk, kind, owner) of :func:`eligible_datasets`, in their order: cached until a
+    dataset or the data changes (:func:`sources_stamp` is in the key). The question is
+    asked by every view of a lägesbild and a plan, and it is the dearest of the page."""
+    key = f"situation-eligible:{picture.agreement_id}:{picture.kommun_id}:{sources_stamp()}"
+    rows: list[tuple[int, str, int]] | None = cache.get(key)
+    if rows is None:
+        rows = list(
+            eligible_datasets(picture)
+            .order_by("kind", "title", "pk")
+            .values_list("pk", "kind", "owner_id")
+        )
+        cache.set(key, rows, 60 * 60)
+    return rows
+
+
+def eligible_list(picture: SituationPicture) -> list[Dataset]:
+    """:func:`eligible_datasets` as a list, with their owners (names only)."""
+    order = {pk: n for n, (pk, _kind, _owner) in enumerate(eligible_rows(picture))}
+    datasets = (
+        Dataset.objects.filter(pk__in=order)
+        .select_related("owner")
+        .defer("owner__geometry")
+        .order_by()
+    )
+    return sorted(datasets, key=lambda dataset: order[dataset.pk])
+
+
+def default_owner_ids(picture: SituationPicture) -> set[int]:
+    """The owners whose eligible datasets :func:`taken_by_default` takes, as ids."""
+    parties = Organization.objects.filter(agreements=picture.agreement_id)
+    return set(
+        parties.filter(pk__in=area_owners(picture.kommun_id).values("pk")).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def source_choices(picture: SituationPicture) -> list[SourceChoice]:
+    """The picture's choices of sources (read once per request that only reads)."""
+    return memo.remember(("source_choices", picture.pk), lambda: list(picture.source_choices.all()))
+
+
 def used_dataset_ids(picture: SituationPicture) -> list[int]:
     """The chosen datasets that are still in use (a withdrawn one drops out)."""
-    return sorted(
-        eligible_datasets(picture)
-        .filter(pk__in=picture.source_choices.filter(included=True).values("dataset_id"))
-        .values_list("pk", flat=True)
-    )
+    included = {c.dataset_id for c in source_choices(picture) if c.included and c.dataset_id}
+    return sorted(pk for pk, _kind, _owner in eligible_rows(picture) if pk in included)
 
 
 def _period_of_year(year: int) -> tuple[dt.date, dt.date]:
@@ -212,9 +268,13 @@ def coverage_strips(picture: SituationPicture, dataset_ids: list[int]) -> dict[i
 def data_stamp(dataset_ids: list[int]) -> str:
     """What cached figures from ``dataset_ids`` are valid for: the version of the data
     (bumped by every write of an input: events and their categories, statistics,
-    surveys, population, sub-areas, taxonomy, mappings) and the sources' last change."""
-    stamp = Dataset.objects.filter(pk__in=dataset_ids).aggregate(last=Max("updated_at"))["last"]
-    return f"{dataversion.current()}/{stamp.isoformat() if stamp else '-'}"
+    surveys, population, sub-areas, taxonomy, mappings) and the sources' last change.
+
+    That is :func:`sources_stamp`, the last change of any dataset: a dataset is saved
+    without a bump of the version only when its visibility changes (the bump follows
+    every import and withdrawal anyway), and the page reads that stamp already; so
+    ``dataset_ids`` changes nothing."""
+    return sources_stamp()
 
 
 def _cache_key(picture: SituationPicture, dataset_ids: list[int], filters: overview.Filters) -> str:

@@ -7,12 +7,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -36,11 +40,14 @@ from samverka.situation.models import (
     QualitativeInput,
     SituationPicture,
 )
+from samverka.sources import dataversion
 from samverka.tenancy.access import CHANGE, COORDINATE, VIEW, Visibility, get_or_404
 
 
 def _pictures() -> QuerySet[SituationPicture]:
-    return SituationPicture.objects.select_related("kommun", "kommun__county", "agreement", "owner")
+    return SituationPicture.objects.select_related(
+        "kommun", "kommun__county", "agreement", "owner"
+    ).defer("kommun__geometry", "kommun__county__geometry", "owner__geometry")
 
 
 def _draft(request: HttpRequest, picture: SituationPicture) -> SituationPicture:
@@ -125,6 +132,30 @@ def _filters(
     return form, default
 
 
+def _filter_fields(form: FilterForm, picture: SituationPicture) -> SafeString:
+    """The overview filter's fields as HTML. Unfilled (the picture's period), they are the
+    same for every reader of the pictures of a kommun and period, and rendering the
+    category choices is dear: cached until the taxonomy or the areas change (the version
+    of the data is in the key, as in the choices' own)."""
+    if form.is_bound:
+        return mark_safe(render_to_string("situation/filter_fields.html", {"filter_form": form}))  # noqa: S308
+    key = ":".join(
+        [
+            "overview-filter-html",
+            str(dataversion.current()),
+            get_language() or "",
+            str(picture.kommun_id),
+            picture.period_start.isoformat(),
+            picture.period_end.isoformat(),
+        ]
+    )
+    html: str | None = cache.get(key)
+    if html is None:
+        html = render_to_string("situation/filter_fields.html", {"filter_form": form})
+        cache.set(key, html, 60 * 60)
+    return mark_safe(html)  # noqa: S308 - a rendered template
+
+
 def _context(request: HttpRequest, picture: SituationPicture) -> dict[str, Any]:
     filter_form, filters = _filters(request, picture)
     default = overview.Filters(picture.period_start, picture.period_end)
@@ -138,6 +169,7 @@ def _context(request: HttpRequest, picture: SituationPicture) -> dict[str, Any]:
         if filter_form.is_bound
         else [],
         "filter_form": filter_form,
+        "filter_fields": _filter_fields(filter_form, picture),
         "filters": filters,
         "figures": figures,
         "figures_key": key,
@@ -155,8 +187,9 @@ def picture_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.GET.get("partial") == "overview":
         return render(request, "situation/overview.html", context)
     can_coordinate = SituationPicture.objects.coordinated_by(request.user).filter(pk=pk).exists()
-    choices = {c.dataset_id: c for c in picture.source_choices.all() if c.dataset_id}
-    eligible = list(services.eligible_datasets(picture))
+    all_choices = services.source_choices(picture)
+    choices = {c.dataset_id: c for c in all_choices if c.dataset_id}
+    eligible = services.eligible_list(picture)
     frozen = services.source_list(picture, request.user) if picture.is_adopted else None
     named = [d.pk for d in eligible]
     named += [source["dataset_id"] for source in frozen or [] if source.get("dataset_id")]
@@ -169,15 +202,21 @@ def picture_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ]
         if frozen is not None
         else None,
-        other_sources=picture.source_choices.filter(dataset__isnull=True),
-        inputs=picture.inputs.visible_to(request.user).select_related("owner"),
+        other_sources=[c for c in all_choices if c.dataset_id is None],
+        inputs=picture.inputs.visible_to(request.user)
+        .select_related("owner")
+        .defer("owner__geometry"),
         can_coordinate=can_coordinate,
         adopt_form=AdoptForm(),
         versions=services.versions_of(picture)
         .visible_to(request.user)
         .exclude(pk=picture.pk)
+        .defer("snapshot", "summary")  # only named and linked
         .order_by("-version"),
-        published=PublishedSummary.objects.filter(picture=picture).first(),
+        # Only an adopted picture is published.
+        published=PublishedSummary.objects.filter(picture=picture).first()
+        if picture.is_adopted
+        else None,
         input_kinds=InputKind,
     )
     return render(request, "situation/picture_detail.html", context)
@@ -445,13 +484,27 @@ def public_list(request: HttpRequest) -> HttpResponse:
 
 def public_summary(request: HttpRequest, pk: int) -> HttpResponse:
     summary = get_or_404(
-        PublishedSummary.objects.select_related("picture", "picture__kommun"),
+        PublishedSummary.objects.select_related("picture", "picture__kommun").defer(
+            "figures", "picture__snapshot", "picture__kommun__geometry"
+        ),
         request.user,
         VIEW,
         pk=pk,
         visibility=Visibility.PUBLIC,
     )
-    return render(request, "situation/public_summary.html", {"summary": summary})
+    # The figures' HTML is cached (figures_block) under what identifies them: every
+    # publishing replaces them and sets a new publishing time.
+    published = summary.published_at.isoformat() if summary.published_at else ""
+    key = f"published:{summary.pk}:{published}"
+    return render(
+        request,
+        "situation/public_summary.html",
+        {
+            "summary": summary,
+            "figures": SimpleLazyObject(lambda: summary.figures),
+            "figures_key": key,
+        },
+    )
 
 
 @login_required

@@ -19,6 +19,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 
+from samverka.lib import memo
+
 SCOPE = "figures"
 
 
@@ -26,17 +28,22 @@ def bump() -> None:
     """Every cached figure is stale from the commit of the current transaction on."""
     from samverka.sources.models import DataVersion
 
+    memo.forget()
     with transaction.atomic():
         if not DataVersion.objects.filter(scope=SCOPE).update(version=F("version") + 1):
             DataVersion.objects.get_or_create(scope=SCOPE, defaults={"version": 1})
 
 
 def current() -> int:
-    """The version the figures read now are computed from."""
+    """The version the figures read now are computed from (read once per request that
+    only reads: every cache key of a page uses the same)."""
     from samverka.sources.models import DataVersion
 
-    found = DataVersion.objects.filter(scope=SCOPE).values_list("version", flat=True).first()
-    return found or 0
+    def read() -> int:
+        found = DataVersion.objects.filter(scope=SCOPE).values_list("version", flat=True).first()
+        return found or 0
+
+    return memo.remember("dataversion", read)
 
 
 def _changed(sender: Any, **kwargs: Any) -> None:

@@ -12,6 +12,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from samverka.lib import memo
+
 
 class TaxonomyVersion(models.Model):
     number = models.PositiveSmallIntegerField(_("version"), unique=True)
@@ -28,7 +30,8 @@ class TaxonomyVersion(models.Model):
 
     @classmethod
     def current(cls) -> TaxonomyVersion:
-        version = cls.objects.order_by("-number").first()
+        """The newest version (read once per request that only reads)."""
+        version = memo.remember("taxonomy-version", lambda: cls.objects.order_by("-number").first())
         if version is None:
             raise LookupError("No taxonomy version is loaded; run `manage.py migrate`.")
         return version

@@ -36,6 +36,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from samverka.lib import memo
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
@@ -71,11 +73,36 @@ ADMINISTER: Action = "administer"
 ACTIONS: tuple[Action, ...] = (VIEW, CHANGE, COORDINATE, ADMINISTER)
 
 
-def organizations_of(user: AnyUser, roles: tuple[str, ...] = READ_ROLES) -> models.QuerySet[Any]:
-    """The organizations in which ``user`` holds one of ``roles`` (a subquery)."""
+def memberships_of(user: AnyUser) -> list[Any]:
+    """``user``'s memberships, each with its organization (without its boundary), by the
+    organization's name. Asked once per request that only reads (:mod:`samverka.lib.memo`):
+    every access check, the menu and the start page use the same answer."""
+    if not _active(user):
+        return []
     Membership = apps.get_model("tenancy", "Membership")
-    if not user.is_authenticated or not user.is_active:
+
+    def read() -> list[Any]:
+        return list(
+            Membership.objects.filter(user=user)
+            .select_related("organization")
+            .defer("organization__geometry")
+            .order_by("organization__name", "pk")
+        )
+
+    return memo.remember(("memberships", user.pk), read)
+
+
+def organizations_of(
+    user: AnyUser, roles: tuple[str, ...] = READ_ROLES
+) -> models.QuerySet[Any] | list[int]:
+    """The organizations in which ``user`` holds one of ``roles``, for an ``__in`` lookup: a
+    subquery, or inside a request that only reads their ids (from :func:`memberships_of`,
+    asked once), so that each access check neither repeats nor nests the question."""
+    Membership = apps.get_model("tenancy", "Membership")
+    if not _active(user):
         return Membership.objects.none().values("organization")
+    if memo.active():
+        return [m.organization_id for m in memberships_of(user) if m.role in roles]
     return Membership.objects.filter(user=user, role__in=roles).values("organization")
 
 
@@ -91,7 +118,10 @@ def organizations_coordinated(user: AnyUser) -> models.QuerySet[Any]:
 def agreements_of(user: AnyUser, roles: tuple[str, ...] = READ_ROLES) -> models.QuerySet[Any]:
     """The agreements to which one of ``user``'s organizations is a party (a subquery)."""
     Agreement = apps.get_model("agreements", "Agreement")
-    return Agreement.objects.filter(parties__in=organizations_of(user, roles)).values("pk")
+    parties = Agreement.parties.through.objects.filter(
+        organization__in=organizations_of(user, roles)
+    )
+    return parties.values("agreement")
 
 
 def writing_party(user: AnyUser, agreement_id: int | None) -> Any:

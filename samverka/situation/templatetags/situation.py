@@ -29,19 +29,28 @@ def figures_block(
     pinning: bool = False,
     prefix: str = "",
     hx: str = "",
+    public: bool = False,
 ) -> SafeString:
     """``situation/figures.html`` for ``figures``, its HTML cached under ``key`` (what
     identifies the figures, see :func:`samverka.situation.services.figures_key`) and the
     language: the same for every reader of those figures. The pin forms, which carry the
     reader's CSRF token and problems, are not in the cached HTML: each reader's are put
     in its slots (none for a reader who may not pin). ``figures`` may be lazy: it is read
-    only when the HTML is not cached."""
-    full_key = f"figures-html:{get_language()}:{prefix}:{hx}:{key}" if key else ""
+    only when the HTML is not cached. ``public``: for a public page (no names of people)."""
+    audience = "public" if public else "parties"
+    full_key = f"figures-html:{get_language()}:{audience}:{prefix}:{hx}:{key}" if key else ""
     html = cache.get(full_key) if full_key else None
     if html is None:
         html = render_to_string(
             "situation/figures.html",
-            {"figures": figures, "prefix": prefix, "hx": hx, "pinning": True, "pin_slot": True},
+            {
+                "figures": figures,
+                "prefix": prefix,
+                "hx": hx,
+                "pinning": True,
+                "pin_slot": True,
+                "public": public,
+            },
         )
         if full_key:
             cache.set(full_key, html, 60 * 60)

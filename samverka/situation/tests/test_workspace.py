@@ -770,7 +770,7 @@ class QueryCountTest(WorkspaceTestCase):
         self.assertEqual(response.status_code, 200)
 
 
-QUERIES = 27  # two for the sources' coverage strips (the datasets, the data version)
+QUERIES = 18  # two for the sources' coverage strips (the datasets, the data version)
 
 
 class HonestFiguresTest(WorkspaceTestCase):
@@ -938,3 +938,19 @@ class WriteDenialTest(WorkspaceTestCase):
         self.assertEqual(SituationPicture.objects.count(), 1)
         self.assertFalse(QualitativeInput.objects.exists())
         self.assertFalse(PublishedSummary.objects.exists())
+
+
+class CachedSourcesTest(WorkspaceTestCase):
+    """Which datasets a picture may use is cached (issue 12, point 7): a dataset made
+    internal leaves the list at the next view, and its figures with it."""
+
+    def test_a_dataset_made_internal_leaves_the_sources_at_once(self) -> None:
+        self.login_as("coordinator")
+        response = self.client.get(self.url("detail"))
+        self.assertContains(response, self.police_data.title)
+        self.assertIn(self.police_data.pk, services.used_dataset_ids(self.picture))
+        self.police_data.visibility = Visibility.INTERNAL
+        self.police_data.save()  # as the administration saves it
+        response = self.client.get(self.url("detail"))
+        self.assertNotContains(response, self.police_data.title)
+        self.assertNotIn(self.police_data.pk, services.used_dataset_ids(self.picture))
