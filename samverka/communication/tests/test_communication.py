@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samverka.accounts.models import User
+from samverka.audit.models import AuditEntry
 from samverka.communication import services
 from samverka.communication.models import Activity, ActivityStatus, Channel
 from samverka.organizations.models import Membership
@@ -142,6 +143,17 @@ class ApprovalTests(CommunicationTestCase):
         activity.refresh_from_db()
         self.assertEqual(activity.message, "Nytt budskap")
         self.assertFalse(activity.approvals.exists())
+
+    def test_the_approvals_and_the_sending_are_in_the_audit_trail(self) -> None:
+        activity = self.activity()
+        services.approve(activity, self.coordinator)
+        services.approve(activity, self.chief)
+        services.mark_sent(activity)
+        entries = AuditEntry.objects.filter(agreement=self.agreement)
+        approvals = entries.filter(content_type__model="activityapproval")
+        self.assertEqual(approvals.count(), 2)
+        sent = entries.filter(content_type__model="activity", object_pk=str(activity.pk))
+        self.assertTrue(any(e.changes.get("status") for e in sent if e.action == "update"))
 
     def test_a_party_approves_once_and_only_its_coordinator(self) -> None:
         activity = self.activity()
