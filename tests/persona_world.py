@@ -36,6 +36,8 @@ from samverka.agreements.models import (
     ReadingStatus,
     Signatory,
 )
+from samverka.communication import services as communication
+from samverka.communication.models import Activity, Channel
 from samverka.organizations.models import (
     County,
     Invitation,
@@ -121,6 +123,7 @@ CANARIES = {
 INVITATION_TOKEN = "persona-matrix-invitation-token"
 
 YEAR_START, YEAR_END = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
+COMMUNICATION_YEAR = 2026
 
 
 @dataclass
@@ -481,6 +484,44 @@ def build_world() -> World:
     promises.adopt(published, today, "Styrgruppen §3", coordinator)
     promises.publish(published)
     o["promise_published"] = published
+
+    # The communication plan of kommun A's agreement for COMMUNICATION_YEAR: an activity of
+    # the police, one of the kommun, a joint press release not yet approved; and one of
+    # kommun B's agreement, which kommun A's personas never see.
+    def activity(agreement: Agreement, by: User, **fields: Any) -> Activity:
+        values = {"target_group": "Boende i Centrum", "month": 3} | fields
+        return communication.add_activity(agreement, COMMUNICATION_YEAR, Activity(**values), by)
+
+    o["activity_police"] = activity(
+        o["agreement_a"],
+        police,
+        message="Polisen på medborgarmöte KANARIEAGEMENSAM",
+        channel=Channel.MEETING,
+        party=o["lpo_a"],
+    )
+    o["activity_kommun"] = activity(
+        o["agreement_a"],
+        coordinator,
+        message="Kommunen skriver till föreningarna",
+        channel=Channel.LETTER,
+        party=o["kommun_a"],
+    )
+    o["activity_joint"] = activity(
+        o["agreement_a"],
+        coordinator,
+        message="Pressmeddelande om medborgarlöftet",
+        channel=Channel.PRESS_RELEASE,
+        external=True,
+        joint=True,
+        promise=published,
+    )
+    activity(
+        o["agreement_b"],
+        w.users["coord_b"],
+        message="Lessebos budskap KANARIEBGEMENSAM",
+        channel=Channel.WEBSITE,
+        party=o["kommun_b"],
+    )
     assert isinstance(o["follow_up_a"], FollowUp)
     assert isinstance(o["summary_v1"], PublishedSummary)
     assert isinstance(o["evidence_v2"], Evidence)

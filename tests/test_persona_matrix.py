@@ -40,6 +40,7 @@ from tests.persona_world import (
     A_WRITERS,
     B_READERS,
     CANARIES,
+    COMMUNICATION_YEAR,
     COORDINATORS,
     INVITATION_TOKEN,
     KOMMUN_A_READERS,
@@ -126,6 +127,10 @@ def agreement(**more: Any) -> Callable[[World], dict[str, Any]]:
 
 def promise(**more: str) -> Callable[[World], dict[str, Any]]:
     return lambda w: {"pk": w.promise_draft.pk} | {k: getattr(w, v).pk for k, v in more.items()}
+
+
+def communication_plan(w: World) -> dict[str, Any]:
+    return {"agreement_pk": w.agreement_a.pk, "year": COMMUNICATION_YEAR}
 
 
 def slug(w: World) -> dict[str, Any]:
@@ -541,6 +546,44 @@ MATRIX: dict[str, Line] = {
     "promises:pdf": Line(pk("promise_published"), EVERYONE_200, S(405)),
     "promises:pdf[draft]": Line(pk("promise_draft"), READ_A_OPEN, S(405)),
     "promises:docx": Line(pk("promise_published"), EVERYONE_200, S(405)),
+    # The communication plan: the agreement's parties read it (even were the agreement
+    # published); each party changes its own activities, both the joint ones; external
+    # information is approved by the coordinators and is not sent before both approved.
+    "communication:index": Line(None, SIGNED_IN_200, POST_ONLY_SIGNED_IN),
+    "communication:plan": Line(communication_plan, READ_A, POST_ONLY_SIGNED_IN),
+    "communication:activity_add": Line(communication_plan, WRITE_A, WRITE_A),
+    "communication:activity_edit": Line(pk("activity_police"), POLICE_A_ONLY, POLICE_A_ONLY),
+    "communication:activity_edit[kommun]": Line(
+        pk("activity_kommun"), KOMMUN_A_ONLY, KOMMUN_A_ONLY
+    ),
+    "communication:activity_edit[joint]": Line(
+        pk("activity_joint"), PROMISE_WRITE_A, PROMISE_WRITE_A
+    ),
+    "communication:activity_delete": Line(
+        pk("activity_police"),
+        POST_ONLY_SIGNED_IN,
+        S(404, (A_READERS, 403), police_a=302, anonymous=LOGIN),
+        changing=True,
+    ),
+    "communication:activity_approve": Line(
+        pk("activity_joint"), POST_ONLY_SIGNED_IN, COORDINATE_A_DONE, changing=True
+    ),
+    # Refused (a redirect with the reason, nothing changed): no approvals yet.
+    "communication:activity_sent": Line(
+        pk("activity_joint"),
+        POST_ONLY_SIGNED_IN,
+        S(404, (A_READERS, 403), (PROMISE_WRITERS_A, 302), anonymous=LOGIN),
+    ),
+    "communication:activity_sent[kommun]": Line(
+        pk("activity_kommun"),
+        POST_ONLY_SIGNED_IN,
+        S(404, (A_READERS, 403), (KOMMUN_A_WRITERS, 302), anonymous=LOGIN),
+        changing=True,
+    ),
+    "communication:press_release": Line(pk("promise_published"), READ_A, DOWNLOAD),
+    "communication:press_release[draft]": Line(
+        pk("promise_draft"), S(404, anonymous=LOGIN), DOWNLOAD
+    ),
 }
 
 # The URLs the matrix walks: every named URL, the Django admin by its entry point only.

@@ -478,7 +478,7 @@ def cycle(request: HttpRequest, pk: int) -> HttpResponse:
         "agreements/cycle.html",
         {
             "agreement": agreement,
-            "wheel": wheel.wheel([agreement.pk], _wheel_year(request)),
+            "wheel": wheel.wheel([agreement.pk], _wheel_year(request), request.user),
             "duties": agreement.duties.select_related("done_by"),
             "can_edit": Agreement.objects.editable_by(request.user).filter(pk=pk).exists(),
             "today": timezone.localdate(),
@@ -496,7 +496,7 @@ def cycle_all(request: HttpRequest) -> HttpResponse:
         "agreements/cycle_all.html",
         {
             "duties": duties,
-            "wheel": wheel.wheel(agreement_ids, _wheel_year(request)),
+            "wheel": wheel.wheel(agreement_ids, _wheel_year(request), request.user),
             "today": timezone.localdate(),
         },
     )

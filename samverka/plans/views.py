@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from samverka.lib.downloads import DOCX, PDF, attachment
 from samverka.organizations.models import Organization
 from samverka.plans import documents, followup, services
+from samverka.plans import timeline as dated_items
 from samverka.plans.forms import (
     ApproveForm,
     FollowUpForm,
@@ -316,6 +317,7 @@ def timeline(request: HttpRequest, pk: int) -> HttpResponse:
             "measures": measures,
             "chart": documents.timeline_svg(plan, measures, as_of, statuses),
             "statuses": statuses,
+            "dated": dated_items.dated(plan, request.user),
         },
     )
 

@@ -31,6 +31,7 @@ from samverka.tenancy.access import (
     COORDINATOR_ROLES,
     WRITE_ROLES,
     Visibility,
+    organization_ids_of,
     organizations_of,
 )
 
@@ -142,11 +143,7 @@ def save_commitment(
     promise = commitment.promise
     _ensure_open(promise)
     parties = giving_parties(commitment)
-    own = set(
-        Organization.objects.filter(pk__in=organizations_of(by, WRITE_ROLES)).values_list(
-            "pk", flat=True
-        )
-    )
+    own = organization_ids_of(by, WRITE_ROLES)
     if not own & {p.pk for p in parties}:
         raise ValidationError(
             {"giver": _("You can only write the commitments your organization gives.")}

@@ -106,6 +106,14 @@ def organizations_of(
     return Membership.objects.filter(user=user, role__in=roles).values("organization")
 
 
+def organization_ids_of(user: AnyUser, roles: tuple[str, ...] = READ_ROLES) -> set[int]:
+    """The ids of the organizations in which ``user`` holds one of ``roles``, as a set."""
+    found = organizations_of(user, roles)
+    if isinstance(found, list):
+        return set(found)
+    return set(found.values_list("organization", flat=True))
+
+
 def organizations_coordinated(user: AnyUser) -> models.QuerySet[Any]:
     """The organizations for which ``user`` imports reference data (population, sub-areas):
     those ``user`` coordinates; every organization for the platform administrator."""
