@@ -204,14 +204,16 @@ def index(request: HttpRequest) -> HttpResponse:
     current = content.current_promise_kommuner(today)
     published = content.kommuner_with_content()
     kommuner = content.kommuner()
-    if query:
-        kommuner = kommuner.filter(name__icontains=query)
     if theme is not None:
         in_theme = content.search_commitments("", theme).values_list("promise__kommun_id")
         kommuner = kommuner.filter(pk__in=in_theme)
+    # The name is matched here, not in SQL: SQLite folds the case of ASCII letters only,
+    # and "örebro" should find Örebro.
+    wanted = query.casefold()
     rows = [
         Row(k, k.pk in current, k.pk in published)
         for k in kommuner.only("pk", "name", "slug", "municipality_code")
+        if wanted in k.name.casefold()
     ]
     etag = _digest(
         "index",
