@@ -425,8 +425,16 @@ def build_world() -> World:
         responsible=o["kommun_a"],
         starts_on=dt.date(2026, 1, 1),
         ends_on=dt.date(2026, 6, 30),
+        public=True,  # kommun A shows it on its public page
     )
     o["measure_a"].participants.set([o["lpo_a"]])
+    # A measure of the plan that is not shown on the public page.
+    Measure.objects.create(
+        plan=o["plan_a"],
+        title="Kartläggning KANARIEAGEMENSAM",
+        responsible=o["kommun_a"],
+        starts_on=dt.date(2026, 2, 1),
+    )
     o["police_measure_a"] = Measure.objects.create(
         plan=o["plan_a"],
         title="Riktad närvaro kvällstid",
@@ -461,6 +469,8 @@ def build_world() -> World:
     o["commitment_joint"] = commitment(
         draft, Giver.BOTH, "Vi ska hålla trygghetsvandringar.", coordinator
     )
+    # A draft commitment the public search must not find ("lysa", as the published one).
+    commitment(draft, Giver.KOMMUN, "Kommunen ska lysa upp KANARIEAGEMENSAM.", coordinator)
     o["commitment_other"] = commitment(
         draft,
         Giver.OTHER,

@@ -545,6 +545,16 @@ MATRIX: dict[str, Line] = {
     "promises:public[draft]": Line(pk("promise_draft"), S(404), S(405)),
     "promises:pdf": Line(pk("promise_published"), EVERYONE_200, S(405)),
     "promises:pdf[draft]": Line(pk("promise_draft"), READ_A_OPEN, S(405)),
+    # The public face: kommun A has published content, kommun B none.
+    "public:index": Line(None, EVERYONE_200, S(405)),
+    "public:index[search]": Line(None, EVERYONE_200, S(405), query="q=kommun&tema=traffic"),
+    "public:commitments": Line(None, EVERYONE_200, S(405), query="q=lysa"),
+    "public:kommun": Line(slug, EVERYONE_200, S(405)),
+    "public:kommun[b]": Line(lambda w: {"slug": w.kommun_b.slug}, S(404), S(405)),
+    "public:feed": Line(slug, EVERYONE_200, S(405)),
+    "public:feed[b]": Line(lambda w: {"slug": w.kommun_b.slug}, S(404), S(405)),
+    "public:card": Line(slug, EVERYONE_200, S(405)),
+    "public:card[b]": Line(lambda w: {"slug": w.kommun_b.slug}, S(404), S(405)),
     "promises:docx": Line(pk("promise_published"), EVERYONE_200, S(405)),
     # The communication plan: the agreement's parties read it (even were the agreement
     # published); each party changes its own activities, both the joint ones; external

@@ -224,6 +224,7 @@ class MeasureForm(forms.ModelForm):
             "treated_area",
             "comparison_area",
             "evaluation_category",
+            "public",
         ]
         widgets = {
             "starts_on": DATE,

@@ -269,7 +269,10 @@ class Measure(models.Model):
     """An åtgärd: what, against which cause, who is responsible, who takes part, when."""
 
     # Read as its plan is read; changed by the members of its responsible organization only.
-    access_policy = Policy(content="plan__", changers="responsible", coordinators="responsible")
+    # Its responsible organization may also show it on the kommun's public page (``public``).
+    access_policy = Policy(
+        content="plan__", changers="responsible", coordinators="responsible", public_flag="public"
+    )
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="measures")
     title = models.CharField(_("measure"), max_length=300, validators=[validate_no_personal_data])
@@ -322,6 +325,13 @@ class Measure(models.Model):
         _("status"), max_length=16, choices=MeasureStatus.choices, default=MeasureStatus.PLANNED
     )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    public = models.BooleanField(
+        _("shown on the public page"),
+        default=False,
+        help_text=_(
+            "Residents see the measure, its dates and its status on the kommun's public page."
+        ),
+    )
     progress_note = models.TextField(
         _("latest report"), blank=True, validators=[validate_no_personal_data]
     )

@@ -190,6 +190,8 @@ class Policy:
     whose coordinators coordinate it (adopt, decide for the parties).
     ``also_shared``: a lookup from the content to further agreements it is shared with
     (a dataset shared with the parties of several agreements), beside its ``agreement``.
+    ``public_flag``: a boolean field that, once its changers set it, makes the row readable
+    by anyone (a measure its responsible organization shows on the kommun's public page).
     ``administer`` is the platform administrator's, for every model.
     """
 
@@ -200,6 +202,7 @@ class Policy:
     also_readers: tuple[tuple[str, tuple[str, ...]], ...] = ()
     changers: str = "owner"
     coordinators: str = "owner"
+    public_flag: str | None = None
 
     def condition(self, user: AnyUser, action: Action) -> Q:
         if action == VIEW:
@@ -212,7 +215,10 @@ class Policy:
 
     def _view(self, user: AnyUser) -> Q:
         if self.content is not None:
-            return visibility_q(user, self.content, self.also_shared)
+            condition = visibility_q(user, self.content, self.also_shared)
+            if self.public_flag:
+                condition |= Q(**{self.public_flag: True})
+            return condition
         condition = Q(**{f"{self.published}__isnull": False}) if self.published else Q(pk__in=[])
         if _active(user) and self.parties:
             condition |= Q(**{f"{self.parties}__in": organizations_of(user)})
@@ -262,6 +268,14 @@ def restrict(queryset: models.QuerySet[_M], user: AnyUser, action: Action) -> mo
             pk__in=queryset.model._default_manager.filter(condition).values("pk")
         )
     return queryset.filter(condition)
+
+
+def public_only(queryset: models.QuerySet[_M]) -> models.QuerySet[_M]:
+    """The rows of ``queryset`` anyone reads, signed in or not: what a public page shows
+    (whoever looks at it, so that it is the same page for everyone and may be cached)."""
+    from django.contrib.auth.models import AnonymousUser
+
+    return restrict(queryset, AnonymousUser(), VIEW)
 
 
 def readable_by_parties(
