@@ -96,3 +96,46 @@ def refer(agreement: Any, title: str, url: str, by: Any) -> Any:
     if not _backend:
         return None
     return _backend[0].refer(agreement, title, url, by)
+
+
+class DecisionChoiceMixin:
+    """For an adoption's form: an optional choice of the steering group's decision (when
+    there are decisions to choose); the decision's reference fills ``decision_reference``
+    when that is left empty. Call :meth:`add_decision_choice` in ``__init__`` and
+    :meth:`check_decision_choice` in ``clean``."""
+
+    fields: dict[str, Any]
+
+    def add_decision_choice(self, agreement_id: int | None, user: Any) -> None:
+        from django import forms
+        from django.utils.translation import gettext_lazy
+
+        choices = decision_choices(agreement_id, user)
+        if not choices:
+            return
+        field = forms.TypedChoiceField(
+            label=gettext_lazy("The steering group's decision"),
+            choices=[("", gettext_lazy("None chosen: give the reference below")), *choices],
+            coerce=int,
+            empty_value=None,
+            required=False,
+            help_text=gettext_lazy(
+                "The decision of the meeting that made it; its reference is filled in from it."
+            ),
+        )
+        ordered = {}
+        for name, existing in self.fields.items():
+            if name == "decision_reference":
+                ordered["decision"] = field
+                existing.required = False
+            ordered[name] = existing
+        self.fields.clear()
+        self.fields.update(ordered)
+
+    def check_decision_choice(self, data: dict[str, Any]) -> None:
+        chosen = data.get("decision") or (data.get("decision_reference") or "").strip()
+        if "decision" in self.fields and not chosen:
+            self.add_error(  # type: ignore[attr-defined]
+                "decision_reference",
+                _("Give the decision's reference or choose the decision."),
+            )

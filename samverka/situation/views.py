@@ -172,7 +172,7 @@ def picture_detail(request: HttpRequest, pk: int) -> HttpResponse:
         other_sources=picture.source_choices.filter(dataset__isnull=True),
         inputs=picture.inputs.visible_to(request.user).select_related("owner"),
         can_coordinate=can_coordinate,
-        adopt_form=AdoptForm(),
+        adopt_form=AdoptForm(agreement_id=picture.agreement_id, user=request.user),
         versions=services.versions_of(picture)
         .visible_to(request.user)
         .exclude(pk=picture.pk)
@@ -363,7 +363,7 @@ def pin(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def adopt(request: HttpRequest, pk: int) -> HttpResponse:
     picture = get_or_404(_pictures(), request.user, COORDINATE, pk=pk)
-    form = AdoptForm(request.POST)
+    form = AdoptForm(request.POST, agreement_id=picture.agreement_id, user=request.user)
     if form.is_valid():
         try:
             services.adopt(
@@ -371,6 +371,7 @@ def adopt(request: HttpRequest, pk: int) -> HttpResponse:
                 form.cleaned_data["adopted_on"],
                 form.cleaned_data["decision_reference"],
                 request.user,  # type: ignore[arg-type]
+                decision=form.cleaned_data.get("decision"),
             )
         except ValidationError as refusal:
             for message in refusal.messages:
