@@ -10,12 +10,15 @@ import io
 
 import docx
 import pypdf
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from samverka.agreements import wheel
 from samverka.agreements.models import Forum, ForumKind
+from samverka.audit.models import AuditEntry
+from samverka.audit.recorder import acting_as
 from samverka.meetings import services
 from samverka.meetings.models import Action, AgendaKind, Decision, Meeting
 from samverka.testing import PersonaTestCase
@@ -158,6 +161,27 @@ class MinutesTests(MeetingTestCase):
         self.assertEqual(list(meeting.users_present.all()), [self.viewer])
         self.client.post(url, {"present": "0"})
         self.assertFalse(meeting.users_present.exists())
+
+
+class AuditTests(MeetingTestCase):
+    def test_decisions_and_actions_are_in_the_trail_of_the_agreements_parties(self) -> None:
+        meeting = self.held(dt.date(2026, 10, 2))
+        with acting_as(self.coordinator):
+            decision = services.add_decision(meeting, "Fokus på Centrum")
+            action = services.add_action(meeting, Action(text="Städa", owner=self.kommun))
+            services.mark_done(action, dt.date(2026, 10, 9), None)
+        entries = AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Decision), object_pk=str(decision.pk)
+        )
+        (entry,) = entries
+        self.assertEqual(entry.changes["text"], [None, "Fokus på Centrum"])
+        self.assertEqual(
+            (entry.agreement_id, entry.actor_id), (self.agreement.pk, self.coordinator.pk)
+        )
+        done = AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Action), action="update"
+        ).get()
+        self.assertEqual(done.changes["done_on"], [None, "2026-10-09"])
 
 
 class AccessTests(MeetingTestCase):
