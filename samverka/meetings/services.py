@@ -91,7 +91,8 @@ def record_minutes(
     notes: str,
     organizations: list[Organization],
 ) -> Meeting:
-    """The meeting was held on ``held_on`` with ``organizations`` present."""
+    """The meeting was held on ``held_on`` with ``organizations`` present; a date still to
+    come moves the planned meeting (it stays planned)."""
     allowed = set(parties(meeting.forum).values_list("pk", flat=True))
     strangers = [str(o) for o in organizations if o.pk not in allowed]
     if strangers:
@@ -101,8 +102,6 @@ def record_minutes(
                 % {"names": ", ".join(strangers)}
             }
         )
-    if held_on > timezone.localdate():
-        raise ValidationError({"held_on": _("Minutes are recorded after the meeting.")})
     earliest = meeting.decisions.order_by("decided_on").values_list("decided_on", flat=True)
     first = earliest.first()
     if first is not None and first < held_on:
@@ -116,7 +115,8 @@ def record_minutes(
         )
     meeting.held_on = held_on
     meeting.notes = notes
-    meeting.status = MeetingStatus.HELD
+    held = held_on <= timezone.localdate()
+    meeting.status = MeetingStatus.HELD if held else MeetingStatus.PLANNED
     meeting.full_clean()
     meeting.save()
     meeting.organizations_present.set(organizations)

@@ -120,7 +120,7 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
     form = MinutesForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_minutes(
+            saved = services.record_minutes(
                 Meeting.objects.get(pk=meeting.pk),
                 form.cleaned_data["held_on"],
                 form.cleaned_data["notes"],
@@ -129,7 +129,10 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             _refused(form, error)
         else:
-            messages.success(request, _("The minutes are recorded."))
+            if saved.is_held:
+                messages.success(request, _("The minutes are recorded."))
+            else:
+                messages.success(request, _("The meeting is planned for the new date."))
             return redirect(meeting)
     return render(
         request,

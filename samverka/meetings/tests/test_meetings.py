@@ -130,6 +130,18 @@ class DateOrderTests(MeetingTestCase):
 
 
 class MinutesTests(MeetingTestCase):
+    def test_a_planned_meeting_moves_to_a_later_date_and_stays_planned(self) -> None:
+        later = timezone.localdate() + dt.timedelta(days=20)
+        meeting = services.plan_meeting(self.forum, later - dt.timedelta(days=6), None)
+        self.client.force_login(self.coordinator)
+        response = self.client.post(
+            reverse("meetings:minutes", args=[meeting.pk]),
+            {"held_on": later.isoformat(), "notes": "", "organizations_present": []},
+        )
+        self.assertRedirects(response, meeting.get_absolute_url())
+        meeting.refresh_from_db()
+        self.assertEqual((meeting.held_on, meeting.is_held), (later, False))
+
     def test_the_minutes_in_pdf_and_word_hold_the_decisions_and_actions(self) -> None:
         meeting = self.held(dt.date(2026, 10, 2))
         services.add_decision(meeting, "Fokusområde vecka 41 är Stationsområdet")
