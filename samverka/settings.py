@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "samverka.promises",
     "samverka.communication",
     "samverka.public",
+    "samverka.meetings",
     "samverka.audit",
 ]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("medborgarloften/", include("samverka.promises.urls")),
     path("kommunikation/", include("samverka.communication.urls")),
     path("", include("samverka.public.urls")),
+    path("moten/", include("samverka.meetings.urls")),
     path("logg/", include("samverka.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -38,6 +38,8 @@ from samverka.agreements.models import (
 )
 from samverka.communication import services as communication
 from samverka.communication.models import Activity, Channel
+from samverka.meetings import services as meetings
+from samverka.meetings.models import Action
 from samverka.organizations.models import (
     County,
     Invitation,
@@ -532,6 +534,17 @@ def build_world() -> World:
         channel=Channel.WEBSITE,
         party=o["kommun_b"],
     )
+
+    # A meeting of kommun A's steering group, held ten days ago: a decision and an open
+    # action, read by the agreement's parties only.
+    held_on = today - dt.timedelta(days=10)
+    meeting = meetings.plan_meeting(o["forum_a"], held_on, coordinator)
+    meetings.record_minutes(meeting, held_on, "Läget i Centrum.", [o["kommun_a"], o["lpo_a"]])
+    o["decision_a"] = meetings.add_decision(meeting, "Fokus på Centrum KANARIEAGEMENSAM")
+    o["action_a"] = meetings.add_action(
+        meeting, Action(text="Laga belysningen KANARIEAGEMENSAM", owner=o["kommun_a"])
+    )
+    o["meeting_a"] = meeting
     assert isinstance(o["follow_up_a"], FollowUp)
     assert isinstance(o["summary_v1"], PublishedSummary)
     assert isinstance(o["evidence_v2"], Evidence)

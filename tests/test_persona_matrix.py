@@ -491,6 +491,52 @@ MATRIX: dict[str, Line] = {
     ),
     "plans:follow_up_pdf": Line(plan(follow_up_pk="follow_up_a"), READ_A, DOWNLOAD),
     "plans:follow_up_docx": Line(plan(follow_up_pk="follow_up_a"), READ_A, DOWNLOAD),
+    # Kommun A's steering group's meetings: read by the agreement's parties only.
+    "meetings:list": Line(None, SIGNED_IN_200, DOWNLOAD),
+    "meetings:forum": Line(
+        pk("forum_a", "forum_pk"), READ_A, WRITE_A_DONE, data={"held_on": TODAY}, changing=True
+    ),
+    "meetings:detail": Line(pk("meeting_a"), READ_A, DOWNLOAD),
+    "meetings:minutes": Line(
+        pk("meeting_a"),
+        WRITE_A,
+        WRITE_A_DONE,
+        data=lambda w: {
+            "held_on": w.meeting_a.held_on.isoformat(),
+            "organizations_present": [w.kommun_a.pk],
+            "notes": "Protokoll",
+        },
+        changing=True,
+    ),
+    "meetings:present": Line(
+        pk("meeting_a"),
+        POST_ONLY_SIGNED_IN,
+        S(404, (A_READERS, 302), anonymous=LOGIN),
+        data={"present": "1"},
+        changing=True,
+    ),
+    "meetings:agenda_add": Line(
+        pk("meeting_a"), POST_ONLY_SIGNED_IN, WRITE_A_DONE, data={"title": "Punkt"}, changing=True
+    ),
+    "meetings:decision_add": Line(
+        pk("meeting_a"), WRITE_A, WRITE_A_DONE, data={"text": "Beslut"}, changing=True
+    ),
+    "meetings:action_add": Line(
+        pk("meeting_a"),
+        WRITE_A,
+        WRITE_A_DONE,
+        data=lambda w: {"text": "Städa", "owner": w.kommun_a.pk},
+        changing=True,
+    ),
+    "meetings:action_done": Line(
+        lambda w: {"pk": w.meeting_a.pk, "action_pk": w.action_a.pk},
+        WRITE_A,
+        WRITE_A_DONE,
+        data=lambda w: {"done_on": w.meeting_a.held_on.isoformat()},
+        changing=True,
+    ),
+    "meetings:pdf": Line(pk("meeting_a"), READ_A, DOWNLOAD),
+    "meetings:docx": Line(pk("meeting_a"), READ_A, DOWNLOAD),
     # Kommun A's medborgarlöften: a draft (shared with the agreement's parties) with a
     # commitment of each giver, and a published one (public).
     "promises:list": Line(None, SIGNED_IN_200, SIGNED_IN_200),

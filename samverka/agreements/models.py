@@ -254,6 +254,15 @@ AGGREGATE_ONLY_KINDS = (ForumKind.SSPF, ForumKind.TISTEL)
 class Forum(models.Model):
     """A forum or method the agreement names, with who coordinates it and who takes part."""
 
+    # Its meetings and decisions are the parties' own: read by the members of the
+    # agreement's parties only (not by anyone once the agreement is published).
+    access_policy = Policy(
+        content=None,
+        parties="agreement__parties",
+        changers="agreement__parties",
+        coordinators="agreement__parties",
+    )
+
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="forums")
     kind = models.CharField(_("kind"), max_length=32, choices=ForumKind.choices)
     name = models.CharField(_("name"), max_length=200, validators=[validate_no_personal_data])

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverka.accounts.models import User
 from samverka.agreements.models import PriorityArea
+from samverka.agreements.steering import DecisionChoiceMixin
 from samverka.lib import numbers
 from samverka.lib.privacy import NoPersonalData, validate_no_personal_data
 from samverka.organizations.models import Organization, SubArea
@@ -326,13 +327,24 @@ class FollowUpForm(forms.Form):
     )
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(DecisionChoiceMixin, forms.Form):
     approved_on = forms.DateField(label=_("Approved on"), widget=DATE)
     decision_reference = forms.CharField(
         label=_("Decision reference"),
         max_length=200,
         validators=[NoPersonalData(_("Decision reference"))],
     )
+
+    def __init__(
+        self, *args: Any, agreement_id: int | None = None, user: Any = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_decision_choice(agreement_id, user)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        self.check_decision_choice(data)
+        return data
 
     def clean_approved_on(self) -> Any:
         day = self.cleaned_data["approved_on"]

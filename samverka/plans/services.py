@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverka.accounts.models import User
+from samverka.agreements import steering
 from samverka.lib import numbers
 from samverka.lib.dates import add_months
 from samverka.plans import followup
@@ -277,15 +278,22 @@ def create_follow_up(plan: ActionPlan, as_of: dt.date, comments: str) -> FollowU
 
 
 @transaction.atomic
-def send_follow_up(item: FollowUp, on: dt.date) -> FollowUp:
+def send_follow_up(item: FollowUp, on: dt.date, by: User | None = None, link: str = "") -> FollowUp:
     """The draft goes to the steering group: its numbers are frozen as they are now, so
-    that what the group reads is what it approves."""
+    that what the group reads is what it approves. It is put on the agenda of the steering
+    group's next meeting (``link``, its address), whose parties' coordinators are told."""
     if item.status != FollowUpStatus.DRAFT:
         raise ValidationError(_("Only a draft can be sent to the steering group."))
     item.snapshot = _frozen_report(item.plan, item.as_of, item.comments)
     item.status = FollowUpStatus.SENT
     item.sent_on = on
     item.save()
+    title = _("Approve the follow-up of %(plan)s as of %(date)s") % {
+        "plan": item.plan,
+        "date": item.as_of.isoformat(),
+    }
+    if item.plan.agreement is not None:
+        steering.refer(item.plan.agreement, title, link, by)
     return item
 
 
@@ -317,11 +325,27 @@ def changed_since_sent(item: FollowUp) -> list[str]:
 
 
 @transaction.atomic
-def approve_follow_up(item: FollowUp, on: dt.date, reference: str) -> FollowUp:
+def approve_follow_up(
+    item: FollowUp, on: dt.date, reference: str, decision: int | None = None
+) -> FollowUp:
     """The steering group approved the follow-up: its numbers are frozen, as sent to the
-    group when it was sent, else as they are now."""
+    group when it was sent, else as they are now. The approval cannot precede the sending;
+    ``decision``, the steering group's decision that approves it (its reference fills an
+    empty ``reference``; the approval cannot precede it), is linked to the follow-up."""
     if item.is_approved:
         raise ValidationError(_("The follow-up is approved already."))
+    if item.sent_on is not None and on < item.sent_on:
+        raise ValidationError(
+            {
+                "approved_on": _(
+                    "The approval cannot precede the sending to the steering group (%(date)s)."
+                )
+                % {"date": item.sent_on.isoformat()}
+            }
+        )
+    reference, ref = steering.resolve(
+        decision, item.plan.agreement_id, reference, on, "approved_on"
+    )
     if not reference.strip():
         raise ValidationError({"decision_reference": _("Give the decision's reference.")})
     if not (item.is_sent and item.snapshot):
@@ -330,6 +354,7 @@ def approve_follow_up(item: FollowUp, on: dt.date, reference: str) -> FollowUp:
     item.approved_on = on
     item.decision_reference = reference.strip()
     item.save()
+    steering.record(ref, item)
     return item
 
 

@@ -12,10 +12,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from samverka.agreements.models import ForumKind
 from samverka.lib.downloads import DOCX, PDF, attachment
 from samverka.organizations.models import Organization
 from samverka.plans import documents, followup, services
@@ -345,14 +347,22 @@ def _follow_up(request: HttpRequest, pk: int, follow_up_pk: int) -> tuple[Action
 @require_http_methods(["GET", "POST"])
 def follow_up_detail(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpResponse:
     plan, item = _follow_up(request, pk, follow_up_pk)
-    form = ApproveForm(request.POST or None, initial={"approved_on": timezone.localdate()})
+    form = ApproveForm(
+        request.POST or None,
+        initial={"approved_on": timezone.localdate()},
+        agreement_id=plan.agreement_id,
+        user=request.user,
+    )
     if request.method == "POST":
         if not ActionPlan.objects.editable_by(request.user).filter(pk=pk).exists():
             raise PermissionDenied
         if form.is_valid():
             try:
                 services.approve_follow_up(
-                    item, form.cleaned_data["approved_on"], form.cleaned_data["decision_reference"]
+                    item,
+                    form.cleaned_data["approved_on"],
+                    form.cleaned_data["decision_reference"],
+                    decision=form.cleaned_data.get("decision"),
                 )
             except ValidationError as error:
                 for message in error.messages:
@@ -388,11 +398,31 @@ def follow_up_send(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpResp
                 request, _("The follow-up is a draft again; its numbers are computed anew.")
             )
         else:
-            services.send_follow_up(item, timezone.localdate())
+            link = request.build_absolute_uri(
+                reverse("plans:follow_up", kwargs={"pk": plan.pk, "follow_up_pk": item.pk})
+            )
+            services.send_follow_up(item, timezone.localdate(), request.user, link)  # type: ignore[arg-type]
             messages.success(
                 request,
                 _("The follow-up is sent to the steering group; its numbers are frozen as sent."),
             )
+            agreement = plan.agreement
+            if agreement and agreement.forums.filter(kind=ForumKind.STEERING_GROUP).exists():
+                messages.info(
+                    request,
+                    _(
+                        "It is on the agenda of the steering group's next meeting; its "
+                        "parties' coordinators are told by e-mail."
+                    ),
+                )
+            else:
+                messages.warning(
+                    request,
+                    _(
+                        "The agreement names no steering group among its forums: nobody is "
+                        "told. Add the steering group to the agreement to put it on its agenda."
+                    ),
+                )
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

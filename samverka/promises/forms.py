@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from samverka.agreements.forms import MAX_IMPORT_BYTES
 from samverka.agreements.models import PriorityArea
 from samverka.agreements.parsing import extract_text
+from samverka.agreements.steering import DecisionChoiceMixin
 from samverka.lib.privacy import validate_no_personal_data
 from samverka.organizations.models import Organization
 from samverka.plans.models import ActionPlan, Goal, Measure
@@ -123,7 +124,7 @@ class CommitmentForm(forms.ModelForm):
         return data
 
 
-class AdoptForm(forms.Form):
+class AdoptForm(DecisionChoiceMixin, forms.Form):
     adopted_on = forms.DateField(label=_("Adopted at the steering group's meeting on"), widget=DATE)
     decision_reference = forms.CharField(
         label=_("Decision reference"),
@@ -131,6 +132,17 @@ class AdoptForm(forms.Form):
         validators=[validate_no_personal_data],
         help_text=_("E.g. “Styrgruppen 2026-12-10 §5”."),
     )
+
+    def __init__(
+        self, *args: Any, agreement_id: int | None = None, user: Any = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_decision_choice(agreement_id, user)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        self.check_decision_choice(data)
+        return data
 
 
 class JudgementForm(forms.Form):

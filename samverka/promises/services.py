@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverka.accounts.models import User
+from samverka.agreements import steering
 from samverka.agreements.models import Duty, DutyKind
 from samverka.organizations.models import Organization, OrganizationKind
 from samverka.plans.models import Goal, Measure
@@ -220,13 +221,22 @@ def promise_duty(promise: CitizenPromise, on: dt.date) -> Duty | None:
 
 
 @transaction.atomic
-def adopt(promise: CitizenPromise, on: dt.date, reference: str, by: User) -> CitizenPromise:
+def adopt(
+    promise: CitizenPromise,
+    on: dt.date,
+    reference: str,
+    by: User,
+    decision: int | None = None,
+) -> CitizenPromise:
     """The steering group adopted the promise: both parties must have approved it before;
-    the årshjul's duty for the medborgarlöfte is fulfilled by this adoption."""
+    the årshjul's duty for the medborgarlöfte is fulfilled by this adoption. ``decision``,
+    the steering group's decision that adopts it (its reference fills an empty
+    ``reference``; the adoption cannot precede it), is linked to the promise."""
     if promise.status != PromiseStatus.AGREED or missing_approvals(promise):
         raise ValidationError(
             _("Both parties' coordinators must approve the promise before it is adopted.")
         )
+    reference, ref = steering.resolve(decision, promise.agreement_id, reference, on, "adopted_on")
     if not reference.strip():
         raise ValidationError({"decision_reference": _("Give the decision's reference.")})
     latest = max(a.approved_on for a in promise.approvals.all())
@@ -244,6 +254,7 @@ def adopt(promise: CitizenPromise, on: dt.date, reference: str, by: User) -> Cit
     promise.decision_reference = reference.strip()
     promise.adopted_by = by
     promise.save()
+    steering.record(ref, promise)
     duty = promise_duty(promise, on)
     if duty is not None:
         duty.done_on, duty.done_by = on, by

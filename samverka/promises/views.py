@@ -146,7 +146,11 @@ def promise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_add": promise.is_open and writing_party(user, promise.agreement_id) is not None,
             "can_coordinate": _can(user, COORDINATE, promise),
             "can_approve": promise.is_open and services.approving_party(promise, user) is not None,  # type: ignore[arg-type]
-            "adopt_form": AdoptForm(initial={"adopted_on": timezone.localdate()}),
+            "adopt_form": AdoptForm(
+                initial={"adopted_on": timezone.localdate()},
+                agreement_id=promise.agreement_id,
+                user=request.user,
+            ),
         },
     )
 
@@ -243,7 +247,12 @@ def promise_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def promise_adopt(request: HttpRequest, pk: int) -> HttpResponse:
     promise = get_or_404(_promises(), request.user, COORDINATE, pk=pk)
-    form = AdoptForm(request.POST or None, initial={"adopted_on": timezone.localdate()})
+    form = AdoptForm(
+        request.POST or None,
+        initial={"adopted_on": timezone.localdate()},
+        agreement_id=promise.agreement_id,
+        user=request.user,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.adopt(
@@ -251,6 +260,7 @@ def promise_adopt(request: HttpRequest, pk: int) -> HttpResponse:
                 form.cleaned_data["adopted_on"],
                 form.cleaned_data["decision_reference"],
                 request.user,  # type: ignore[arg-type]
+                decision=form.cleaned_data.get("decision"),
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from samverka.agreements.models import Agreement, PriorityArea
+from samverka.agreements.steering import DecisionChoiceMixin
 from samverka.lib.privacy import NoPersonalData, validate_no_personal_data
 from samverka.organizations.models import Organization, OrganizationKind, SubArea
 from samverka.situation.models import FigureKind, InputKind, Problem, QualitativeInput
@@ -211,7 +212,7 @@ class PinForm(forms.Form):
         return data
 
 
-class AdoptForm(forms.Form):
+class AdoptForm(DecisionChoiceMixin, forms.Form):
     adopted_on = forms.DateField(label=_("Adopted on"), widget=DATE)
     decision_reference = forms.CharField(
         label=_("Decision reference"),
@@ -220,9 +221,17 @@ class AdoptForm(forms.Form):
         validators=[NoPersonalData(_("Decision reference"))],
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, agreement_id: int | None = None, user: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["adopted_on"].initial = timezone.localdate()
+        self.add_decision_choice(agreement_id, user)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        self.check_decision_choice(data)
+        return data
 
 
 class PublishForm(forms.Form):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverka.accounts.models import User
+from samverka.agreements import steering
 from samverka.agreements.models import Agreement
 from samverka.lib import memo
 from samverka.organizations.models import Organization
@@ -428,9 +429,18 @@ def frozen_sources(picture: SituationPicture) -> list[dict[str, Any]]:
 
 
 @transaction.atomic
-def adopt(picture: SituationPicture, on: dt.date, reference: str, by: User) -> SituationPicture:
-    """Adopt (fastställ) the picture: its figures are frozen from now on."""
+def adopt(
+    picture: SituationPicture,
+    on: dt.date,
+    reference: str,
+    by: User,
+    decision: int | None = None,
+) -> SituationPicture:
+    """Adopt (fastställ) the picture: its figures are frozen from now on. ``decision``, the
+    steering group's decision that adopts it (its reference fills an empty ``reference``;
+    the adoption cannot precede it), is linked to the picture."""
     ensure_draft(picture)
+    reference, ref = steering.resolve(decision, picture.agreement_id, reference, on, "adopted_on")
     if not reference.strip():
         raise ValidationError({"decision_reference": _("Give the decision's reference.")})
     if not picture.source_choices.filter(included=True).exists():
@@ -450,6 +460,7 @@ def adopt(picture: SituationPicture, on: dt.date, reference: str, by: User) -> S
     picture.decision_reference = reference.strip()
     picture.adopted_by = by
     picture.save()
+    steering.record(ref, picture)
     return picture
 
 

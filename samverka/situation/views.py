@@ -207,7 +207,7 @@ def picture_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("owner")
         .defer("owner__geometry"),
         can_coordinate=can_coordinate,
-        adopt_form=AdoptForm(),
+        adopt_form=AdoptForm(agreement_id=picture.agreement_id, user=request.user),
         versions=services.versions_of(picture)
         .visible_to(request.user)
         .exclude(pk=picture.pk)
@@ -402,7 +402,7 @@ def pin(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def adopt(request: HttpRequest, pk: int) -> HttpResponse:
     picture = get_or_404(_pictures(), request.user, COORDINATE, pk=pk)
-    form = AdoptForm(request.POST)
+    form = AdoptForm(request.POST, agreement_id=picture.agreement_id, user=request.user)
     if form.is_valid():
         try:
             services.adopt(
@@ -410,6 +410,7 @@ def adopt(request: HttpRequest, pk: int) -> HttpResponse:
                 form.cleaned_data["adopted_on"],
                 form.cleaned_data["decision_reference"],
                 request.user,  # type: ignore[arg-type]
+                decision=form.cleaned_data.get("decision"),
             )
         except ValidationError as refusal:
             for message in refusal.messages:

@@ -587,9 +587,21 @@ class FollowUpReportTest(PlanTestCase):
         self.assertContains(refused, "Ett godkännande registreras efter mötet.")
         item.refresh_from_db()
         self.assertTrue(item.is_sent)
+        # An approval dated before the sending is refused (issue 15).
+        before = timezone.localdate() - dt.timedelta(days=1)
+        refused = self.client.post(
+            self.url("follow_up", item.pk),
+            {"approved_on": before.isoformat(), "decision_reference": "Styrgruppen §4"},
+        )
+        self.assertContains(refused, "Godkännandet kan inte föregå utskicket till styrgruppen")
+        item.refresh_from_db()
+        self.assertTrue(item.is_sent)
         self.client.post(
             self.url("follow_up", item.pk),
-            {"approved_on": "2026-11-20", "decision_reference": "Styrgruppen 2026-11-20 §4"},
+            {
+                "approved_on": timezone.localdate().isoformat(),
+                "decision_reference": "Styrgruppen §4",
+            },
         )
         item.refresh_from_db()
         self.assertTrue(item.is_approved)
