@@ -64,7 +64,9 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float = 
 
 
 @contextlib.contextmanager
-def running(args: list[str], env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[bytes]]:
+def running(
+    args: list[str], env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
     process = subprocess.Popen(  # noqa: S603
         args,
         cwd=ROOT,
@@ -115,13 +117,13 @@ class Browser:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         else:
             boundary = uuid.uuid4().hex
+            disposition = f"--{boundary}\r\nContent-Disposition: form-data"
             parts = [
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
-                for k, v in fields.items()
+                f'{disposition}; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items()
             ]
             name, filename, content = file
             parts.append(
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                f'{disposition}; name="{name}"; '
                 f'filename="{filename}"\r\nContent-Type: text/csv\r\n\r\n'.encode()
                 + content
                 + b"\r\n"
@@ -172,7 +174,14 @@ def test_two_web_processes_share_the_session_the_import_and_the_cache(tmp_path: 
             running([*web, f"127.0.0.1:{first}"], site.env) as web_1,
             running([*web, f"127.0.0.1:{second}"], site.env) as web_2,
             running(
-                [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay"],
+                [
+                    sys.executable,
+                    "manage.py",
+                    "db_worker",
+                    "--interval",
+                    "0.2",
+                    "--no-startup-delay",
+                ],
                 site.env,
             ),
         ):
@@ -182,7 +191,9 @@ def test_two_web_processes_share_the_session_the_import_and_the_cache(tmp_path: 
 
             # Signed in on the first process ...
             browser.get(first, "/konto/logga-in/")
-            url, _ = browser.post(first, "/konto/logga-in/", {"username": EMAIL, "password": PASSWORD})
+            url, _ = browser.post(
+                first, "/konto/logga-in/", {"username": EMAIL, "password": PASSWORD}
+            )
             assert "logga-in" not in url, "the sign-in failed"
             # ... and so on the second (the session is in the shared database).
             url, _ = browser.get(second, "/kallor/importera/")
@@ -227,4 +238,3 @@ def test_two_web_processes_share_the_session_the_import_and_the_cache(tmp_path: 
             # The figures of the import, on the second.
             _, page = browser.get(second, dataset.group(1))
             assert "300\N{NO-BREAK SPACE}000" in page, "the number of imported rows is not shown"
-
