@@ -194,11 +194,21 @@ AXES_LOCKOUT_CALLABLE = "samverka.accounts.views.locked_out"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
 
-# Caches: figures in each process's memory; the limits on e-mails (password reset,
-# invitations) in a table of the database, so that every web process counts together
-# (the table is created by the migration organizations 0004).
+# Caches: figures in Redis when REDIS_URL is set (redis://host:6379/0), shared by every web
+# process on every host; otherwise in each process's memory (one web process). The limits on
+# e-mails (password reset, invitations) in a table of the database, so that every web
+# process counts together (the table is created by the migration organizations 0004).
+REDIS_URL = env_str("REDIS_URL")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "samverka"),
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    ),
     "limits": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "samverka_limits",
@@ -209,6 +219,10 @@ CACHES = {
 # (make demo starts one); TASK_BACKEND=django_tasks.backends.immediate.ImmediateBackend
 # runs them inside the request instead.
 TASKS = {"default": {"BACKEND": env_str("TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# Uploads and import files (with a running import's progress and heartbeat beside them):
+# the web process writes them, a worker on any host reads them, so with several hosts
+# UPLOAD_DIR is one shared mount (NFS, EFS, CephFS ...) at the same path on every host
+# (a job keeps its file's absolute path).
 UPLOAD_DIR = Path(env_str("UPLOAD_DIR", str(VAR_DIR / "uploads")))
 # What an uploaded file may unpack to, checked before a parser opens it (zip bombs, a
 # huge shared string), so that a worker's memory stays bounded (about 1 GB at most).

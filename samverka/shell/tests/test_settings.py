@@ -56,3 +56,24 @@ def test_the_secret_key_can_come_from_a_file(tmp_path: Path) -> None:
 def test_the_embedded_mode_needs_no_variables(tmp_path: Path) -> None:
     result = manage("check", env={"SAMVERKA_VAR_DIR": str(tmp_path)})
     assert result.returncode == 0, result.stderr
+
+
+CACHE_BACKEND = (
+    "from django.conf import settings;"
+    "print(settings.CACHES['default']['BACKEND'], settings.CACHES['default'].get('LOCATION'))"
+)
+
+
+def test_the_cache_is_in_redis_when_redis_url_is_set() -> None:
+    """Several web processes share one cache: REDIS_URL names it (in either mode)."""
+    url = "redis://cache.kommun.example:6379/1"
+    result = manage("shell", "-c", CACHE_BACKEND, env={**PRODUCTION, "REDIS_URL": url})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["django.core.cache.backends.redis.RedisCache", url]
+
+
+def test_without_redis_url_the_cache_is_in_the_process_memory(tmp_path: Path) -> None:
+    env = {"SAMVERKA_VAR_DIR": str(tmp_path), "REDIS_URL": ""}
+    result = manage("shell", "-c", CACHE_BACKEND, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2] == "django.core.cache.backends.locmem.LocMemCache"
