@@ -431,3 +431,105 @@ class HeldOutImportTest(TestCase):
             sum(s.value or 0 for s in stored),
             file_total(ALINGSAS, dt.date(2026, 1, 1), dt.date(2026, 8, 31)),
         )
+
+    # --- the national survey -------------------------------------------------------------
+
+    def map_survey(self, name: str, file_name: str, data: bytes, fields: dict[str, Any]) -> Any:
+        page = self.start_mapping(name, SourceKind.SURVEY, file_name, data)
+        self.assertEqual(page.status_code, 200)
+        saved = self.client.post(reverse("sources:mapping_columns"), fields)
+        self.assertRedirects(saved, reverse("sources:mappings"))
+        return page, ColumnMapping.objects.get(name=name)
+
+    def survey_rows(self, page: str) -> dict[str, list[str]]:
+        """The survey section's rows: question → its cells as words."""
+        figure = section(page, "surveys").replace("\u00a0", " ")
+        rows = {}
+        for row in re.findall(r"<tr>(.*?)</tr>", figure, re.S):
+            cells = [text_of(c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+            if cells:
+                rows[cells[0]] = cells[1:]
+        return rows
+
+    def test_a_national_survey_per_lan_reaches_the_lagesbild(self) -> None:
+        data = survey_json()
+        page, mapping = self.map_survey(
+            "NTU per län",
+            "ntu_lan_2025.json",
+            data,
+            {
+                "area_column": "region",
+                "area_level": "",
+                "period_column": "år",
+                "question_column": "indikator",
+                "value_column": "andel",
+                "value_scale": "percent",
+                "missing_marks": ["blank", "..", "0"],
+                "respondents_column": "antal_svarande",
+                "record_path": "data[].värden[]",
+            },
+        )
+        form = page.context["form"]
+        # The records inside the nesting are found, with the outer level's fields.
+        self.assertEqual(form.initial["record_path"], "data[].värden[]")
+        self.assertEqual(form.initial["question_column"], "indikator")
+        job = self.upload(SourceKind.SURVEY, mapping, "ntu_lan_2025.json", data)
+        dataset = job.dataset
+        assert dataset is not None
+        self.assertEqual(dataset.rows_rejected, 0, list(dataset.rejected.values_list("reason")))
+        # Two missing values (0 and ".."): skipped and counted, never 0 %.
+        self.assertEqual((dataset.rows_imported, dataset.rows_skipped), (4, 2))
+
+        index_data = survey_xlsx()
+        _page, index_mapping = self.map_survey(
+            "Problemindex per län",
+            "problemindex.xlsx",
+            index_data,
+            {
+                "area_column": "Län",
+                "area_level": "",
+                "period_column": "År",
+                "question_column": "Indikator",
+                "value_column": "Index (riket 2019 = 100)",
+                "value_scale": "index",
+                "scale_min": "0",
+                "scale_max": "200",
+                "missing_marks": ["blank", "0"],
+                "respondents_column": "",
+            },
+        )
+        index_set = self.upload(SourceKind.SURVEY, index_mapping, "problemindex.xlsx", index_data)
+        assert index_set.dataset is not None
+
+        picture = self.make_picture()
+        picture.period_start = dt.date(2025, 1, 1)
+        picture.period_end = dt.date(2025, 12, 31)
+        picture.save()
+        self.use_sources(picture, [dataset, index_set.dataset])
+        rows = self.survey_rows(self.page(picture))
+        header = rows["Fråga"]
+        self.assertEqual(header, ["År", "Västra Götalands län", "Riket"])
+        # The file holds nothing of Alingsås's own: no columns of dashes for it.
+        self.assertNotIn("Område", rows)
+        county, nation = header.index("Västra Götalands län"), header.index("Riket")
+        # The file's own value per län, rounded half away from zero: 29.35 → 29 %, 28.7 → 29 %,
+        # 45.5 → 46 %.
+        otrygg = rows[OTRYGG]
+        self.assertTrue(otrygg[county].startswith("29 %"), otrygg)
+        self.assertTrue(otrygg[nation].startswith("29 %"), otrygg)
+        oro = rows[ORO]
+        self.assertTrue(oro[nation].startswith("46 %"), oro)
+        self.assertNotIn("0 %", oro[county])  # not published, not 0 %
+        index = rows[INDEX_QUESTION]
+        self.assertTrue(index[county].startswith("103,5"), index)  # 103.45 → 103,5
+        self.assertTrue(index[nation].startswith("100,0"), index)
+        # The DOCX has the same columns and values.
+        import docx
+
+        document = docx.Document(
+            io.BytesIO(self.client.get(reverse("situation:docx", args=[picture.pk])).content)
+        )
+        tables = [[[c.text for c in r.cells] for r in t.rows] for t in document.tables]
+        survey = next(t for t in tables if t[0][0] == "Fråga")
+        self.assertEqual(survey[0], ["Fråga", "År", "Västra Götalands län", "Riket"])
+        self.assertTrue(next(r for r in survey if r[0] == OTRYGG)[2].startswith("29 %"))
