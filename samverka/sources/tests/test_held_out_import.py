@@ -412,7 +412,9 @@ class HeldOutImportTest(TestCase):
             self.assertEqual((cells[0], cells[-2]), (str(now), str(before)), name)
             self.assertRegex(cells[-1], r"^(ökning|minskning|ingen säker förändring) ")
         total_before = file_total(ALINGSAS, dt.date(2025, 5, 1), dt.date(2025, 12, 31))
-        self.assertEqual(self.row_cells(statistics, "Samtliga anmälda brott")[-2], str(total_before))
+        self.assertEqual(
+            self.row_cells(statistics, "Samtliga anmälda brott")[-2], str(total_before)
+        )
         self.assertNotIn("Ingen jämförelse med föregående period", words)
         self.assertIn("preliminär", words.lower())
         # The county, from the same statistics (both kommuner are in Västra Götaland).
@@ -533,3 +535,92 @@ class HeldOutImportTest(TestCase):
         survey = next(t for t in tables if t[0][0] == "Fråga")
         self.assertEqual(survey[0], ["Fråga", "År", "Västra Götalands län", "Riket"])
         self.assertTrue(next(r for r in survey if r[0] == OTRYGG)[2].startswith("29 %"))
+
+    # --- a mapping corrected later, the coverage strip, the messages -----------------------
+
+    def test_a_corrected_mapping_refreshes_the_figures_with_the_cache_on(self) -> None:
+        data = bra_export()
+        first = self.map_bra(data, name="Brå: stöld som huvudkategori")
+        dataset = self.upload(SourceKind.CRIME_STATISTICS, first, "bra.csv", data).dataset
+        assert dataset is not None
+        picture = self.make_picture()
+        self.use_sources(picture, [dataset])
+        page = self.page(picture)
+        period = (dt.date(2026, 1, 1), dt.date(2026, 8, 31))
+        main = file_total(ALINGSAS, *period, "Stöld- och tillgreppsbrott")
+        theft = self.row_cells(section(page, "statistics"), "Stöld och inbrott")
+        self.assertEqual(theft[0], str(main))
+        # The coverage strip of the source: Alingsås is covered at kommun level, by month.
+        sources = page[page.index('id="sources"') :] if 'id="sources"' in page else page
+        self.assertIn("cov-kommun", sources)
+        self.assertIn("2025-01 – 2026-08", text_of(sources))
+
+        # The coordinator decides theft is to be counted from its sub-categories and maps
+        # the same file again.
+        targets = dict(TARGETS, **{"Stöld- och tillgreppsbrott": "skip"})
+        page2 = self.start_mapping(
+            "Brå: stöld ur underkategorier", SourceKind.CRIME_STATISTICS, "bra.csv", data
+        )
+        columns = {
+            "area_column": "Region",
+            "period_column": "Månad",
+            "value_column": "Antal anmälda brott",
+            "category_column": "Brott",
+            "level_column": "Nivå",
+            "preliminary_column": "Uppgiftsstatus",
+        }
+        form = self.client.post(
+            reverse("sources:mapping_columns"), {**columns, "show": "1"}
+        ).context["form"]
+        self.assertEqual(page2.status_code, 200)
+        chosen = {f"category_{i}": targets[c] for i, c in enumerate(form.source_categories)}
+        saved = self.client.post(
+            reverse("sources:mapping_columns"),
+            {**columns, **chosen, "period_kind": "month", "save": "1"},
+        )
+        self.assertRedirects(saved, reverse("sources:mappings"))
+        second = ColumnMapping.objects.get(name="Brå: stöld ur underkategorier")
+        again = self.upload(SourceKind.CRIME_STATISTICS, second, "bra.csv", data).dataset
+        assert again is not None
+        subs = sum(
+            file_total(ALINGSAS, *period, name)
+            for name in ("Bostadsinbrott", "Cykelstöld", "Butiksstöld")
+        )
+        self.assertNotEqual(subs, main)
+        page = self.page(picture)
+        theft = self.row_cells(section(page, "statistics"), "Stöld och inbrott")
+        self.assertEqual(theft[0], str(subs))
+        # The total is the file's own still.
+        self.assertIn(
+            f"data-statistics-total>{file_total(ALINGSAS, *period)}<",
+            section(page, "statistics").replace("\u00a0", ""),
+        )
+
+    def test_a_bad_row_is_rejected_in_swedish_naming_row_and_field(self) -> None:
+        data = bra_export()
+        data += '"1489 Alingsås";"Samtliga brott";"Totalt";"2026M13";412;"Preliminär"\r\n'.encode(
+            "latin-1"
+        )
+        data += '"1489 Alingsås";"Samtliga brott";"Totalt";"2026M09";"cirka 400";""\r\n'.encode(
+            "latin-1"
+        )
+        mapping = self.map_bra(bra_export())
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(
+                reverse("sources:upload"),
+                {
+                    "kind": SourceKind.CRIME_STATISTICS,
+                    "mapping": mapping.pk,
+                    "owner": self.kommun.pk,
+                    "visibility": f"shared:{self.agreement.pk}",
+                    "file": SimpleUploadedFile("bra_fel.csv", data),
+                },
+            )
+        job = ImportJob.objects.get(file_name="bra_fel.csv")
+        page = text_of(self.client.get(job.get_absolute_url()).content.decode())
+        rows = len(bra_export().split(b"\r\n")) - 1  # the header is row 1
+        self.assertIn(str(rows + 1), page)
+        self.assertIn("Kolumn med perioden ”Månad”: inte en månad: ”2026M13”", page)
+        self.assertIn("Kolumn med värdet ”Antal anmälda brott”: inte ett tal", page)
+        for english in ("not a month", "not a number", "Row", "Field", "Reason", "rejected"):
+            self.assertNotIn(english, page)
