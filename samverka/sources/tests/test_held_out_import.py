@@ -275,6 +275,12 @@ class HeldOutImportTest(TestCase):
         self.assertEqual(form.initial["level_column"], "Nivå")
         self.assertEqual(form.initial["area_column"], "Region")
         self.assertEqual(form.initial["period_column"], "Månad")
+        self.assertEqual(form.initial["category_column"], "Brott")
+        self.assertEqual(form.initial["value_column"], "Antal anmälda brott")
+        self.assertEqual(form.initial["preliminary_column"], "Uppgiftsstatus")
+        self.assertEqual(form.initial["period_kind"], "month")
+        self.assertEqual(sorted(form.source_categories), sorted(TARGETS))  # shown at once
+        self.assertContains(page, "Kategori för ”Bostadsinbrott” (nivå: Underkategori)")
         columns = {
             "area_column": "Region",
             "period_column": "Månad",
