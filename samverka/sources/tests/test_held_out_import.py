@@ -27,7 +27,7 @@ from django.urls import reverse
 
 from samverka.agreements.models import Agreement, AgreementStatus
 from samverka.organizations.models import County, Membership, Organization
-from samverka.situation.models import SituationPicture
+from samverka.situation.models import Evidence, SituationPicture
 from samverka.sources.models import (
     ColumnMapping,
     Dataset,
@@ -601,6 +601,22 @@ class HeldOutImportTest(TestCase):
             f"data-statistics-total>{file_total(ALINGSAS, *period)}<",
             section(page, "statistics").replace("\u00a0", ""),
         )
+        # Evidence pinned now keeps the fresh figures.
+        self.client.post(
+            reverse("situation:pin", args=[picture.pk]),
+            {
+                "figure": "statistics",
+                "start": "2026-01-01",
+                "end": "2026-08-31",
+                "category": "",
+                "sub_area": "",
+                "problem": "",
+                "new_problem": "Stölder i centrum",
+            },
+        )
+        evidence = Evidence.objects.get(problem__picture=picture)
+        rows = {r["code"]: r["count"] for r in evidence.data["statistics"]["rows"]}
+        self.assertEqual(rows["theft"], subs)
 
     def test_a_bad_row_is_rejected_in_swedish_naming_row_and_field(self) -> None:
         data = bra_export()
