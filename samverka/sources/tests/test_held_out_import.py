@@ -425,6 +425,10 @@ class HeldOutImportTest(TestCase):
         self.assertIn("preliminär", words.lower())
         # The county, from the same statistics (both kommuner are in Västra Götaland).
         self.assertIn("Västra Götalands län", words)
+        # The audit log says what happened in words.
+        trail = text_of(self.client.get(reverse("audit:trail")).content.decode())
+        for raw in ("{'", '{"', "visibility", "dataset", "UTC"):
+            self.assertNotIn(raw, trail)
 
     def test_the_months_written_in_words_in_utf8_with_bom_import_alike(self) -> None:
         data = "\ufeff".encode() + bra_export(style="words").decode("latin-1").encode("utf-8")
