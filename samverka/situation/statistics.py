@@ -368,6 +368,9 @@ def build(
     with_county = bool(references) and references["county_kommuner"] > 1
     with_county = with_county and bool(references["county_population"])
     with_nation = bool(references) and bool(references["nation_population"]) and bool(inhabitants)
+    # Statistics of a few kommuner of one county are not Sweden: the country is shown only
+    # where they reach beyond the county.
+    with_nation = with_nation and references["nation_kommuner"] > references["county_kommuner"]
     kommun_rates = _rates([counts.get(row, 0) for row in shown], inhabitants * years)
     county_rates = _rates(
         [references["county"].get(row, 0) for row in shown] if with_county else [],
@@ -434,7 +437,7 @@ def build(
         },
         county_name=str(kommun.county) if kommun.county_id and references else "",
         county_kommuner=references.get("county_kommuner", 0),
-        nation_kommuner=references.get("nation_kommuner", 0),
+        nation_kommuner=references.get("nation_kommuner", 0) if with_nation else 0,
     )
     if comparable and from_source:
         result["total_change"] = _change(total, years, previous_total, before_years)

@@ -425,6 +425,9 @@ class HeldOutImportTest(TestCase):
         self.assertIn("preliminär", words.lower())
         # The county, from the same statistics (both kommuner are in Västra Götaland).
         self.assertIn("Västra Götalands län", words)
+        # Two kommuner of one county are not Sweden: no "Riket" column equal to the county.
+        self.assertNotIn("Riket", words)
+        self.assertIn("Sverige visas inte", words)
         # The audit log says what happened in words.
         trail = text_of(self.client.get(reverse("audit:trail")).content.decode())
         for raw in ("{'", '{"', "visibility", "dataset", "UTC"):
