@@ -62,6 +62,17 @@ def _latest_start(end: dt.date, months: int) -> dt.date:
     return add_months(after.replace(day=1), -months)
 
 
+def previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The period compared with: for a period of whole months (the units statistics come
+    in) as many whole months just before, so that January–August is compared with
+    May–December, not with 3 May – 31 December (which whole months cover only seven of
+    eight); otherwise the events' rule (the same number of days)."""
+    if start.day == 1 and (end + dt.timedelta(days=1)).day == 1:
+        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        return add_months(start, -months), start - dt.timedelta(days=1)
+    return overview.previous_period(start, end)
+
+
 def is_preliminary(kind: str, period_start: dt.date, flagged: bool, today: dt.date) -> bool:
     """Flagged by the source, or a monthly figure before the February after its year."""
     return flagged or (kind == PeriodKind.MONTH and today < dt.date(period_start.year + 1, 2, 1))
@@ -320,7 +331,7 @@ def build(
     row_of, _keep = overview._grouping(filters, info)
     if population is None:
         population = overview.populations(filters.end.year)
-    previous_start, previous_end = overview.previous_period(filters.start, filters.end)
+    previous_start, previous_end = previous_period(filters.start, filters.end)
     baseline_from = dt.date(filters.start.year - overview.BASELINE_YEARS, filters.start.month, 1)
     earliest = min(previous_start, baseline_from)
     loaded = _load(kommun, ids, earliest, filters.end, filters.sub_area)
@@ -357,6 +368,9 @@ def build(
     with_county = bool(references) and references["county_kommuner"] > 1
     with_county = with_county and bool(references["county_population"])
     with_nation = bool(references) and bool(references["nation_population"]) and bool(inhabitants)
+    # Statistics of a few kommuner of one county are not Sweden: the country is shown only
+    # where they reach beyond the county.
+    with_nation = with_nation and references["nation_kommuner"] > references["county_kommuner"]
     kommun_rates = _rates([counts.get(row, 0) for row in shown], inhabitants * years)
     county_rates = _rates(
         [references["county"].get(row, 0) for row in shown] if with_county else [],
@@ -423,7 +437,7 @@ def build(
         },
         county_name=str(kommun.county) if kommun.county_id and references else "",
         county_kommuner=references.get("county_kommuner", 0),
-        nation_kommuner=references.get("nation_kommuner", 0),
+        nation_kommuner=references.get("nation_kommuner", 0) if with_nation else 0,
     )
     if comparable and from_source:
         result["total_change"] = _change(total, years, previous_total, before_years)

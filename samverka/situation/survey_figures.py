@@ -93,7 +93,14 @@ def build(
         "comparisons": bool(wider),
         # Without respondents anywhere the column would be empty: the values say it in words.
         "hide_respondents": not any(row.get("respondents") for row in rows),
+        # A national file of län and riket holds nothing of the kommun's own: no columns of
+        # dashes for its area and share, the län's and the country's values stand alone.
+        "hide_own": bool(wider) and not any(_has_value(row) for row in rows),
     }
+
+
+def _has_value(row: dict[str, Any]) -> bool:
+    return row.get("share") is not None or row.get("index") is not None
 
 
 def _attach(rows: list[dict[str, Any]], wider: dict[tuple[str, int], dict[str, Any]]) -> None:
@@ -154,18 +161,22 @@ def questions(dataset_ids: Iterable[int], kommun_id: int) -> list[str]:
 
 def table(figure: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     """The survey figure as the DOCX's table: the same columns as the page's."""
-    headers = [_("Area"), _("Question"), _("Year")]
-    if not figure.get("hide_respondents"):
+    own = not figure.get("hide_own")
+    headers = [_("Area"), _("Question"), _("Year")] if own else [_("Question"), _("Year")]
+    if own and not figure.get("hide_respondents"):
         headers.append(_("Respondents"))
-    headers.append(_("Share (95 % interval)"))
+    if own:
+        headers.append(_("Share (95 % interval)"))
     if figure.get("comparisons"):
         headers += [figure.get("county") or _("County"), _("Sweden")]
     rows = []
     for row in figure.get("rows") or []:
-        cells = [row.get("area") or numbers.DASH, row["question"], str(row["year"])]
-        if not figure.get("hide_respondents"):
-            cells.append(numbers.count(row.get("respondents") or None))
-        cells.append(value_text(row))
+        cells = [row["question"], str(row["year"])]
+        if own:
+            cells.insert(0, row.get("area") or numbers.DASH)
+            if not figure.get("hide_respondents"):
+                cells.append(numbers.count(row.get("respondents") or None))
+            cells.append(value_text(row))
         if figure.get("comparisons"):
             cells += [value_text(row.get("county")), value_text(row.get("nation"))]
         rows.append(cells)

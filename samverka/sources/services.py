@@ -140,7 +140,10 @@ def _check_mapping_area(mapping: ColumnMapping, owner: Organization, file_name: 
 
 
 def _kommun_of_area(area: str, kommuner: dict[str, int]) -> int | None:
-    """ "Göteborg kommun", "Göteborgs kommun" and "Göteborg" all name the kommun."""
+    """ "Göteborg kommun", "Göteborgs kommun" and "Göteborg" all name the kommun, and so
+    does "1480 Göteborg", the code before the name as Brå's and SCB's exports write it."""
+    if coded := re.fullmatch(r"\d{4}\s+(\S.*)", area.strip()):
+        area = coded.group(1)
     bare = re.sub(r"s? kommun$", "", area, flags=re.IGNORECASE).strip().lower()
     return (
         kommuner.get(area.lower())

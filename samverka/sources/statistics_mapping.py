@@ -235,7 +235,13 @@ def mapping_columns(request: HttpRequest, draft: dict[str, Any], session_key: st
     the kind of period confirmed, and the sample previewed as it would be stored."""
     from samverka.sources.views import _guess_columns
 
-    category_column = request.POST.get("category_column") or request.GET.get("category_column")
+    guessed = _guess_columns(draft["columns"])
+    # The categories of the column whose name says it holds them are shown at once.
+    category_column = (
+        request.POST.get("category_column")
+        or request.GET.get("category_column")
+        or guessed["category_column"]
+    )
     source_categories = sorted(
         {row.get(category_column, "") for row in draft["sample"]} - {""}
         if category_column in draft["columns"]
@@ -245,7 +251,7 @@ def mapping_columns(request: HttpRequest, draft: dict[str, Any], session_key: st
         request.POST or None,
         columns=draft["columns"],
         source_categories=source_categories,
-        initial=_guess_columns(draft["columns"]),
+        initial=guessed,
         sample=draft["sample"],
     )
     valid = request.method == "POST" and form.is_valid()

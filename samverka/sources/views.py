@@ -354,8 +354,26 @@ def _guess_columns(columns: list[str]) -> dict[str, str]:
     hints = {
         "area_column": ("area", "område", "omrade", "region", "kommun", "stadsdel"),
         "period_column": ("year", "år", "period", "månad", "kvartal", "ar"),
-        "value_column": ("count", "antal", "value", "värde", "andel", "andel (%)", "index"),
-        "category_column": ("crime_type", "brottstyp", "brottskategori", "kategori", "category"),
+        "value_column": (
+            "count",
+            "antal",
+            "antal anmälda brott",  # Brå's statistics database
+            "anmälda brott",
+            "value",
+            "värde",
+            "andel",
+            "andel (%)",
+            "index",
+        ),
+        "category_column": (
+            "crime_type",
+            "brottstyp",
+            "brottskategori",
+            "brott",  # Brå's statistics database
+            "kategori",
+            "category",
+        ),
+        "preliminary_column": ("uppgiftsstatus", "preliminär", "preliminary", "status"),
         "question_column": ("fråga", "question", "fraga"),
         "respondents_column": ("svarande", "respondents", "antal svarande"),
     }
