@@ -741,15 +741,16 @@ def load_promises() -> int:
     """For each seed kommun with an action plan: a medborgarlöfte for the plan's two years,
     with commitments linked to its measures and goals, approved by both parties' demo
     coordinators, adopted by the steering group, published and followed up; the plan's
-    measures shown on the public page; a communication plan with a joint press release
-    both approved and sent. A kommun that has its promise already is left as it is.
-    Returns the number of promises made."""
+    measures shown on the public page; the lägesbild's public summary; a communication
+    plan with a joint press release both approved and sent. A kommun that has its
+    promise already is left as it is. Returns the number of promises made."""
     from samverka.communication import services as communication
     from samverka.communication.models import Activity, Channel
     from samverka.plans.models import IndicatorKind, Method
     from samverka.promises import followup
     from samverka.promises import services as promises
     from samverka.promises.models import CitizenPromise, Commitment
+    from samverka.situation import services as situation
     from samverka.situation.models import Problem
 
     base_year = timezone.localdate().year - 2
@@ -813,6 +814,13 @@ def load_promises() -> int:
             adopted_on = dt.date(base_year + 1, 3, 10)
             promises.adopt(promise, adopted_on, "Styrgruppen, protokoll § 7", coordinator)
             promises.publish(promise)
+            # The lägesbild the promise builds on, summarized for the residents.
+            situation.publish_summary(
+                picture,
+                f"Under {base_year} ökade händelserna i {hotspot}, mest kvällstid. I övriga "
+                "delar av kommunen var läget i stort sett oförändrat.",
+                coordinator,
+            )
             as_of = dt.date(base_year + 1, 12, 31)
             commitments = list(promise.commitments.prefetch_related("measures", "goals"))
             found = followup.bases(commitments, as_of)

@@ -129,6 +129,7 @@ def test_each_seed_kommun_shows_its_promise_and_follow_up_to_the_public() -> Non
         for commitment in commitments:
             assert commitment.text in html
         assert "Belysning och röjning" in html  # a measure the kommun shows the public
+        assert "Ingen sammanfattning av lägesbilden är publicerad ännu" not in html
         public = client.get(f"/medborgarloften/{promise.pk}/offentligt/")
         assert public.status_code == 200
         assert commitments[0].text in public.content.decode()
