@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -510,3 +511,398 @@ def load_action_plans() -> int:
             patrol.goals.set([counted])
             made += 1
     return made
+
+
+PROMISE_TITLE = "Medborgarlöfte %(start)s–%(end)s för %(kommun)s (demo)"
+
+
+@dataclass(frozen=True)
+class DemoCommitment:
+    """One commitment of a demo promise: its giver, its words (``{area}``: the plan's
+    hotspot), the place or group, a word of the priority area it answers, and the plan's
+    measures and goals that carry it out (``lighting``, ``patrol``; ``counted``, ``walks``)."""
+
+    giver: str
+    text: str
+    place: str
+    area_word: str
+    measures: tuple[str, ...] = ()
+    goals: tuple[str, ...] = ()
+
+
+# In the spirit of each seed agreement's own priority areas; no persons, only places.
+PROMISES: dict[str, tuple[DemoCommitment, ...]] = {
+    "0882": (
+        DemoCommitment(
+            "kommun",
+            "Kommunen lovar att byta belysning och röja buskage längs gångvägarna i {area}.",
+            "{area}",
+            "trygghet",
+            ("lighting",),
+            ("counted",),
+        ),
+        DemoCommitment(
+            "police",
+            "Polisen lovar att vara synlig i {area} kvällstid, framför allt fredagar och lördagar.",
+            "{area} kvällstid",
+            "trygghet",
+            ("patrol",),
+            ("counted",),
+        ),
+        DemoCommitment(
+            "police",
+            "Polisen lovar att göra trafikkontroller av hastighet, alkohol och droger vid "
+            "infarterna och skolorna minst en gång i månaden.",
+            "Infarter och skolor",
+            "trafik",
+        ),
+        DemoCommitment(
+            "both",
+            "Tillsammans gör vi trygghetsvandringar i alla stadsdelar och stöttar "
+            "Grannsamverkan där boende vill starta.",
+            "Alla stadsdelar",
+            "boendemiljö",
+            goals=("walks",),
+        ),
+    ),
+    "0883": (
+        DemoCommitment(
+            "police",
+            "Polisen lovar att möta ungdomar i {area} på kvällarna och ingripa mot "
+            "störande samlingar.",
+            "Unga i {area}",
+            "brottskoncentration",
+            ("patrol",),
+            ("counted",),
+        ),
+        DemoCommitment(
+            "kommun",
+            "Kommunen lovar att göra {area}s gångstråk och torg ljusare och mer överblickbara.",
+            "{area}",
+            "brottskoncentration",
+            ("lighting",),
+            ("counted",),
+        ),
+        DemoCommitment(
+            "both",
+            "Tillsammans arbetar vi i SSPF med varje ung person som väcker oro, inom en "
+            "vecka från att oron anmälts.",
+            "Unga 12–18 år",
+            "ungdomskriminalitet",
+        ),
+        DemoCommitment(
+            "kommun",
+            "Kommunen lovar att utbilda skol- och fritidspersonal i att upptäcka våld i "
+            "nära relation och hedersförtryck.",
+            "Skola och fritid",
+            "nära relation",
+        ),
+        DemoCommitment(
+            "both",
+            "Tillsammans går vi trygghetsvandringar med boende i alla stadsdelar.",
+            "Alla stadsdelar",
+            "brottskoncentration",
+            goals=("walks",),
+        ),
+    ),
+    "1060": (
+        DemoCommitment(
+            "both",
+            "Tillsammans gör vi {area} tryggare: bättre belysning och polis på plats kvällstid.",
+            "{area}",
+            "platser",
+            ("lighting", "patrol"),
+            ("counted",),
+        ),
+        DemoCommitment(
+            "police",
+            "Polisen lovar att prioritera narkotikabrott i {area} och berätta vad som görs.",
+            "{area}",
+            "organiserad",
+            ("patrol",),
+        ),
+        DemoCommitment(
+            "kommun",
+            "Kommunen lovar att ge den som utsatts för våld i nära relation stöd inom en "
+            "arbetsdag och att erbjuda avhoppare en kontaktperson.",
+            "Brottsutsatta och avhoppare",
+            "brottsutsatta",
+        ),
+        DemoCommitment(
+            "both",
+            "Tillsammans är vi på plats på skolornas föräldramöten och på sociala medier, "
+            "så att invånarna vet vad vi gör.",
+            "Föräldrar och invånare",
+            "kommunikation",
+            goals=("walks",),
+        ),
+    ),
+    "0761": (
+        DemoCommitment(
+            "kommun",
+            "Kommunen lovar att åtgärda de otrygga platser som boende pekar ut i {area} "
+            "inom tre månader.",
+            "{area}",
+            "otrygga platser",
+            ("lighting",),
+            ("counted",),
+        ),
+        DemoCommitment(
+            "police",
+            "Polisen lovar att patrullera {area} kvällstid och följa upp varje skadegörelse.",
+            "{area} kvällstid",
+            "otrygga platser",
+            ("patrol",),
+            ("counted",),
+        ),
+        DemoCommitment(
+            "both",
+            "Tillsammans fångar vi upp unga i riskzon genom SSPF och samtal med vårdnadshavare.",
+            "Unga i riskzon",
+            "unga",
+        ),
+        DemoCommitment(
+            "both",
+            "Tillsammans övar vi skolornas personal i hur de agerar vid hot och våld.",
+            "Skolorna",
+            "skolsäkerhet",
+        ),
+        DemoCommitment(
+            "police",
+            "Polisen lovar att informera om inbrottsskydd och Grannsamverkan på "
+            "trygghetsvandringarna.",
+            "Boende i alla stadsdelar",
+            "inbrott",
+            goals=("walks",),
+        ),
+    ),
+    "0481": (
+        DemoCommitment(
+            "both",
+            "Tillsammans hjälper vi boende, båtklubbar och marinor att starta Grannsamverkan "
+            "och Båtsamverkan.",
+            "Bostadsområden, båtklubbar och marinor",
+            "stöld",
+            goals=("walks",),
+        ),
+        DemoCommitment(
+            "police",
+            "Polisen lovar att vara synlig i {area} på kvällar och helger och att spåra "
+            "stulna fordon.",
+            "{area}",
+            "stöld",
+            ("patrol",),
+            ("counted",),
+        ),
+        DemoCommitment(
+            "kommun",
+            "Kommunen lovar att belysa och stänga in parkeringar och förråd i {area}.",
+            "{area}",
+            "stöld",
+            ("lighting",),
+            ("counted",),
+        ),
+        DemoCommitment(
+            "both",
+            "Tillsammans arbetar vi i SSPF med de unga som riskerar att dras in i "
+            "kriminalitet eller missbruk.",
+            "Unga 13–18 år",
+            "ungdomar",
+        ),
+    ),
+}
+
+EXPLANATIONS = {
+    "kept": "Det vi lovade är gjort: åtgärderna är genomförda och målet nått.",
+    "partly": "Arbetet är i gång och en del är gjort; vi fortsätter under nästa år.",
+    "not_kept": "Arbetet ligger efter planen; vi redovisar vad vi gör åt det vid nästa "
+    "uppföljning.",
+    "too_early": "Det går ännu inte att säga: arbetet följs upp vid nästa uppföljning.",
+}
+
+
+def _promise_parts(kommun: Organization, base_year: int) -> tuple[Any, Any] | None:
+    """The adopted demo lägesbild of ``base_year`` and its action plan, if loaded."""
+    from samverka.plans.models import ActionPlan
+    from samverka.situation.models import SituationPicture
+
+    picture = SituationPicture.objects.filter(
+        kommun=kommun, title=ADOPTED_TITLE % {"year": base_year}, status="adopted"
+    ).first()
+    plan = ActionPlan.objects.filter(
+        kommun=kommun, title=PLAN_TITLE % {"start": base_year + 1, "end": base_year + 2}
+    ).first()
+    if picture is None or plan is None:
+        return None
+    return picture, plan
+
+
+def load_promises() -> int:
+    """For each seed kommun with an action plan: a medborgarlöfte for the plan's two years,
+    with commitments linked to its measures and goals, approved by both parties' demo
+    coordinators, adopted by the steering group, published and followed up; the plan's
+    measures shown on the public page; the lägesbild's public summary; a communication
+    plan with a joint press release both approved and sent. A kommun that has its
+    promise already is left as it is. Returns the number of promises made."""
+    from samverka.communication import services as communication
+    from samverka.communication.models import Activity, Channel
+    from samverka.plans.models import IndicatorKind, Method
+    from samverka.promises import followup
+    from samverka.promises import services as promises
+    from samverka.promises.models import CitizenPromise, Commitment
+    from samverka.situation import services as situation
+    from samverka.situation.models import Problem
+
+    base_year = timezone.localdate().year - 2
+    start, end = dt.date(base_year + 1, 1, 1), dt.date(base_year + 2, 12, 31)
+    made = 0
+    for seed_kommun in SEEDS:
+        kommun = Organization.objects.get(municipality_code=seed_kommun.code)
+        title = PROMISE_TITLE % {"start": start.year, "end": end.year, "kommun": kommun}
+        parts = _promise_parts(kommun, base_year)
+        if parts is None or CitizenPromise.objects.filter(kommun=kommun, title=title).exists():
+            continue
+        picture, plan = parts
+        coordinator = User.objects.get(email=f"samordnare.{kommun.slug}@demo.example")
+        police = User.objects.get(email=f"kommunpolis.{kommun.slug}@demo.example")
+        hotspot = demo_hotspot(seed_kommun.code)
+        problems = list(Problem.objects.filter(picture=picture))
+        # The demo plan's two measures: the kommun's lighting, the police's patrols.
+        by_method = {m.method: m for m in plan.measures.all()}
+        named_measures = {
+            "lighting": by_method.get(Method.LIGHTING),
+            "patrol": by_method.get(Method.PATROL),
+        }
+        goals = {
+            "counted": plan.goals.exclude(indicator=IndicatorKind.MANUAL).first(),
+            "walks": plan.goals.filter(indicator=IndicatorKind.MANUAL).first(),
+        }
+        areas = list(picture.agreement.priority_areas.all())
+        with transaction.atomic(), acting_as(coordinator, label="demo data"):
+            promise = promises.start_promise(
+                picture,
+                title,
+                start,
+                end,
+                coordinator,
+                background=(
+                    f"Lägesbilden för {base_year} visar att händelserna ökat i {hotspot}, "
+                    "särskilt kvällstid, enligt polisanmälda händelser och kommunens "
+                    "EST-rapporter. Trygghetsmätningen visar att många undviker platsen när "
+                    "det är mörkt. Därför lovar vi det här."
+                ),
+            )
+            promises.save_promise(promise, problems=problems)
+            for demo_commitment in PROMISES[seed_kommun.code]:
+                word = demo_commitment.area_word.lower()
+                commitment = Commitment(
+                    promise=promise,
+                    giver=demo_commitment.giver,
+                    text=demo_commitment.text.format(area=hotspot),
+                    place=demo_commitment.place.format(area=hotspot),
+                    priority_area=next((a for a in areas if word in a.title.lower()), None),
+                    problem=problems[0] if demo_commitment.measures else None,
+                )
+                promises.save_commitment(
+                    commitment,
+                    police if demo_commitment.giver == "police" else coordinator,
+                    measures=[m for key in demo_commitment.measures if (m := named_measures[key])],
+                    goals=[g for key in demo_commitment.goals if (g := goals[key])],
+                )
+            promises.approve(promise, coordinator, on=dt.date(base_year + 1, 3, 2))
+            promises.approve(promise, police, on=dt.date(base_year + 1, 3, 4))
+            adopted_on = dt.date(base_year + 1, 3, 10)
+            promises.adopt(promise, adopted_on, "Styrgruppen, protokoll § 7", coordinator)
+            promises.publish(promise)
+            # The lägesbild the promise builds on, summarized for the residents.
+            situation.publish_summary(
+                picture,
+                f"Under {base_year} ökade händelserna i {hotspot}, mest kvällstid. I övriga "
+                "delar av kommunen var läget i stort sett oförändrat.",
+                coordinator,
+            )
+            as_of = dt.date(base_year + 1, 12, 31)
+            commitments = list(promise.commitments.prefetch_related("measures", "goals"))
+            found = followup.bases(commitments, as_of)
+            promises.record_follow_up(
+                promise,
+                as_of,
+                {
+                    c.pk: {"explanation": EXPLANATIONS[followup.judge(found[c.pk])]}
+                    for c in commitments
+                },
+            )
+            # The responsible organizations show the plan's measures on the public page.
+            for measure in named_measures.values():
+                if measure is not None and not measure.public:
+                    measure.public = True
+                    measure.save(update_fields=["public"])
+            lpo = promise.police
+            year = base_year + 1
+            release = communication.add_activity(
+                picture.agreement,
+                year,
+                Activity(
+                    message=f"Polisen och {kommun} har antagit ett medborgarlöfte för "
+                    f"{start.year}–{end.year}: vad vi lovar och varför.",
+                    target_group="Lokala medier och invånare",
+                    channel=Channel.PRESS_RELEASE,
+                    joint=True,
+                    external=True,
+                    on=dt.date(year, 3, 17),
+                    promise=promise,
+                ),
+                coordinator,
+            )
+            communication.approve(release, coordinator, on=dt.date(year, 3, 13))
+            communication.approve(release, police, on=dt.date(year, 3, 14))
+            communication.mark_sent(release, on=dt.date(year, 3, 17))
+            website = communication.add_activity(
+                picture.agreement,
+                year,
+                Activity(
+                    message="Medborgarlöftet och vad som görs på kommunens webbplats.",
+                    target_group="Invånare",
+                    channel=Channel.WEBSITE,
+                    party=kommun,
+                    on=dt.date(year, 3, 17),
+                    promise=promise,
+                ),
+                coordinator,
+            )
+            communication.mark_sent(website, on=dt.date(year, 3, 17))
+            communication.add_activity(
+                picture.agreement,
+                year,
+                Activity(
+                    message=f"Varför polisen syns mer i {hotspot} på kvällarna.",
+                    target_group=f"Boende i {hotspot}",
+                    channel=Channel.SOCIAL_MEDIA,
+                    party=lpo,
+                    month=5,
+                    measure=named_measures["patrol"],
+                    problem=problems[0] if problems else None,
+                ),
+                police,
+            )
+            communication.add_activity(
+                picture.agreement,
+                year,
+                Activity(
+                    message="Inbjudan till trygghetsvandring, och vad som hänt sedan förra.",
+                    target_group="Boende och föreningar",
+                    channel=Channel.MEETING,
+                    joint=True,
+                    month=9,
+                    promise=promise,
+                ),
+                coordinator,
+            )
+            made += 1
+    return made
+
+
+def demo_hotspot(code: str) -> str:
+    from samverka.demo import events as demo_events
+
+    return demo_events.KOMMUNER[code].hotspot.area

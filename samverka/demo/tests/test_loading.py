@@ -65,6 +65,10 @@ def test_the_demo_prints_its_logins_and_loads_twice_without_duplicates() -> None
         Measure.objects.count(),
     )
     assert work == (5, 5, 5, 10, 10)
+    published = promise_counts()
+    # A followed-up medborgarlöfte per kommun with 3–6 commitments, approved by both
+    # parties; a communication plan each with a joint press release both approved, sent.
+    assert published == (5, 5, 22, 10, 5, 20, 10, 10, 10)
     assert "0 new rows, nothing changed" in load_all()
     assert (
         User.objects.count(),
@@ -79,6 +83,63 @@ def test_the_demo_prints_its_logins_and_loads_twice_without_duplicates() -> None
         Goal.objects.count(),
         Measure.objects.count(),
     ) == work
+    assert promise_counts() == published
+
+
+def promise_counts() -> tuple[int, ...]:
+    from samverka.communication.models import Activity, ActivityApproval, CommunicationPlan
+    from samverka.plans.models import Measure
+    from samverka.promises.models import CitizenPromise, Commitment, PromiseApproval
+
+    return (
+        CitizenPromise.objects.count(),
+        CitizenPromise.objects.filter(status="followed_up", published_at__isnull=False).count(),
+        Commitment.objects.exclude(judgement="").count(),
+        PromiseApproval.objects.count(),
+        CommunicationPlan.objects.count(),
+        Activity.objects.count(),
+        Activity.objects.filter(status="sent").count(),
+        ActivityApproval.objects.count(),
+        Measure.objects.filter(public=True).count(),
+    )
+
+
+def test_each_seed_kommun_shows_its_promise_and_follow_up_to_the_public() -> None:
+    from samverka.promises.models import CitizenPromise
+
+    load_all()
+    client = Client()
+    index = client.get("/kommuner/")
+    assert index.status_code == 200
+    for seed in demo.SEEDS:
+        promise = CitizenPromise.objects.get(kommun__municipality_code=seed.code)
+        commitments = list(promise.commitments.all())
+        assert 3 <= len(commitments) <= 6
+        # Carried out by the plan: at least one commitment rests on its measures and goals.
+        assert any(c.measures.exists() and c.goals.exists() for c in commitments)
+        assert promise.adopted_on is not None and promise.decision_reference
+        assert set(promise.approvals.values_list("party", flat=True)) == {
+            promise.kommun_id,
+            promise.police_id,
+        }
+        page = client.get(f"/kommun/{promise.kommun.slug}/")
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert promise.title in html
+        for commitment in commitments:
+            assert commitment.text in html
+        assert "Belysning och röjning" in html  # a measure the kommun shows the public
+        assert "Ingen sammanfattning av lägesbilden är publicerad ännu" not in html
+        public = client.get(f"/medborgarloften/{promise.pk}/offentligt/")
+        assert public.status_code == 200
+        assert commitments[0].text in public.content.decode()
+        press = promise.communication_activities.get(channel="press_release")
+        assert press.external and press.joint and press.status == "sent"
+        assert press.approvals.count() == 2
+    # "Which kommuner promise something about Grannsamverkan?"
+    found = client.get("/kommuner/loften/", {"q": "Grannsamverkan"}).content.decode()
+    assert "hjälper vi boende, båtklubbar och marinor att starta Grannsamverkan" in found
+    assert "spåra stulna fordon" not in found
 
 
 def test_each_seed_kommun_has_a_coordinator_and_its_lpo_a_kommunpolis() -> None:

@@ -19,7 +19,8 @@ DEFAULT_EVENTS = (
 
 class Command(BaseCommand):
     help = (
-        "Load the demo: people, the five seed agreements, and the real Police events "
+        "Load the demo: people, the five seed agreements, the real Police events, and "
+        "generated events, plans, medborgarlöften and communication plans "
         "(idempotent; needs the reference data)."
     )
 
@@ -51,6 +52,10 @@ class Command(BaseCommand):
             self.stdout.write(f"Draft situation pictures started: {started}")
             plans = demo.load_action_plans()
             self.stdout.write(f"Action plans on adopted situation pictures: {plans}")
+            promises = demo.load_promises()
+            self.stdout.write(
+                f"Medborgarlöften published and followed up, with communication plans: {promises}"
+            )
         self.stdout.write(
             self.style.SUCCESS(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
         )
