@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from samverka.tenancy.access import Policy, PolicyQuerySet
+from samverka.tenancy.models import PartyApproval
 
 
 class Channel(models.TextChoices):
@@ -224,24 +225,10 @@ class Activity(models.Model):
         return str(self.party) if self.party else ""
 
 
-class ActivityApproval(models.Model):
+class ActivityApproval(PartyApproval):
     """A party's coordinator approved the external information as it stood then."""
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="approvals")
-    party = models.ForeignKey(
-        "organizations.Organization",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("party"),
-    )
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("approved by"),
-    )
-    approved_on = models.DateField(_("approved on"))
 
     class Meta:
         ordering = ["activity", "approved_on"]
@@ -250,6 +237,3 @@ class ActivityApproval(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["activity", "party"], name="activity_approval_once")
         ]
-
-    def __str__(self) -> str:
-        return f"{self.party} {self.approved_on}"

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from samverka.tenancy.access import Policy, PolicyQuerySet, VisibleContent, VisibleQuerySet
+from samverka.tenancy.models import PartyApproval
 
 
 class PromiseStatus(models.TextChoices):
@@ -130,24 +131,10 @@ class CitizenPromise(VisibleContent):
         return self.status in PUBLIC_STATES and self.published_at is not None
 
 
-class PromiseApproval(models.Model):
+class PromiseApproval(PartyApproval):
     """A party's coordinator approved the promise's text as it stood then."""
 
     promise = models.ForeignKey(CitizenPromise, on_delete=models.CASCADE, related_name="approvals")
-    party = models.ForeignKey(
-        "organizations.Organization",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("party"),
-    )
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("approved by"),
-    )
-    approved_on = models.DateField(_("approved on"))
 
     class Meta:
         ordering = ["promise", "approved_on"]
@@ -156,9 +143,6 @@ class PromiseApproval(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["promise", "party"], name="promise_approval_once")
         ]
-
-    def __str__(self) -> str:
-        return f"{self.party} {self.approved_on}"
 
 
 class Giver(models.TextChoices):

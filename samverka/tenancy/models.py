@@ -62,3 +62,29 @@ class AgreementParty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} – {self.agreement}"
+
+
+class PartyApproval(models.Model):
+    """A party's coordinator approved a joint thing (a promise, external information) as
+    it stood then. Concrete approvals add the thing approved and their own constraint."""
+
+    party = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("party"),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_on = models.DateField(_("approved on"))
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.party} {self.approved_on}"
