@@ -1,9 +1,8 @@
 """One kommun's lägesbild overview with a national load on PostgreSQL.
 
-Goal (issue 6): with all 290 kommuner, 10 years and at least 15 million events, one
-kommun's overview stays under 500 ms on PostgreSQL (warm: figures cached until a source
-changes). The cold figure (computed from the events, the cache emptied first) is
-printed beside it.
+Goals: with all 290 kommuner, 10 years and at least 15 million events, one kommun's
+overview stays under 500 ms on PostgreSQL warm (figures cached until a source changes;
+issue 6) and under 1 s cold (computed from the events, the cache emptied first; issue 13).
 
 The load has the demo generator's category mix (:func:`demo_events.police_shares`),
 about 143 events per 1 000 inhabitants a year in every kommun, positions scattered
@@ -163,7 +162,9 @@ def main() -> None:
             f"cold median {cold:.0f} ms, warm median {warm:.0f} ms"
         )
         line("situation_overview_national_warm_postgresql", warm, 500, "ms")
-        line("situation_overview_national_cold_postgresql", cold, 5000, "ms")
+        # Issue 13: computed without the cache, one kommun's overview under the national
+        # load answers in a second.
+        line("situation_overview_national_cold_postgresql", cold, 1000, "ms")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
