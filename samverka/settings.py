@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "samverka.plans",
     "samverka.promises",
     "samverka.communication",
+    "samverka.evaluation",
     "samverka.public",
     "samverka.meetings",
     "samverka.audit",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("atgardsplan/", include("samverka.plans.urls")),
     path("medborgarloften/", include("samverka.promises.urls")),
     path("kommunikation/", include("samverka.communication.urls")),
+    path("utvardering/", include("samverka.evaluation.urls")),
     path("", include("samverka.public.urls")),
     path("moten/", include("samverka.meetings.urls")),
     path("logg/", include("samverka.audit.urls")),

@@ -256,9 +256,17 @@ MATRIX: dict[str, Line] = {
         data={"made_on": TODAY, "summary": "Ny bilaga"},
         changing=True,
     ),
+    # A coordinator drafts the next agreement from this one (a new draft; A is untouched).
+    "agreements:successor": Line(
+        agreement(), POST_ONLY_SIGNED_IN, COORDINATE_A_DONE, changing=True
+    ),
     "agreements:revision_compare": Line(agreement(), READ_A_OPEN, READ_A_OPEN),
     "agreements:revision_detail": Line(agreement(number=1), READ_A_OPEN, READ_A_OPEN),
     "agreements:cycle": Line(agreement(), READ_A_OPEN, READ_A_OPEN),
+    # The evaluation of the period: the agreement's parties only, even once published.
+    "evaluation:agreement": Line(agreement(), READ_A, DOWNLOAD),
+    "evaluation:pdf": Line(agreement(), READ_A, DOWNLOAD),
+    "evaluation:docx": Line(agreement(), READ_A, DOWNLOAD),
     "agreements:cycle_ics": Line(agreement(), READ_A_OPEN, READ_A_OPEN),
     "agreements:duty_update": Line(
         agreement(duty_pk="duty_a"),

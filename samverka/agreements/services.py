@@ -233,3 +233,60 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
 
 def _item(items: list[dict[str, Any]], label: str, value: str) -> dict[str, Any] | None:
     return next((item for item in items if item[label] == value), None)
+
+
+def next_period(agreement: Agreement) -> tuple[dt.date, dt.date]:
+    """The period after ``agreement``'s: from the day after it ends, as long as it (in
+    whole months when the old period is whole months, else in days)."""
+    starts = agreement.ends_on + dt.timedelta(days=1)
+    old = agreement.starts_on
+    months = (starts.year - old.year) * 12 + starts.month - old.month
+    if months > 0 and add_months(old, months) == starts:
+        return starts, add_months(starts, months) - dt.timedelta(days=1)
+    return starts, starts + (agreement.ends_on - agreement.starts_on)
+
+
+def _next_title(agreement: Agreement, starts: dt.date, ends: dt.date) -> str:
+    """The title with the old period's years (“2023–2026”) moved to the new one's."""
+    title = agreement.title
+    for dash in ("–", "-", "—"):
+        old = f"{agreement.starts_on.year}{dash}{agreement.ends_on.year}"
+        if old in title:
+            return title.replace(old, f"{starts.year}{dash}{ends.year}")
+    return title
+
+
+@transaction.atomic
+def draft_successor(agreement: Agreement) -> Agreement:
+    """A draft of the next agreement from ``agreement``: the same parties, text, priority
+    areas (with their categories and target groups), forums and rules for extension and
+    consultation, for the period after it. Signatories, revisions and duties are the new
+    agreement's own; ``agreement`` itself is untouched (it is marked replaced only when
+    the new one is saved as replacing it)."""
+    starts, ends = next_period(agreement)
+    new = Agreement(
+        **{name: getattr(agreement, name) for name in TEXT_FIELDS},
+        in_two_parts=agreement.in_two_parts,
+        extension_years=agreement.extension_years,
+        consultation_months=agreement.consultation_months,
+        starts_on=starts,
+        ends_on=ends,
+        status=AgreementStatus.DRAFT,
+    )
+    new.title = _next_title(agreement, starts, ends)
+    save_agreement(new, list(agreement.parties.all()))
+    for area in agreement.priority_areas.order_by("position", "pk"):
+        categories = list(area.categories.all())
+        area.pk = None
+        area._state.adding = True
+        area.agreement = new
+        area.save()
+        area.categories.set(categories)
+    for forum in agreement.forums.order_by("position", "pk"):
+        participants = list(forum.participants.all())
+        forum.pk = None
+        forum._state.adding = True
+        forum.agreement = new
+        forum.save()
+        forum.participants.set(participants)
+    return new

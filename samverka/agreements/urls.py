@@ -27,6 +27,7 @@ urlpatterns = [
     path("<int:pk>/overenskommelse.docx", views.agreement_docx, name="docx"),
     path("<int:pk>/underteckna/", views.agreement_sign, name="sign"),
     path("<int:pk>/forlang/", views.agreement_extend, name="extend"),
+    path("<int:pk>/ny-overenskommelse/", views.agreement_successor, name="successor"),
     path("<int:pk>/versioner/ny/", views.revision_create, name="revision_create"),
     path("<int:pk>/versioner/jamfor/", views.revision_compare, name="revision_compare"),
     path("<int:pk>/versioner/<int:number>/", views.revision_detail, name="revision_detail"),

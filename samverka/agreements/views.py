@@ -61,7 +61,7 @@ from samverka.agreements.parsing import extract_text, parse_text
 from samverka.agreements.tasks import fail_stalled_readings, read_agreement
 from samverka.lib.downloads import DOCX, PDF, attachment
 from samverka.organizations.models import Organization, OrganizationKind
-from samverka.tenancy.access import CHANGE, COORDINATE, VIEW, get_or_404
+from samverka.tenancy.access import CHANGE, COORDINATE, VIEW, agreements_of, get_or_404
 
 
 def agreement_list(request: HttpRequest) -> HttpResponse:
@@ -110,6 +110,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "duties": agreement.duties.all(),
             "can_edit": Agreement.objects.editable_by(user).filter(pk=pk).exists(),
             "can_coordinate": Agreement.objects.coordinated_by(user).filter(pk=pk).exists(),
+            "is_party": Agreement.objects.filter(pk=pk, pk__in=agreements_of(user)).exists(),
             "is_joint": joint.is_joint(agreement),
             "proposals": joint.proposals_readable_by(user)
             .filter(agreement=agreement)
@@ -293,6 +294,27 @@ def _proposed(request: HttpRequest, proposal: ChangeProposal) -> HttpResponse:
         _("The change is proposed. It takes effect when every other party has accepted it."),
     )
     return redirect(proposal)
+
+
+@login_required
+@require_POST
+def agreement_successor(request: HttpRequest, pk: int) -> HttpResponse:
+    """A coordinator drafts the next agreement from this one (for the period after it)."""
+    agreement = get_or_404(Agreement.objects.all(), request.user, COORDINATE, pk=pk)
+    try:
+        new = services.draft_successor(agreement)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(agreement)
+    messages.success(
+        request,
+        _(
+            "A draft of the next agreement is made from this one. Check its text and period; "
+            "when you save it, choose which agreement it replaces."
+        ),
+    )
+    return redirect(new)
 
 
 @login_required
