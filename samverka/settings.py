@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "samverka.situation",
     "samverka.plans",
     "samverka.promises",
+    "samverka.est",
     "samverka.audit",
 ]
 

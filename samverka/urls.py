@@ -10,6 +10,7 @@ urlpatterns = [
     path("lagesbild/", include("samverka.situation.urls")),
     path("atgardsplan/", include("samverka.plans.urls")),
     path("medborgarloften/", include("samverka.promises.urls")),
+    path("est/", include("samverka.est.urls")),
     path("logg/", include("samverka.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
