@@ -37,6 +37,8 @@ from samverka.agreements.models import (
     ReadingStatus,
     Signatory,
 )
+from samverka.est import services as est
+from samverka.est.models import Observation as EstObservation
 from samverka.organizations.models import (
     County,
     Invitation,
@@ -45,8 +47,6 @@ from samverka.organizations.models import (
     OrganizationKind,
     SubArea,
 )
-from samverka.est import services as est
-from samverka.est.models import Observation as EstObservation
 from samverka.plans import services as plans
 from samverka.plans.models import FollowUp, Goal, IndicatorReading, Measure
 from samverka.promises import services as promises

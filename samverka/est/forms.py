@@ -27,8 +27,19 @@ class LocalDateTimeInput(forms.DateTimeInput):
         super().__init__(format=LOCAL, **kwargs)
 
 
+class AgreementChoiceField(forms.ModelChoiceField):
+    """An agreement named by its kommun: a reporter need not read the agreement itself."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        kommuner = obj.parties.filter(kind=OrganizationKind.KOMMUN).values_list("name", flat=True)
+        return _("%(kommun)s (agreement %(number)s)") % {
+            "kommun": ", ".join(kommuner),
+            "number": obj.pk,
+        }
+
+
 class ReportForm(forms.Form):
-    agreement = forms.ModelChoiceField(
+    agreement = AgreementChoiceField(
         label=_("Agreement"), queryset=Agreement.objects.none(), empty_label=None
     )
     key = forms.UUIDField(widget=forms.HiddenInput)
@@ -37,15 +48,6 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = cast(forms.ModelChoiceField, self.fields["agreement"])
         field.queryset = agreements
-        # A reporter need not read the agreement itself: it is named by its kommun.
-        field.label_from_instance = lambda agreement: _("%(kommun)s (agreement %(number)s)") % {
-            "kommun": ", ".join(
-                agreement.parties.filter(kind=OrganizationKind.KOMMUN).values_list(
-                    "name", flat=True
-                )
-            ),
-            "number": agreement.pk,
-        }
         if len(agreements) == 1:
             field.widget = forms.HiddenInput()
             field.initial = agreements[0].pk
