@@ -16,5 +16,9 @@ class EstConfig(AppConfig):
             report = getattr(obj, "report", obj)
             return Scope(report.kommun_id, report.agreement_id)
 
+        from samverka.est.attention import est_items
+        from samverka.lib.attention import provider
+
+        provider(est_items)
         register(Report, scope=of_report, exclude={"updated_at"})
         register(Observation, scope=of_report)

@@ -13,7 +13,9 @@ from django.utils import timezone
 from samverka.est import services
 from samverka.est.models import Observation, ObservationStatus, Report
 from samverka.organizations.models import Membership, Organization, OrganizationKind, SubArea
+from samverka.situation import services as situation
 from samverka.situation.models import SituationPicture
+from samverka.situation.services import eligible_datasets
 from samverka.sources import dataversion
 from samverka.sources.models import Dataset, Event, PlacePrecision, SourceKind
 from samverka.tenancy.access import Role, Visibility
@@ -198,6 +200,18 @@ class EstTests(PersonaTestCase):
         )
         # The police, a party of the agreement, reads the dataset: the lägesbild's source.
         self.assertTrue(Dataset.objects.visible_to(self.police).filter(pk=dataset.pk).exists())
+        picture = SituationPicture.objects.create(
+            title="Lägesbild",
+            owner=self.kommun,
+            kommun=self.kommun,
+            agreement=self.agreement,
+            visibility=Visibility.SHARED,
+            period_start=dt.date(2025, 1, 1),
+            period_end=dt.date(2026, 12, 31),
+        )
+        self.assertIn(dataset, eligible_datasets(picture))
+        situation.set_sources(picture, {dataset.pk: (True, "")})
+        self.assertTrue(picture.source_choices.filter(dataset=dataset, included=True).exists())
         # A second decision on a reviewed observation changes nothing.
         self.client.post(url, {"action": "reject", "reason": "Ångrar"})
         first.refresh_from_db()
@@ -234,3 +248,15 @@ class EstTests(PersonaTestCase):
         page = self.client.get(reverse("est:report"))
         self.assertContains(page, "Centrum")
         self.assertLess(len(page.content), 40_000)
+
+    def test_the_start_page_leads_a_reporter_to_the_form_and_a_coordinator_to_the_review(
+        self,
+    ) -> None:
+        self.client.force_login(self.reporter)
+        self.assertContains(self.client.get(reverse("core:home")), reverse("est:report"))
+        self.post()
+        self.client.force_login(self.coordinator)
+        page = self.client.get(reverse("core:home"))
+        self.assertContains(page, "1 iakttagelse väntar på din granskning")
+        self.client.force_login(self.outsider)
+        self.assertNotContains(self.client.get(reverse("core:home")), "väntar på din granskning")

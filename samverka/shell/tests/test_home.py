@@ -114,7 +114,8 @@ class HomeTest(PersonaTestCase):
             response = self.client.get("/")
         self.assertContains(response, "Samverkansöverenskommelse Lessebo")
         self.assertEqual(len(four), len(one))
-        self.assertEqual(len(one), 17)  # 16, and one for proposed changes to answer
+        # 16, one for proposed changes to answer, two for EST (where to report, what to review)
+        self.assertEqual(len(one), 19)
 
 
 class ShellTest(PersonaTestCase):
