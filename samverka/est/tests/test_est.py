@@ -52,7 +52,11 @@ class EstTests(PersonaTestCase):
         Membership.objects.create(user=cls.caretaker, organization=cls.housing, role=Role.REPORTER)
 
     def post(
-        self, key: uuid.UUID | None = None, *observations: dict[str, str], **extra: Any
+        self,
+        key: uuid.UUID | None = None,
+        *observations: dict[str, str],
+        add: str = "",
+        **extra: Any,
     ) -> Any:
         observations = observations or (observation(sub_area=self.centrum.pk),)
         data: dict[str, Any] = {
@@ -65,6 +69,8 @@ class EstTests(PersonaTestCase):
         }
         for one in observations:
             data |= one
+        if add:
+            data["add"] = add
         return self.client.post(reverse("est:report"), data, **extra)
 
     def test_a_reporter_files_two_observations_in_one_report(self) -> None:
@@ -260,3 +266,15 @@ class EstTests(PersonaTestCase):
         self.assertContains(page, "1 iakttagelse väntar på din granskning")
         self.client.force_login(self.outsider)
         self.assertNotContains(self.client.get(reverse("core:home")), "väntar på din granskning")
+
+    def test_without_javascript_another_observation_is_added_keeping_what_was_typed(
+        self,
+    ) -> None:
+        self.client.force_login(self.reporter)
+        page = self.post(
+            None, observation(sub_area=self.centrum.pk, description="Trasig belysning"), add="1"
+        )
+        self.assertContains(page, 'name="obs-TOTAL_FORMS" value="2"')
+        self.assertContains(page, "Trasig belysning")
+        self.assertContains(page, 'name="obs-1-category"')
+        self.assertFalse(Report.objects.exists())
