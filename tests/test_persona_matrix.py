@@ -582,6 +582,7 @@ MATRIX: dict[str, Line] = {
         changing=True,
     ),
     "est:mine": Line(None, SIGNED_IN_200, POST_ONLY_SIGNED_IN),
+    "est:worker": Line(None, EVERYONE_200, S(405)),
     "est:review": Line(None, SIGNED_IN_200, POST_ONLY_SIGNED_IN),
     "est:edit": Line(
         pk("est_report_a"),

@@ -6,12 +6,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -109,6 +111,19 @@ def report(request: HttpRequest) -> HttpResponse:
         "est/report.html",
         {"form": form, "formset": formset, "agreements": agreements},
     )
+
+
+@require_safe
+def worker(request: HttpRequest) -> HttpResponse:
+    """The service worker that keeps the form loadable offline (its scope is /est/)."""
+    response = render(
+        request,
+        "est/sw.js",
+        {"form_path": reverse("est:report"), "static_url": settings.STATIC_URL},
+        content_type="text/javascript; charset=utf-8",
+    )
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @login_required

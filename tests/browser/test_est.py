@@ -72,7 +72,13 @@ def test_reports_written_offline_arrive_once_and_become_events(
     assert 0 < sum(loaded) <= FIRST_LOAD_LIMIT, f"first load {sum(loaded)} bytes"
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
+    # The service worker keeps the form: it loads again with the network cut.
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    page.wait_for_load_state("networkidle")
     context.set_offline(True)
+    page.reload()
+    expect(page.get_by_role("heading", name="Rapportera det du såg")).to_be_visible()
     page.get_by_label("Kategori").select_option(label="Klotter")
     page.get_by_label("Delområde").select_option(label="Centrum (Oskarshamn)")
     page.get_by_label("Hur många personer").fill("3")

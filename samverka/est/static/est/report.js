@@ -176,6 +176,9 @@
   });
   Array.prototype.forEach.call(box.children, fieldset);
   window.addEventListener("online", flush);
+  if ("serviceWorker" in navigator && text.worker) {
+    navigator.serviceWorker.register(text.worker).catch(function () { /* the queue works without */ });
+  }
   show();
   flush();
 })();
