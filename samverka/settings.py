@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "samverka.evaluation",
     "samverka.public",
     "samverka.meetings",
+    "samverka.est",
     "samverka.audit",
 ]
 

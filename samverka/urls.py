@@ -14,6 +14,7 @@ urlpatterns = [
     path("utvardering/", include("samverka.evaluation.urls")),
     path("", include("samverka.public.urls")),
     path("moten/", include("samverka.meetings.urls")),
+    path("est/", include("samverka.est.urls")),
     path("logg/", include("samverka.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +39,8 @@ from samverka.agreements.models import (
 )
 from samverka.communication import services as communication
 from samverka.communication.models import Activity, Channel
+from samverka.est import services as est
+from samverka.est.models import Observation as EstObservation
 from samverka.meetings import services as meetings
 from samverka.meetings.models import Action
 from samverka.organizations.models import (
@@ -119,6 +122,8 @@ CANARIES = {
     "KANARIEBINTERN": B_KOMMUN_READERS,
     # Kommun A's dataset shared with its second agreement (with the housing company) only.
     "KANARIEDELADA2": A2_READERS,
+    # An EST report of kommun A's reporter: the reporter and kommun A's coordinator only.
+    "KANARIEESTA": ("reporter_a", "coord_a"),
 }
 
 # The link of the open invitation (only its hash is stored).
@@ -545,6 +550,23 @@ def build_world() -> World:
         meeting, Action(text="Laga belysningen KANARIEAGEMENSAM", owner=o["kommun_a"])
     )
     o["meeting_a"] = meeting
+
+    # An EST report by kommun A's reporter, waiting for the coordinator's review.
+    report, _created = est.file_report(
+        w.users["reporter_a"],
+        o["agreement_a"],
+        uuid.UUID("00000000-0000-4000-8000-000000000001"),
+        [
+            EstObservation(
+                category="klotter",
+                sub_area=SubArea.objects.get(kommun=o["kommun_a"], name="Centrum"),
+                starts_at=timezone.now() - dt.timedelta(hours=2),
+                description="Taggar på skolans gavel KANARIEESTA",
+            )
+        ],
+    )
+    o["est_report_a"] = report
+    o["est_observation_a"] = report.observations.get()
     assert isinstance(o["follow_up_a"], FollowUp)
     assert isinstance(o["summary_v1"], PublishedSummary)
     assert isinstance(o["evidence_v2"], Evidence)

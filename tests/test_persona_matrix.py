@@ -84,6 +84,35 @@ DOWNLOAD_OPEN = S(405)
 POST_ONLY_SIGNED_IN = S(405, anonymous=LOGIN)
 
 
+EST_REPORTERS_A = (*A_READERS, "reporter_a")
+
+
+def _est_observation(w: World) -> dict[str, Any]:
+    return {
+        "obs-0-category": "nedskrapning",
+        "obs-0-sub_area": w.est_observation_a.sub_area_id,
+        "obs-0-starts_at": "2025-06-01T12:00",
+        "obs-0-description": "Skräp vid busshållplatsen",
+    }
+
+
+def est_report_data(w: World) -> dict[str, Any]:
+    return {
+        "agreement": w.agreement_a.pk,
+        "key": "00000000-0000-4000-8000-000000000002",
+        "obs-TOTAL_FORMS": "1",
+        "obs-INITIAL_FORMS": "0",
+    } | _est_observation(w)
+
+
+def est_correction_data(w: World) -> dict[str, Any]:
+    return {
+        "obs-TOTAL_FORMS": "1",
+        "obs-INITIAL_FORMS": "1",
+        "obs-0-id": w.est_observation_a.pk,
+    } | _est_observation(w)
+
+
 @dataclass(frozen=True)
 class Line:
     """One URL: its arguments, the expected statuses, the body of the POST."""
@@ -647,6 +676,34 @@ MATRIX: dict[str, Line] = {
     "communication:press_release": Line(pk("promise_published"), READ_A, DOWNLOAD),
     "communication:press_release[draft]": Line(
         pk("promise_draft"), S(404, anonymous=LOGIN), DOWNLOAD
+    ),
+    # EST: every signed-in user gets the form; the members of a party of agreement A (any
+    # role, the reporter's too) file to it, anyone else is refused the agreement (200, the
+    # form again). A report is read by its reporter and kommun A's coordinator, corrected
+    # by its reporter, reviewed by the coordinator.
+    "est:report": Line(
+        None,
+        SIGNED_IN_200,
+        S(200, (EST_REPORTERS_A, 302), anonymous=LOGIN),
+        data=lambda w: est_report_data(w),
+        changing=True,
+    ),
+    "est:mine": Line(None, SIGNED_IN_200, POST_ONLY_SIGNED_IN),
+    "est:worker": Line(None, EVERYONE_200, S(405)),
+    "est:review": Line(None, SIGNED_IN_200, POST_ONLY_SIGNED_IN),
+    "est:edit": Line(
+        pk("est_report_a"),
+        S(404, anonymous=LOGIN, reporter_a=200, coord_a=403),
+        S(404, anonymous=LOGIN, reporter_a=302, coord_a=403),
+        data=lambda w: est_correction_data(w),
+        changing=True,
+    ),
+    "est:observation": Line(
+        pk("est_observation_a"),
+        S(404, anonymous=LOGIN, reporter_a=403, coord_a=200),
+        S(404, anonymous=LOGIN, reporter_a=403, coord_a=302),
+        data={"action": "reject", "reason": "Redan åtgärdat"},
+        changing=True,
     ),
 }
 

@@ -192,6 +192,8 @@ class Policy:
     (a dataset shared with the parties of several agreements), beside its ``agreement``.
     ``public_flag``: a boolean field that, once its changers set it, makes the row readable
     by anyone (a measure its responsible organization shows on the kommun's public page).
+    ``authors``: a lookup to the user who wrote the row: that user reads and changes it,
+    whatever the role (a reporter's own EST reports); ``changers`` empty: nobody else does.
     ``administer`` is the platform administrator's, for every model.
     """
 
@@ -203,12 +205,18 @@ class Policy:
     changers: str = "owner"
     coordinators: str = "owner"
     public_flag: str | None = None
+    authors: str | None = None
 
     def condition(self, user: AnyUser, action: Action) -> Q:
         if action == VIEW:
             return self._view(user)
         if action == CHANGE:
-            return Q(**{f"{self.changers}__in": organizations_of(user, WRITE_ROLES)})
+            condition = (
+                Q(**{f"{self.changers}__in": organizations_of(user, WRITE_ROLES)})
+                if self.changers
+                else Q(pk__in=[])
+            )
+            return condition | self._by_author(user)
         if action == COORDINATE:
             return Q(**{f"{self.coordinators}__in": organizations_of(user, COORDINATOR_ROLES)})
         raise ValueError(f"unknown action {action!r}")
@@ -225,7 +233,12 @@ class Policy:
         if _active(user):
             for lookup, roles in self.also_readers:
                 condition |= Q(**{f"{lookup}__in": organizations_of(user, roles)})
-        return condition
+        return condition | self._by_author(user)
+
+    def _by_author(self, user: AnyUser) -> Q:
+        if self.authors and _active(user):
+            return Q(**{self.authors: user.pk})
+        return Q(pk__in=[])
 
     def crosses_many(self, action: Action) -> bool:
         """Whether the lookup may match a row more than once (through a many-to-many)."""

@@ -115,8 +115,9 @@ class HomeTest(PersonaTestCase):
         self.assertContains(response, "Samverkansöverenskommelse Lessebo")
         self.assertEqual(len(four), len(one))
         # The user's memberships are read once for every check of the page (the menu,
-        # the attention, the access policy), not once per check.
-        self.assertEqual(len(one), 14, "\n".join(q["sql"][:120] for q in one.captured_queries))
+        # the attention, the access policy), not once per check; two for EST (where to
+        # report, what to review).
+        self.assertEqual(len(one), 16, "\n".join(q["sql"][:120] for q in one.captured_queries))
 
 
 class ShellTest(PersonaTestCase):
