@@ -32,7 +32,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -146,13 +146,21 @@ def _trunc(value: dt.datetime | dt.date) -> int:
     return (value.year - 1970) * 12 + value.month - 1
 
 
-def _compute(datasets: dict[int, Dataset]) -> dict[int, dict[str, Any]]:
-    """One grouped query per kind of row over ``datasets`` (nothing else is read)."""
+def _compute(datasets: dict[int, Dataset], kommun: Organization) -> dict[int, dict[str, Any]]:
+    """One grouped query per kind of row over ``datasets``, about ``kommun`` and its county
+    only (nothing else is read): the kommun's own rows, the county's rows, and the other
+    kommuner of the county, whose rows say that the source was reporting kommuner in a
+    month (so that a month without any row of the kommun is a real zero). A national
+    source's other counties are never read: the cold page stays fast under a national load."""
     builders = {pk: _Builder((d.period_start, d.period_end)) for pk, d in datasets.items()}
     events = [pk for pk, d in datasets.items() if d.kind != SourceKind.CRIME_STATISTICS]
+    about = Q(kommun_id=kommun.pk)
+    if kommun.county_id is not None:
+        neighbours = Organization.objects.filter(county_id=kommun.county_id).values("pk")
+        about |= Q(county_id=kommun.county_id) | Q(kommun_id__in=neighbours)
     if events:
         rows = (
-            Event.objects.filter(dataset_id__in=events)
+            Event.objects.filter(about, dataset_id__in=events)
             .annotate(month=TruncMonth("occurred_at", tzinfo=ZONE))
             .order_by()
             .values_list("dataset_id", "kommun_id", "county_id", "place_precision", "month")
@@ -167,7 +175,7 @@ def _compute(datasets: dict[int, Dataset]) -> dict[int, dict[str, Any]]:
     statistics = [pk for pk, d in datasets.items() if d.kind == SourceKind.CRIME_STATISTICS]
     if statistics:
         figures = (
-            Statistic.objects.filter(dataset_id__in=statistics)
+            Statistic.objects.filter(dataset_id__in=statistics, kommun_id=kommun.pk)
             .annotate(
                 in_area=Case(
                     When(sub_area__isnull=False, then=Value(1)),
@@ -187,8 +195,11 @@ def _compute(datasets: dict[int, Dataset]) -> dict[int, dict[str, Any]]:
     return {pk: builder.done() for pk, builder in builders.items()}
 
 
-def _data(dataset_ids: list[int]) -> dict[int, tuple[Dataset, dict[str, Any]]]:
-    """Each covered dataset with its months by level, from the cache where it is fresh."""
+def _data(
+    dataset_ids: list[int], kommun: Organization
+) -> dict[int, tuple[Dataset, dict[str, Any]]]:
+    """Each covered dataset with its months by level about ``kommun`` (and its county),
+    from the cache where it is fresh."""
     datasets = {
         d.pk: d
         for d in Dataset.objects.in_use()
@@ -198,12 +209,16 @@ def _data(dataset_ids: list[int]) -> dict[int, tuple[Dataset, dict[str, Any]]]:
     if not datasets:
         return {}
     version = dataversion.current()
-    keys = {pk: f"coverage:{pk}:{version}:{d.updated_at.isoformat()}" for pk, d in datasets.items()}
+    scope = f"{kommun.pk}:{kommun.county_id}"
+    keys = {
+        pk: f"coverage:{pk}:{scope}:{version}:{d.updated_at.isoformat()}"
+        for pk, d in datasets.items()
+    }
     found = cache.get_many(list(keys.values()))
     data = {pk: found[key] for pk, key in keys.items() if key in found}
     missing = {pk: d for pk, d in datasets.items() if pk not in data}
     if missing:
-        computed = _compute(missing)
+        computed = _compute(missing, kommun)
         cache.set_many({keys[pk]: value for pk, value in computed.items()}, CACHE_SECONDS)
         data.update(computed)
     return {pk: (datasets[pk], data[pk]) for pk in datasets}
@@ -356,7 +371,7 @@ def strips(
     ``end``: ``{"months": [{"month": "2026-02", "level": "county"}, …], "runs": […]}``,
     the runs being the same months grouped into spans of one level (for the text)."""
     months = _months(start, end)
-    data = _data(dataset_ids)
+    data = _data(dataset_ids, kommun)
     result: dict[int, dict[str, Any]] = {}
     for pk, (_dataset, values) in data.items():
         chars = _kommun_chars(values, kommun.pk, kommun.county_id, months)
@@ -421,7 +436,7 @@ def compare_periods(
     first source and month where the level changes. ``until_data_ends``: months after
     a source's last data are data not yet arrived, not a change."""
     months = _months(*earlier) + [m for m in _months(*later) if m > month_index(earlier[1])]
-    data = _data(dataset_ids)
+    data = _data(dataset_ids, kommun)
     for source in _streams(data, kinds):
         chars = [_effective(c, need) for c in _merged(data, source.dataset_ids, kommun, months)]
         while until_data_ends and chars and chars[-1] == "-":
@@ -447,7 +462,7 @@ def compare_places(
     level (or finer) in every month of it; else why a comparison with the county and the
     nation says nothing (the kommun's own count from the source is not all it had)."""
     months = _months(start, end)
-    data = _data(dataset_ids)
+    data = _data(dataset_ids, kommun)
     for source in _streams(data, kinds):
         chars = [_effective(c, KOMMUN) for c in _merged(data, source.dataset_ids, kommun, months)]
         if set(chars) in ({"-"}, set()):
@@ -475,7 +490,7 @@ def baseline_start(
     period_months = _months(*period)
     first = month_index(earliest)
     months = list(range(first, period_months[0])) + period_months
-    data = _data(dataset_ids)
+    data = _data(dataset_ids, kommun)
     start = first
     reason: dict[str, Any] | None = None
     for source in _streams(data, kinds):
