@@ -126,11 +126,11 @@ def prepare_users() -> None:
     from django.contrib.sessions.backends.db import SessionStore
 
     from samverka.accounts.models import User
-    from samverka.organizations.models import Membership
     from samverka.plans.models import ActionPlan
     from samverka.situation import services
     from samverka.situation.models import SituationPicture
     from samverka.tenancy.access import Role
+    from samverka.tenancy.models import Membership
 
     admin = User.objects.filter(is_superuser=True).first()
     pages_by_kommun: dict[int, list[str]] = {}

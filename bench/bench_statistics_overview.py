@@ -118,10 +118,11 @@ def run_one() -> None:
 
         from samverka.accounts.models import User
         from samverka.agreements.models import Agreement, AgreementStatus
-        from samverka.organizations.models import Membership, Organization
+        from samverka.organizations.models import Organization
         from samverka.situation import overview, services, statistics
         from samverka.sources.models import Event
         from samverka.tenancy.access import Role
+        from samverka.tenancy.models import Membership
 
         kommun = Organization.objects.get(municipality_code="0882")
         lpo = Organization.objects.get(slug="lpo-vastervik")

@@ -39,11 +39,11 @@ def main() -> int:
     from django.test import Client
 
     from samverka.accounts.models import User
-    from samverka.organizations.models import Membership
     from samverka.plans.models import ActionPlan
     from samverka.situation import services
     from samverka.situation.models import PublishedSummary, SituationPicture
     from samverka.tenancy.access import Role
+    from samverka.tenancy.models import Membership
 
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 30
     adopted = SituationPicture.objects.filter(status="adopted").order_by("pk").first()

@@ -71,9 +71,9 @@ def time_workspace(
     from django.test import Client
 
     from samverka.accounts.models import User
-    from samverka.organizations.models import Membership
     from samverka.situation import services
     from samverka.tenancy.access import Role
+    from samverka.tenancy.models import Membership
 
     user = User.objects.filter(email=email).first()
     if user is None:

@@ -20,8 +20,9 @@ from django.utils import timezone
 
 from samverka.accounts.models import User
 from samverka.agreements.models import Agreement, AgreementStatus
-from samverka.organizations.models import County, Membership, Organization, OrganizationKind
+from samverka.organizations.models import County, Organization, OrganizationKind
 from samverka.tenancy.access import Role
+from samverka.tenancy.models import Membership
 
 PASSWORD = "a-long-test-password"
 PERSONAS = ("coordinator", "police", "outsider", "reporter", "viewer", "admin", "anonymous")

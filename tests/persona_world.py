@@ -46,7 +46,6 @@ from samverka.meetings.models import Action
 from samverka.organizations.models import (
     County,
     Invitation,
-    Membership,
     Organization,
     OrganizationKind,
     SubArea,
@@ -81,6 +80,7 @@ from samverka.sources.models import (
 )
 from samverka.taxonomy.models import Category
 from samverka.tenancy.access import Role, Visibility
+from samverka.tenancy.models import Membership
 from samverka.testing import make_kommun, make_lpo, make_user
 
 PERSONAS = (

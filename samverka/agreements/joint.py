@@ -30,7 +30,7 @@ from samverka.agreements.models import (
     ProposalStatus,
 )
 from samverka.lib.dates import add_months
-from samverka.organizations.models import Membership, Organization
+from samverka.organizations.models import Organization
 from samverka.tenancy.access import (
     VIEW,
     AnyUser,
@@ -41,6 +41,7 @@ from samverka.tenancy.access import (
     policy_of,
     restrict,
 )
+from samverka.tenancy.models import Membership
 
 DATE_FIELDS = ("starts_on", "ends_on")
 

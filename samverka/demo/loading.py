@@ -19,8 +19,9 @@ from samverka.agreements import importing, services
 from samverka.agreements.models import Agreement
 from samverka.agreements.parsing import parse_text
 from samverka.audit.recorder import acting_as
-from samverka.organizations.models import Membership, Organization, OrganizationKind
+from samverka.organizations.models import Organization, OrganizationKind
 from samverka.tenancy.access import Role
+from samverka.tenancy.models import Membership
 
 DEMO_PASSWORD = "samverka-demo"  # noqa: S105  (published on purpose: demo logins only)
 ADMIN_EMAIL = "admin@demo.example"

@@ -9,14 +9,9 @@ class OrganizationsConfig(AppConfig):
     def ready(self) -> None:
         from samverka.audit.recorder import Scope, register
         from samverka.organizations import attention  # noqa: F401  (registers providers)
-        from samverka.organizations.models import (
-            County,
-            Invitation,
-            Membership,
-            Organization,
-            SubArea,
-        )
+        from samverka.organizations.models import County, Invitation, Organization, SubArea
         from samverka.tenancy.access import Visibility
+        from samverka.tenancy.models import Membership
 
         register(
             County, scope=lambda c: Scope(visibility=Visibility.INTERNAL), exclude={"geometry"}

@@ -246,7 +246,3 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} – {self.organization} ({self.get_role_display()})"
-
-
-# Memberships live at the bottom, with the access policy that reads them.
-from samverka.tenancy.models import Membership  # noqa: E402, F401

@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 
 from samverka.accounts.models import User
 from samverka.lib.throttle import allow
-from samverka.organizations.models import Invitation, Membership, Organization
+from samverka.organizations.models import Invitation, Organization
 from samverka.tenancy.access import Role
+from samverka.tenancy.models import Membership
 
 RESERVED_SLUGS = {"ny", "inbjudan"}  # paths of the organizations app itself
 

@@ -23,7 +23,8 @@ from samverka.organizations.forms import (
     MemberAddForm,
     MembershipRoleForm,
 )
-from samverka.organizations.models import Invitation, Membership, Organization
+from samverka.organizations.models import Invitation, Organization
+from samverka.tenancy.models import Membership
 
 
 def directory(request: HttpRequest) -> HttpResponse:

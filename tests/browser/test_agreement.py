@@ -7,8 +7,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from samverka.accounts.models import User
-from samverka.organizations.models import County, Membership, Organization
+from samverka.organizations.models import County, Organization
 from samverka.tenancy.access import Role
+from samverka.tenancy.models import Membership
 from samverka.testing import PASSWORD, make_kommun, make_lpo
 from tests.browser.test_shell import assert_no_axe_violations
 

@@ -11,9 +11,10 @@ from playwright.sync_api import Browser, Page, Response, expect
 from samverka.accounts.models import User
 from samverka.agreements.models import Agreement, AgreementStatus
 from samverka.est.models import Observation, ObservationStatus, Report
-from samverka.organizations.models import County, Membership, SubArea
+from samverka.organizations.models import County, SubArea
 from samverka.sources.models import Dataset, Event, SourceKind
 from samverka.tenancy.access import Role
+from samverka.tenancy.models import Membership
 from samverka.testing import PASSWORD, make_kommun, make_lpo
 from tests.browser.test_situation import ensure_taxonomy
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from samverka.agreements.models import Agreement, AgreementStatus, PriorityArea
-from samverka.organizations.models import County, Membership
+from samverka.organizations.models import County
 from samverka.plans import services as plans
 from samverka.plans.models import Measure
 from samverka.promises import services as promises
@@ -18,6 +18,7 @@ from samverka.situation import services as situation
 from samverka.situation.models import SourceChoice
 from samverka.taxonomy.models import Category
 from samverka.tenancy.access import Role
+from samverka.tenancy.models import Membership
 from samverka.testing import make_kommun, make_lpo, make_user
 from tests.browser.test_shell import assert_no_axe_violations
 from tests.browser.test_situation import ensure_taxonomy

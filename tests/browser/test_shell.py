@@ -5,8 +5,9 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from samverka.accounts.models import User
-from samverka.organizations.models import County, Membership
+from samverka.organizations.models import County
 from samverka.tenancy.access import Role
+from samverka.tenancy.models import Membership
 from samverka.testing import PASSWORD, make_kommun
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

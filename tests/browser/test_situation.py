@@ -10,10 +10,11 @@ from playwright.sync_api import Page, expect
 
 from samverka.accounts.models import User
 from samverka.agreements.models import Agreement, AgreementStatus
-from samverka.organizations.models import County, Membership
+from samverka.organizations.models import County
 from samverka.situation.models import Evidence, Problem, SituationPicture
 from samverka.situation.tests.factories import event_dataset
 from samverka.tenancy.access import Role
+from samverka.tenancy.models import Membership
 from samverka.testing import PASSWORD, make_kommun, make_lpo
 from tests.browser.test_shell import assert_no_axe_violations
 

@@ -155,8 +155,8 @@ class ImportScopeTest(PersonaTestCase):
         self.assertFalse(Agreement.objects.filter(title__contains="Lessebo 2025").exists())
 
     def test_a_police_coordinator_records_an_agreement_of_a_kommun_the_lpo_covers(self) -> None:
-        from samverka.organizations.models import Membership
         from samverka.tenancy.access import Role
+        from samverka.tenancy.models import Membership
 
         nybro = self.police
         Membership.objects.filter(user=nybro).update(organization=self.other_lpo)

@@ -20,11 +20,12 @@ from samverka.agreements.models import (
     ProposalStatus,
 )
 from samverka.audit.models import AuditEntry
-from samverka.organizations.models import County, Membership, Organization
+from samverka.organizations.models import County, Organization
 from samverka.plans.models import ActionPlan
 from samverka.situation.models import SituationPicture
 from samverka.sources.models import Dataset, DatasetStatus, SourceKind
 from samverka.tenancy.access import Role, Visibility
+from samverka.tenancy.models import Membership
 from samverka.testing import PersonaTestCase, make_kommun, make_lpo, make_user
 
 LOGIN = 302

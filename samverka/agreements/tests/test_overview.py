@@ -6,9 +6,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samverka.agreements.models import Agreement, AgreementStatus, PriorityArea
-from samverka.organizations.models import County, Membership, Organization, OrganizationKind
+from samverka.organizations.models import County, Organization, OrganizationKind
 from samverka.taxonomy.models import Category
 from samverka.tenancy.access import Role
+from samverka.tenancy.models import Membership
 from samverka.testing import PERSONAS, PersonaTestCase, make_kommun, make_user
 
 URL = reverse("agreements:overview")

@@ -16,8 +16,8 @@ from samverka.agreements.models import (
     PriorityArea,
     Signatory,
 )
-from samverka.organizations.models import Membership
 from samverka.tenancy.access import Role
+from samverka.tenancy.models import Membership
 from samverka.testing import PERSONAS, PersonaTestCase, make_user
 
 LOGIN = 302

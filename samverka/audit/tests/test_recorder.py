@@ -9,8 +9,9 @@ from django.test import TestCase
 from samverka.accounts.models import User
 from samverka.audit.models import AuditEntry
 from samverka.audit.recorder import MASKED, acting_as
-from samverka.organizations.models import Membership, Organization, OrganizationKind
+from samverka.organizations.models import Organization, OrganizationKind
 from samverka.tenancy.access import Role, Visibility
+from samverka.tenancy.models import Membership
 from samverka.testing import PersonaTestCase
 from tests.contentapp.models import Note
 

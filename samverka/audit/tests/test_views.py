@@ -6,8 +6,8 @@ from unittest import mock
 from django.utils import timezone, translation
 
 from samverka.audit.recorder import acting_as
-from samverka.organizations.models import Membership
 from samverka.tenancy.access import Role, Visibility
+from samverka.tenancy.models import Membership
 from samverka.testing import PersonaTestCase, make_user
 from tests.contentapp.models import Note
 

@@ -18,7 +18,6 @@ from samverka.accounts.models import User
 from samverka.audit.models import AuditEntry
 from samverka.communication import services
 from samverka.communication.models import Activity, ActivityStatus, Channel
-from samverka.organizations.models import Membership
 from samverka.plans import services as plans
 from samverka.plans.models import ActionPlan, Measure
 from samverka.promises import services as promises
@@ -26,6 +25,7 @@ from samverka.promises.models import CitizenPromise, Commitment, Giver
 from samverka.situation import services as situation
 from samverka.situation.models import Problem, SourceChoice
 from samverka.tenancy.access import Role
+from samverka.tenancy.models import Membership
 from samverka.testing import PersonaTestCase, make_user
 
 YEAR = timezone.localdate().year

@@ -10,9 +10,9 @@ from django.test import Client
 from samverka.accounts.models import User
 from samverka.agreements.models import Agreement
 from samverka.demo import loading as demo
-from samverka.organizations.models import Membership
 from samverka.sources.models import Event
 from samverka.tenancy.access import Role
+from samverka.tenancy.models import Membership
 
 pytestmark = pytest.mark.django_db
 

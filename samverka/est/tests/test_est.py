@@ -12,13 +12,14 @@ from django.utils import timezone
 
 from samverka.est import services
 from samverka.est.models import Observation, ObservationStatus, Report
-from samverka.organizations.models import Membership, Organization, OrganizationKind, SubArea
+from samverka.organizations.models import Organization, OrganizationKind, SubArea
 from samverka.situation import services as situation
 from samverka.situation.models import SituationPicture
 from samverka.situation.services import eligible_datasets
 from samverka.sources import dataversion
 from samverka.sources.models import Dataset, Event, PlacePrecision, SourceKind
 from samverka.tenancy.access import Role, Visibility
+from samverka.tenancy.models import Membership
 from samverka.testing import PersonaTestCase, make_user
 
 

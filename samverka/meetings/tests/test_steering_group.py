@@ -18,7 +18,6 @@ from samverka.accounts.models import User
 from samverka.agreements.models import Forum, ForumKind
 from samverka.meetings import services
 from samverka.meetings.models import AgendaKind, Decision, Meeting
-from samverka.organizations.models import Membership
 from samverka.plans import services as plans
 from samverka.plans.models import ActionPlan
 from samverka.promises import services as promises
@@ -26,6 +25,7 @@ from samverka.promises.models import Commitment, Giver, PromiseStatus
 from samverka.situation import services as situation
 from samverka.situation.models import SituationPicture, SourceChoice
 from samverka.tenancy.access import Role
+from samverka.tenancy.models import Membership
 from samverka.testing import PersonaTestCase, make_user
 
 

@@ -10,13 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samverka.accounts.models import User
-from samverka.organizations.models import (
-    Invitation,
-    Membership,
-    Organization,
-    OrganizationKind,
-)
+from samverka.organizations.models import Invitation, Organization, OrganizationKind
 from samverka.tenancy.access import Role
+from samverka.tenancy.models import Membership
 from samverka.testing import PersonaTestCase
 
 LOGIN = 302  # anonymous visitors are sent to the login page

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from samverka.agreements.models import PriorityArea
 from samverka.demo import events as demo_events
-from samverka.organizations.models import Membership, SubArea
+from samverka.organizations.models import SubArea
 from samverka.plans import followup, services
 from samverka.plans.models import (
     ActionPlan,
@@ -37,6 +37,7 @@ from samverka.sources import services as sources
 from samverka.sources.models import Dataset, Event
 from samverka.taxonomy.models import Category
 from samverka.tenancy.access import Role
+from samverka.tenancy.models import Membership
 from samverka.testing import PERSONAS, PersonaTestCase, make_user
 
 YEAR_START, YEAR_END = dt.date(2025, 1, 1), dt.date(2025, 12, 31)

@@ -17,7 +17,6 @@ from django.utils import timezone
 from samverka.accounts.models import User
 from samverka.agreements import cycle
 from samverka.agreements.models import Duty, DutyKind, PriorityArea
-from samverka.organizations.models import Membership
 from samverka.plans import followup as plan_followup
 from samverka.plans import services as plans
 from samverka.plans.models import Goal, IndicatorReading, Measure, MeasureReport, MeasureStatus
@@ -32,6 +31,7 @@ from samverka.promises.models import (
 from samverka.situation import services as situation
 from samverka.situation.models import Problem, SourceChoice
 from samverka.tenancy.access import Role
+from samverka.tenancy.models import Membership
 from samverka.testing import PersonaTestCase, make_user
 
 

@@ -57,8 +57,8 @@ class HomeTest(PersonaTestCase):
         self.assertContains(response, "Ingen av dina organisationer är part")
 
     def test_a_lonely_coordinator_is_asked_to_add_colleagues(self) -> None:
-        from samverka.organizations.models import Membership
         from samverka.tenancy.access import Role
+        from samverka.tenancy.models import Membership
 
         Membership.objects.filter(organization=self.kommun).exclude(role=Role.COORDINATOR).delete()
         self.login_as("coordinator")
@@ -99,8 +99,8 @@ class HomeTest(PersonaTestCase):
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
-        from samverka.organizations.models import Membership
         from samverka.tenancy.access import Role
+        from samverka.tenancy.models import Membership
 
         self.login_as("coordinator")
         self.client.get("/")  # warm the session and content-type caches

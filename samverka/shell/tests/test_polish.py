@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 
 from samverka.audit.recorder import acting_as
 from samverka.organizations import services
-from samverka.organizations.models import Membership
 from samverka.tenancy.access import Role
+from samverka.tenancy.models import Membership
 from samverka.testing import PersonaTestCase, make_user
 
 

@@ -12,7 +12,6 @@ import docx
 from django.urls import reverse
 
 from samverka.accounts.models import User
-from samverka.organizations.models import Membership
 from samverka.situation import services
 from samverka.situation.models import InputKind, QualitativeInput, SituationPicture
 from samverka.situation.tests.factories import event_dataset
@@ -24,6 +23,7 @@ from samverka.situation.tests.test_workspace import (
 )
 from samverka.sources.models import Dataset
 from samverka.tenancy.access import Role, Visibility
+from samverka.tenancy.models import Membership
 from samverka.testing import make_user
 
 SECRET_TITLE = "Underrättelsebild hamnen"

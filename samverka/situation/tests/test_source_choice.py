@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samverka.agreements.models import Agreement, AgreementStatus
-from samverka.organizations.models import Membership, Organization, OrganizationKind
+from samverka.organizations.models import Organization, OrganizationKind
 from samverka.plans import followup
 from samverka.plans import services as plans
 from samverka.plans.models import ActionPlan
@@ -23,6 +23,7 @@ from samverka.situation.models import SituationPicture
 from samverka.situation.tests.factories import event_dataset
 from samverka.sources.models import Dataset, Event
 from samverka.tenancy.access import Role, Visibility
+from samverka.tenancy.models import Membership
 from samverka.testing import PersonaTestCase, make_kommun, make_lpo, make_user
 
 YEAR_START, YEAR_END = dt.date(2025, 1, 1), dt.date(2025, 12, 31)

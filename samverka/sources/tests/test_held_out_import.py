@@ -26,7 +26,7 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from samverka.agreements.models import Agreement, AgreementStatus
-from samverka.organizations.models import County, Membership, Organization
+from samverka.organizations.models import County, Organization
 from samverka.situation.models import Evidence, SituationPicture
 from samverka.sources.models import (
     ColumnMapping,
@@ -37,6 +37,7 @@ from samverka.sources.models import (
     Statistic,
 )
 from samverka.tenancy.access import Role
+from samverka.tenancy.models import Membership
 from samverka.testing import make_kommun, make_lpo, make_user
 
 DEMO_KOMMUNER = {"0882", "0883", "1060", "0761", "0481"}

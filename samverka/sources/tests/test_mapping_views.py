@@ -5,9 +5,10 @@ from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from samverka.organizations.models import County, Membership
+from samverka.organizations.models import County
 from samverka.sources.models import ColumnMapping, SourceKind
 from samverka.tenancy.access import Role
+from samverka.tenancy.models import Membership
 from samverka.testing import PERSONAS, PersonaTestCase, make_kommun
 
 BRA = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "crime_stats"

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from samverka.accounts.models import User
 from samverka.audit.models import AuditEntry
-from samverka.organizations.models import Membership, Organization, OrganizationKind, SubArea
+from samverka.organizations.models import Organization, OrganizationKind, SubArea
 from samverka.sources import services
 from samverka.sources.event_table import scoped_id
 from samverka.sources.models import (
@@ -30,6 +30,7 @@ from samverka.sources.models import (
 )
 from samverka.taxonomy.models import Category
 from samverka.tenancy.access import Role, Visibility
+from samverka.tenancy.models import Membership
 from samverka.testing import PersonaTestCase, make_kommun, make_user
 
 

@@ -190,8 +190,9 @@ class PopulationThroughTheWebTest(WorkspaceTestCase):
     def test_a_coordinator_of_a_national_organization_imports_no_national_population(
         self,
     ) -> None:
-        from samverka.organizations.models import Membership, OrganizationKind
+        from samverka.organizations.models import OrganizationKind
         from samverka.tenancy.access import Role
+        from samverka.tenancy.models import Membership
 
         national = Organization.objects.create(
             name="Polismyndigheten", slug="polismyndigheten", kind=OrganizationKind.NATIONAL
@@ -301,7 +302,7 @@ class AreasThroughTheWebTest(WorkspaceTestCase):
     def test_an_uploader_who_is_no_longer_coordinator_when_the_job_runs_imports_nothing(
         self,
     ) -> None:
-        from samverka.organizations.models import Membership
+        from samverka.tenancy.models import Membership
 
         self.login_as("coordinator")
         self.upload(geojson(("Centrum", INSIDE)))
@@ -351,8 +352,8 @@ def test_the_population_command_imports_the_real_file_for_a_stated_year() -> Non
 
 @pytest.mark.django_db
 def test_the_population_command_for_a_coordinator_imports_only_its_own_kommun() -> None:
-    from samverka.organizations.models import Membership
     from samverka.tenancy.access import Role
+    from samverka.tenancy.models import Membership
     from samverka.testing import make_user
 
     call_command("load_reference_data", stdout=StringIO())

@@ -21,7 +21,7 @@ from samverka.accounts.models import User
 from samverka.agreements import joint
 from samverka.agreements.models import Agreement, AgreementStatus
 from samverka.audit.models import AuditEntry
-from samverka.organizations.models import Membership, Organization, OrganizationKind
+from samverka.organizations.models import Organization, OrganizationKind
 from samverka.plans import followup
 from samverka.plans import services as plans
 from samverka.situation import services as situation
@@ -41,6 +41,7 @@ from samverka.sources.models import (
 )
 from samverka.taxonomy.models import Category
 from samverka.tenancy.access import Role, Visibility
+from samverka.tenancy.models import Membership
 from samverka.testing import PersonaTestCase, make_user
 
 YEAR_START, YEAR_END = dt.date(2025, 1, 1), dt.date(2025, 12, 31)

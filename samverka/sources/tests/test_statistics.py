@@ -166,9 +166,9 @@ class StatisticsEntryPointsTest(StatisticsTestBase):
     def test_a_table_is_uploaded_through_the_web_with_its_mapping(self) -> None:
         from django.core.files.uploadedfile import SimpleUploadedFile
 
-        from samverka.organizations.models import Membership
         from samverka.sources.models import ImportJob, JobStatus
         from samverka.tenancy.access import Role
+        from samverka.tenancy.models import Membership
         from samverka.testing import make_user
 
         analyst = make_user("analys@test.example", "Ann")

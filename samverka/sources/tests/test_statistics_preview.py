@@ -488,8 +488,8 @@ class RealBraExportPreviewTest(PersonaTestCase):
         self.assertFalse(Statistic.objects.exists())
 
     def test_the_goteborg_export_is_detected_as_years_on_the_mapping_screen(self) -> None:
-        from samverka.organizations.models import Membership
         from samverka.tenancy.access import Role
+        from samverka.tenancy.models import Membership
 
         goteborg = make_kommun("Göteborg", "1480", County.objects.create(code="14", name="VG"))
         Membership.objects.create(user=self.coordinator, organization=goteborg, role=Role.MEMBER)

@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parents[3]
 SETUP = """
 import json
 from samverka.tenancy.access import Role
-from samverka.organizations.models import County, Membership
+from samverka.organizations.models import County
+from samverka.tenancy.models import Membership
 from samverka.sources.models import ColumnMapping, PeriodKind, SourceKind
 from samverka.testing import make_kommun, make_user
 

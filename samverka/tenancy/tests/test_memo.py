@@ -1,8 +1,8 @@
 """The access checks of a request that only reads use the memberships it read once."""
 
 from samverka.lib import memo
-from samverka.organizations.models import Membership
 from samverka.tenancy.access import WRITE_ROLES, Role, organizations_of
+from samverka.tenancy.models import Membership
 from samverka.testing import PersonaTestCase
 
 
