@@ -35,12 +35,10 @@ class Item:
     url: str = ""
 
 
-# Other apps add their dated items: a function of (agreement ids, year) -> items.
-ItemSource = Callable[[list[int], int], Iterable[Item]]
-SOURCES: list[ItemSource] = []
-# Items not every reader of the agreement may read (a party's own plans): a function of
-# (agreement ids, year, user) -> the items ``user`` may read, through the access policy.
-# Without a user (a wheel drawn for nobody in particular) they are left out.
+# Other apps add their dated items (promises, meetings, communication): a function of
+# (agreement ids, year, user) -> the items ``user`` may read, through the access policy;
+# not every reader of an agreement may read a party's drafts. Without a user (a wheel
+# drawn for nobody in particular) they are left out.
 UserItemSource = Callable[[list[int], int, Any], Iterable[Item]]
 USER_SOURCES: list[UserItemSource] = []
 
@@ -85,7 +83,7 @@ def _sector(start: float, end: float) -> str:
 def wheel(agreement_ids: list[int], year: int, user: Any = None) -> dict[str, Any]:
     """The geometry and the items of one year's wheel for the given agreements (with the
     items of ``USER_SOURCES`` that ``user`` may read, if a user is given)."""
-    found = [item for source in (duties, *SOURCES) for item in source(agreement_ids, year)]
+    found = duties(agreement_ids, year)
     if user is not None:
         found += [item for source in USER_SOURCES for item in source(agreement_ids, year, user)]
     items = sorted(found, key=lambda item: (item.on, item.label))

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -41,13 +43,16 @@ class PromisesConfig(AppConfig):
 
         from samverka.agreements import wheel
 
-        def promise_dates(agreement_ids: list[int], year: int) -> list[wheel.Item]:
-            """The promises' adoption and follow-up on the årshjul."""
+        def promise_dates(agreement_ids: list[int], year: int, user: Any) -> list[wheel.Item]:
+            """The adoption and follow-up of the promises ``user`` may read, on the årshjul."""
             from django.utils import timezone
+
+            from samverka.tenancy.access import VIEW, restrict
 
             today = timezone.localdate()
             items = []
-            for promise in CitizenPromise.objects.filter(agreement__in=agreement_ids):
+            readable = restrict(CitizenPromise.objects.all(), user, VIEW)
+            for promise in readable.filter(agreement__in=agreement_ids):
                 url = promise.get_absolute_url()
                 if promise.adopted_on and promise.adopted_on.year == year:
                     label = _("Citizen promise adopted: %(title)s") % {"title": promise}
@@ -61,7 +66,7 @@ class PromisesConfig(AppConfig):
                     items.append(wheel.Item(promise.period_end, str(label), "promise", state, url))
             return items
 
-        wheel.SOURCES.append(promise_dates)
+        wheel.USER_SOURCES.append(promise_dates)
         register(CitizenPromise, exclude={"updated_at"})
         register(Commitment, scope=of_promise)
         register(PromiseApproval, scope=of_promise)

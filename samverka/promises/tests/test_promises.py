@@ -543,3 +543,24 @@ class QueryCountTest(PromiseTestCase):
             )
         five = {name: count(name) for name in ("detail", "follow_up")}
         self.assertEqual(five, one)
+
+
+class PromiseOnTheArshjulTest(PromiseTestCase):
+    """The årshjul shows a promise's dates only to those who may read the promise: a
+    draft's title never reaches the public årshjul of a published agreement."""
+
+    def test_a_draft_is_on_the_parties_arshjul_only(self) -> None:
+        from django.contrib.auth.models import AnonymousUser
+
+        from samverka.agreements import wheel
+
+        year = timezone.localdate().year
+        promise = self.start(year)
+
+        def titles(user: object) -> list[str]:
+            drawn = wheel.wheel([self.agreement.pk], year, user)
+            return [p["item"].label for p in drawn["items"] if p["item"].kind == "promise"]
+
+        self.assertTrue(any(promise.title in label for label in titles(self.coordinator)))
+        self.assertEqual(titles(AnonymousUser()), [])
+        self.assertEqual(titles(self.outsider), [])
